@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// System libraries are found through pkg-config; `providers` tells SwiftPM which Debian package
+/// to suggest when one is missing.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "voxface",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "voxface", targets: ["voxface"]),
+        .library(name: "VoxCore", targets: ["VoxCore"]),
+        .library(name: "VoxDSP", targets: ["VoxDSP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
+        systemLibrary("CSndfile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
+        systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
+        systemLibrary("COpenBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
+        systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
+
+        .target(name: "VoxCore", swiftSettings: strict),
+        .target(
+            name: "VoxDSP",
+            dependencies: ["VoxCore", "CSndfile", "CSoxr"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voxface",
+            dependencies: [
+                "VoxCore", "VoxDSP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/sample.wav")],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "VoxCoreTests", dependencies: ["VoxCore"], swiftSettings: strict),
+        .testTarget(
+            name: "VoxDSPTests",
+            dependencies: ["VoxDSP", "VoxCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+    ]
+)

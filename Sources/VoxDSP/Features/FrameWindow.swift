@@ -1,0 +1,47 @@
+/// Cuts analysis frames out of a signal with the two edge rules NeuroSync uses: zero padding (the
+/// centred STFT of the MFCCs) and reflect padding (`numpy.pad(mode="reflect")`, the
+/// autocorrelation), both by half a frame at each end.
+enum FrameWindow {
+    /// Fills `zeroPadded` and `reflectPadded` (1470 values each) with analysis frame `index`,
+    /// which covers signal samples `index * 735 - 735 ..< index * 735 + 735`. `sample(i)` must
+    /// answer for every index in that range that lies inside `0 ..< signalLength` (and for the
+    /// mirrored ones near the edges).
+    @inline(__always)
+    static func fill(
+        index: Int, signalLength: Int,
+        zeroPadded: UnsafeMutablePointer<Double>, reflectPadded: UnsafeMutablePointer<Double>,
+        sample: (Int) -> Float
+    ) {
+        let n = FeatureConfig.frameLength
+        let start = index * FeatureConfig.hopLength - FeatureConfig.frameLength / 2
+        if start >= 0 && start + n <= signalLength {
+            for i in 0..<n {
+                let v = Double(sample(start + i))
+                zeroPadded[i] = v
+                reflectPadded[i] = v
+            }
+            return
+        }
+        for i in 0..<n {
+            let j = start + i
+            if j >= 0 && j < signalLength {
+                let v = Double(sample(j))
+                zeroPadded[i] = v
+                reflectPadded[i] = v
+            } else {
+                zeroPadded[i] = 0
+                reflectPadded[i] = Double(sample(reflect(j, count: signalLength)))
+            }
+        }
+    }
+
+    /// numpy's "reflect" index (the edge sample not repeated), folding as often as needed.
+    @inline(__always)
+    static func reflect(_ index: Int, count: Int) -> Int {
+        if count == 1 { return 0 }
+        let period = 2 * (count - 1)
+        var j = index % period
+        if j < 0 { j += period }
+        return j < count ? j : period - j
+    }
+}
