@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(
             name: "VoxDSPTests",
             dependencies: ["VoxDSP", "VoxCore"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]

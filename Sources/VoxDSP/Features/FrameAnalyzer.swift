@@ -22,8 +22,8 @@ public final class FrameAnalyzer {
     private let spectrum: UnsafeMutablePointer<Double>
 
     /// Zero-padded length for the autocorrelation FFT: at least 1470 + 187 so that the circular
-    /// wrap cannot reach lags 0...187 (1680 = 2^4 * 3 * 5 * 7 keeps the FFT fast).
-    public static let correlationFFTSize = 1680
+    /// wrap cannot reach lags 0...187; 2048 runs on radix-4 stages only, faster than 1680.
+    public static let correlationFFTSize = 2048
 
     /// An analyser for NeuroSync's frame size.
     public init() {

@@ -223,9 +223,10 @@ public final class StreamingFeatureExtractor {
             }
             analyse(frame: t)
             analysed += 1
-            // Samples before the next frame's window are no longer needed (frame 0's reflection
-            // uses samples 1...735, which frame 1 still covers).
-            let keepFrom = max(0, (analysed - 1) * hop)
+            // Samples before the next frame's window are no longer needed, except one: the last
+            // frame's reflection reaches one sample before its window when the length is a
+            // multiple of the hop. (Frame 0's reflection uses samples 1...735, which frame 1 covers.)
+            let keepFrom = max(0, (analysed - 1) * hop - 1)
             if keepFrom > samples.removedCount { samples.removeFirst(min(keepFrom - samples.removedCount, samples.count)) }
             computeDeltas()
         }

@@ -87,6 +87,9 @@ public final class ComplexFFT: Sendable {
             switch stage.radix {
             case 2: radix2(stage, srcRe, srcIm, dstRe, dstIm)
             case 4: radix4(stage, srcRe, srcIm, dstRe, dstIm)
+            case 3: radix3(stage, srcRe, srcIm, dstRe, dstIm)
+            case 5: radix5(stage, srcRe, srcIm, dstRe, dstIm)
+            case 7: radix7(stage, srcRe, srcIm, dstRe, dstIm)
             default: radixOdd(stage, srcRe, srcIm, dstRe, dstIm, scratch)
             }
             swap(&srcRe, &dstRe)

@@ -1,0 +1,31 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks for voxface, kept in their own package so that the benchmark package (and its
+// malloc interposer) never becomes a dependency of the server itself. Run from this folder:
+//   swift package benchmark
+let package = Package(
+    name: "voxface-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        // The repository root: products VoxDSP and VoxCore. Named so that the identity does not
+        // depend on the name of the folder the repository is cloned into.
+        .package(name: "voxface", path: ".."),
+        // The MallocInterposer trait alone (no RuntimeInterposer): malloc counts on Swift 6.3.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "FeatureBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VoxDSP", package: "voxface"),
+                .product(name: "VoxCore", package: "voxface"),
+            ],
+            path: "Benchmarks/FeatureBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        )
+    ]
+)

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import VoxCore
+@testable import VoxDSP
+
+@Suite struct StreamingFeatureTests {
+    static func batch(_ file: String) throws -> (DecodedAudio, NeuroSyncFeatures.Result) {
+        let audio = try AudioFileReader().read(path: Fixtures.audio(file))
+        return (audio, try NeuroSyncFeatures.extract(audio, source: file))
+    }
+
+    /// Frozen statistics: streaming equals batch frame for frame within 1e-4, whatever the block size.
+    @Test(arguments: [("speech.wav", 1), ("speech.wav", 7), ("speech.wav", 441), ("speech.wav", 100_000),
+                      ("stereo_48k.flac", 960), ("stereo_48k.flac", 333), ("speech_silence_edges.wav", 220),
+                      ("short_0p2s.wav", 64)])
+    func frozenStatisticsReproduceBatch(file: String, blockSize: Int) throws {
+        let (audio, batch) = try Self.batch(file)
+        let streamed = StreamingFeatureExtractor.extractAll(
+            audio.samples, sampleRate: audio.sampleRate, statistics: .frozen(batch.statistics), blockSize: blockSize)
+        #expect(streamed.rows == batch.features.rows)
+        guard streamed.rows == batch.features.rows else { return }
+        let error = streamed.maxAbsoluteDifference(to: batch.features)
+        #expect(error <= 1e-4, "\(file) in blocks of \(blockSize): max abs error \(error)")
+    }
+
+    /// Frames come out as soon as their audio is in: frame k needs 88.2 kHz sample
+    /// (2k + 6) * 735 + 16, and the first frames wait for analysis frame 8 (9 * 735 + 16) because the
+    /// reference's deltas fit the first 9 frames for the edge ("interp" mode).
+    @Test func framesAreReleasedAsSoonAsTheirAudioArrives() throws {
+        let (audio, batch) = try Self.batch("speech.wav")
+        let signal = NeuroSyncFeatures.resampleForAnalysis(audio)
+        let extractor = StreamingFeatureExtractor(inputRate: 88_200, statistics: .frozen(batch.statistics))
+        var frame = [Float](repeating: 0, count: 256)
+        var released = 0
+        var pushed = 0
+        for end in stride(from: 735, through: signal.count, by: 735) {
+            signal[pushed..<end].withUnsafeBufferPointer { extractor.push($0) }
+            pushed = end
+            while frame.withUnsafeMutableBufferPointer({ extractor.pull(into: $0) }) { released += 1 }
+            let ready = (0..<1000).filter { max((2 * $0 + 6) * 735, 9 * 735) + 16 <= pushed }.count
+            #expect(released == ready, "after \(pushed) samples")
+        }
+        #expect(extractor.droppedFrames == 0)
+    }
+
+    /// Running statistics: how close causal estimates come to the clip-wide ones after 1 s.
+    @Test(arguments: ["speech.wav", "speech_silence_edges.wav", "speech_44k1.wav", "stereo_48k.flac"])
+    func runningStatisticsTrackBatchAfterWarmUp(file: String) throws {
+        let (audio, batch) = try Self.batch(file)
+        let streamed = StreamingFeatureExtractor.extractAll(
+            audio.samples, sampleRate: audio.sampleRate, statistics: .running(.default), blockSize: audio.sampleRate / 50)
+        #expect(streamed.rows == batch.features.rows)
+        let report = RunningModeReport(streamed: streamed, batch: batch.features, warmUpFrames: 60)
+        // The autocorrelation block needs no statistics: identical to batch.
+        #expect(report.autocorrelationMaxError < 1e-4)
+        // MFCCs: bounded disagreement, strongly correlated with the clip-wide version.
+        #expect(report.mfccMeanError < 0.35, "\(file): \(report)")
+        #expect(report.mfccCorrelation > 0.93, "\(file): \(report)")
+        #expect(report.deltaCorrelation > 0.93, "\(file): \(report)")
+    }
+}
+
+/// Agreement between running-statistics and batch features over frames after a warm-up.
+struct RunningModeReport: CustomStringConvertible {
+    var mfccMeanError: Double = 0
+    var mfccCorrelation: Double = 0
+    var deltaCorrelation: Double = 0
+    var autocorrelationMaxError: Float = 0
+
+    init(streamed: FeatureMatrix, batch: FeatureMatrix, warmUpFrames: Int) {
+        let rows = min(streamed.rows, batch.rows)
+        var a: [Double] = [], b: [Double] = [], da: [Double] = [], db: [Double] = []
+        for r in warmUpFrames..<rows {
+            for c in 0..<23 {
+                a.append(Double(streamed[r, c])); b.append(Double(batch[r, c]))
+            }
+            for c in 23..<69 {
+                da.append(Double(streamed[r, c])); db.append(Double(batch[r, c]))
+            }
+            for c in 69..<256 { autocorrelationMaxError = max(autocorrelationMaxError, abs(streamed[r, c] - batch[r, c])) }
+        }
+        mfccMeanError = zip(a, b).map { abs($0 - $1) }.reduce(0, +) / Double(max(a.count, 1))
+        mfccCorrelation = Self.correlation(a, b)
+        deltaCorrelation = Self.correlation(da, db)
+    }
+
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count)
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (u, v) in zip(x, y) {
+            sxy += (u - mx) * (v - my); sxx += (u - mx) * (u - mx); syy += (v - my) * (v - my)
+        }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    var description: String {
+        String(format: "mfcc mean |err| %.3f, mfcc r %.3f, delta r %.3f, autocorr max err %.1e",
+               mfccMeanError, mfccCorrelation, deltaCorrelation, Double(autocorrelationMaxError))
+    }
+}
