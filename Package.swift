@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 /// System libraries are found through pkg-config; `providers` tells SwiftPM which Debian package
@@ -7,9 +7,11 @@ func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
 }
 
+/// Settings for every target of ours: warnings are errors, explicit `any`, imports internal by default.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -47,6 +49,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VoxCoreTests", dependencies: ["VoxCore"], swiftSettings: strict),
+        .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),
         .testTarget(
             name: "VoxDSPTests",
             dependencies: ["VoxDSP", "VoxCore"],

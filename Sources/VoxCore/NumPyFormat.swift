@@ -79,7 +79,10 @@ public enum NumPyFormat {
     private static func parseShape(_ header: String) throws(NumPyFormatError) -> [Int] {
         let key = Array("'shape': (".utf8)
         let utf8 = Array(header.utf8)
-        guard let keyStart = (0...max(0, utf8.count - key.count)).first(where: { utf8[$0..<min($0 + key.count, utf8.count)].elementsEqual(key) }),
+        guard
+            let keyStart = (0...max(0, utf8.count - key.count)).first(where: {
+                utf8[$0..<min($0 + key.count, utf8.count)].elementsEqual(key)
+            }),
             let close = utf8[(keyStart + key.count)...].firstIndex(of: UInt8(ascii: ")"))
         else { throw .unsupportedHeader(header.trimmingSpaces) }
         let inside = String(decoding: utf8[(keyStart + key.count)..<close], as: UTF8.self)
@@ -104,6 +107,7 @@ public enum NumPyFormatError: Error, Equatable, CustomStringConvertible {
     /// A dtype, order or shape this reader does not handle.
     case unsupportedHeader(String)
 
+    /// One line for the user.
     public var description: String {
         switch self {
         case .notNumPy: "not a NumPy .npy file"

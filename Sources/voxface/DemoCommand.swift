@@ -27,8 +27,9 @@ struct DemoCommand: ParsableCommand {
             let elapsed = ContinuousClock.now - start
             print("voxface demo: \(path)")
             print(String(format: "  audio: %.2f s at %d Hz, %d channel(s)", decoded.duration, decoded.sampleRate, decoded.sourceChannels))
-            print("  batch features: \(batch.features.rows) x \(batch.features.columns) in \(elapsed) "
-                + String(format: "(%.0fx real time)", decoded.duration / elapsed.seconds))
+            print(
+                "  batch features: \(batch.features.rows) x \(batch.features.columns) in \(elapsed) "
+                    + String(format: "(%.0fx real time)", decoded.duration / elapsed.seconds))
         } catch {
             throw CLIError(error.description)
         }

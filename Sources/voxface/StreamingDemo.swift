@@ -7,7 +7,8 @@ enum StreamingDemo {
     static func run(_ audio: DecodedAudio, statistics: FeatureStatistics, reference: FeatureMatrix) -> String {
         var lines: [String] = []
         for (name, mode) in [("frozen", StreamingFeatureExtractor.Statistics.frozen(statistics)), ("running", .running(.default))] {
-            let frames = StreamingFeatureExtractor.extractAll(audio.samples, sampleRate: audio.sampleRate, statistics: mode, blockSize: audio.sampleRate / 50)
+            let frames = StreamingFeatureExtractor.extractAll(
+                audio.samples, sampleRate: audio.sampleRate, statistics: mode, blockSize: audio.sampleRate / 50)
             let rows = min(frames.rows, reference.rows)
             var worst: Float = 0
             for r in 0..<rows { for c in 0..<reference.columns { worst = max(worst, abs(frames[r, c] - reference[r, c])) } }

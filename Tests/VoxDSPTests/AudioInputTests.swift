@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VoxDSP
 
 @Suite struct AudioInputTests {
@@ -80,7 +81,8 @@ import Testing
     }
 
     @Test func overLongAudioIsRefusedBeforeDecoding() throws {
-        let path = try Fixtures.temporaryFile(Fixtures.wav(samples: [Int16](repeating: 1, count: 32_000), sampleRate: 16_000), suffix: ".wav")
+        let path = try Fixtures.temporaryFile(
+            Fixtures.wav(samples: [Int16](repeating: 1, count: 32_000), sampleRate: 16_000), suffix: ".wav")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: AudioInputError.tooLong(path: path, seconds: 2, limitSeconds: 1)) {
             try AudioFileReader(maxDuration: 1).read(path: path)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VoxCore
+
 @testable import VoxDSP
 
 /// Golden-fixture parity with NeuroSync's feature code (NeuroSync_Local_API

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VoxCore
+
 @testable import VoxDSP
 
 @Suite struct StreamingFeatureTests {
@@ -10,9 +11,11 @@ import VoxCore
     }
 
     /// Frozen statistics: streaming equals batch frame for frame within 1e-4, whatever the block size.
-    @Test(arguments: [("speech.wav", 1), ("speech.wav", 7), ("speech.wav", 441), ("speech.wav", 100_000),
-                      ("stereo_48k.flac", 960), ("stereo_48k.flac", 333), ("speech_silence_edges.wav", 220),
-                      ("short_0p2s.wav", 64)])
+    @Test(arguments: [
+        ("speech.wav", 1), ("speech.wav", 7), ("speech.wav", 441), ("speech.wav", 100_000),
+        ("stereo_48k.flac", 960), ("stereo_48k.flac", 333), ("speech_silence_edges.wav", 220),
+        ("short_0p2s.wav", 64),
+    ])
     func frozenStatisticsReproduceBatch(file: String, blockSize: Int) throws {
         let (audio, batch) = try Self.batch(file)
         let streamed = StreamingFeatureExtractor.extractAll(
@@ -53,10 +56,11 @@ import VoxCore
         let report = RunningModeReport(streamed: streamed, batch: batch.features, warmUpFrames: 60)
         // The autocorrelation block needs no statistics: identical to batch.
         #expect(report.autocorrelationMaxError < 1e-4)
-        // MFCCs: bounded disagreement, strongly correlated with the clip-wide version.
-        #expect(report.mfccMeanError < 0.35, "\(file): \(report)")
-        #expect(report.mfccCorrelation > 0.93, "\(file): \(report)")
-        #expect(report.deltaCorrelation > 0.93, "\(file): \(report)")
+        // MFCCs: bounded disagreement, strongly correlated with the clip-wide version. Measured:
+        // mean |err| 0.08-0.13 and r 0.976-0.994 (MFCC), r 0.989-0.996 (deltas) on these clips.
+        #expect(report.mfccMeanError < 0.2, "\(file): \(report)")
+        #expect(report.mfccCorrelation > 0.96, "\(file): \(report)")
+        #expect(report.deltaCorrelation > 0.98, "\(file): \(report)")
     }
 }
 
@@ -95,7 +99,8 @@ struct RunningModeReport: CustomStringConvertible {
     }
 
     var description: String {
-        String(format: "mfcc mean |err| %.3f, mfcc r %.3f, delta r %.3f, autocorr max err %.1e",
-               mfccMeanError, mfccCorrelation, deltaCorrelation, Double(autocorrelationMaxError))
+        String(
+            format: "mfcc mean |err| %.3f, mfcc r %.3f, delta r %.3f, autocorr max err %.1e",
+            mfccMeanError, mfccCorrelation, deltaCorrelation, Double(autocorrelationMaxError))
     }
 }

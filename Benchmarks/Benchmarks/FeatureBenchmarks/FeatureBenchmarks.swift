@@ -171,10 +171,7 @@ let benchmarks: @Sendable () -> Void = {
         thresholds: zeroMallocs
     )
 
-    for (name, makeStatistics) in [
-        ("StreamingPush20ms", { StreamingFeatureExtractor.Statistics.running(.default) }),
-        ("StreamingPush20msFrozen", { StreamingFeatureExtractor.Statistics.frozen(batchStatistics()) }),
-    ] as [(String, @Sendable () -> StreamingFeatureExtractor.Statistics)] {
+    for (name, frozen) in [("StreamingPush20ms", false), ("StreamingPush20msFrozen", true)] {
         let box = StateBox()
         Benchmark(name, configuration: streamingConfiguration) { benchmark in
             let state = box.state.unsafelyUnwrapped
@@ -182,7 +179,7 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(state.pushBlock())
             }
         } setup: {
-            box.state = StreamingState(statistics: makeStatistics())
+            box.state = StreamingState(statistics: frozen ? .frozen(batchStatistics()) : .running(.default))
         } teardown: {
             if let state = box.state {
                 let perBlock = Double(state.pulled) / Double(max(state.blocks, 1))

@@ -20,6 +20,7 @@ public enum AudioInputError: Error, Equatable, CustomStringConvertible {
     /// Fewer samples than NeuroSync's 9-frame minimum (~83.3 ms at 88.2 kHz).
     case tooShort(path: String, milliseconds: Double, minimumMilliseconds: Double)
 
+    /// One line for the user.
     public var description: String {
         switch self {
         case .fileNotFound(let path):

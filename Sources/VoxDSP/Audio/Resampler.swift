@@ -109,6 +109,20 @@ public final class StreamingResampler {
         }
     }
 
+    /// How far the streaming output lags the input, in seconds: the output still owed after
+    /// 0.5 s of input has been pushed (soxr holds back its filter's look-ahead until more input or
+    /// a flush arrives).
+    public static func measuredDelay(sourceRate: Int, targetRate: Int) -> Double {
+        let block = sourceRate / 2
+        let resampler = StreamingResampler(sourceRate: sourceRate, targetRate: targetRate, maxInputBlock: block)
+        var produced = 0
+        [Float](repeating: 0, count: block).withUnsafeBufferPointer { input in
+            resampler.process(input) { produced += $0.count }
+        }
+        let owed = Double(block) * Double(targetRate) / Double(sourceRate) - Double(produced)
+        return max(0, owed) / Double(targetRate)
+    }
+
     /// Forgets all state, ready for a new signal.
     public func reset() {
         _ = soxr_clear(handle)

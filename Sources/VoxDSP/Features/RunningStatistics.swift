@@ -54,7 +54,9 @@ public struct RunningStatistics: Sendable {
 
     /// Fresh statistics from `configuration`'s prior.
     public init(configuration: Configuration) {
-        precondition(configuration.priorMean.count == FeatureConfig.mfccCount && configuration.priorStandardDeviation.count == FeatureConfig.mfccCount)
+        precondition(
+            configuration.priorMean.count == FeatureConfig.mfccCount
+                && configuration.priorStandardDeviation.count == FeatureConfig.mfccCount)
         self.configuration = configuration
         mean = configuration.priorMean
         variance = configuration.priorStandardDeviation.map { $0 * $0 }

@@ -108,8 +108,7 @@ public final class StreamingFeatureExtractor {
         let featureSamples = 5.5 * Double(FeatureConfig.hopLength) + Double(margin)
         var seconds = featureSamples / Double(FeatureConfig.sampleRate)
         if inputRate != FeatureConfig.sampleRate {
-            let resampler = StreamingResampler(sourceRate: inputRate, targetRate: FeatureConfig.sampleRate)
-            seconds += resampler.delay / Double(FeatureConfig.sampleRate)
+            seconds += StreamingResampler.measuredDelay(sourceRate: inputRate, targetRate: FeatureConfig.sampleRate)
         }
         return seconds
     }

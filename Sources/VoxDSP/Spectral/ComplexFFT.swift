@@ -64,7 +64,8 @@ public final class ComplexFFT: Sendable {
                     rootSin[j * radix + k] = sin(angle)
                 }
             }
-            stages.append(Stage(radix: radix, length: length, stride: stride, twiddleRe: twRe, twiddleIm: twIm, rootCos: rootCos, rootSin: rootSin))
+            stages.append(
+                Stage(radix: radix, length: length, stride: stride, twiddleRe: twRe, twiddleIm: twIm, rootCos: rootCos, rootSin: rootSin))
             length = m
             stride *= radix
         }

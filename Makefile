@@ -1,0 +1,46 @@
+# Voxface: the two commands of the README, and their parts.
+#   make run   installs missing apt packages, builds in release mode, runs the main job
+#   make test  installs missing apt packages, builds everything, runs every test
+
+SHELL := /bin/bash
+SWIFT ?= swift
+# C libraries the package links (system-library targets, found with pkg-config).
+APT_PACKAGES := pkg-config libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
+
+.PHONY: run test deps release build lint clean
+
+## Installs the apt packages this machine lacks (as root, or through sudo).
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "voxface: installing$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## Release build of the voxface binary.
+release: deps
+	$(SWIFT) build -c release --product voxface
+
+## Until the server lands: the offline pipeline (batch + streaming features) on the bundled sample.
+run: release
+	.build/release/voxface demo
+
+## Debug build of everything, tests included.
+build: deps
+	$(SWIFT) build --build-tests
+
+## Every test (unit, golden-fixture parity, streaming, CLI end to end).
+test: build
+	$(SWIFT) test
+
+## Style check with the toolchain's swift-format and the checked-in .swift-format.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+clean:
+	rm -rf .build
