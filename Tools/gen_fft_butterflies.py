@@ -10,10 +10,11 @@ def gen(r):
     h = (r - 1) // 2
     L = []
     L.append(f"    /// Radix-{r} stage: `radixOdd` unrolled.")
-    L.append(f"    func radix{r}(")
-    L.append("        _ st: Stage, _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,")
-    L.append("        _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>")
-    L.append("    ) {")
+    L.append("    @inline(__always)")
+    L.append(f"    func radix{r}<V: FFTLane>(")
+    L.append("        _ st: Stage, _ xr: UnsafeMutablePointer<V>, _ xi: UnsafeMutablePointer<V>,")
+    L.append("        _ yr: UnsafeMutablePointer<V>, _ yi: UnsafeMutablePointer<V>")
+    L.append("    ) where V.Scalar == Scalar {")
     L.append(f"        let m = st.length / {r}, s = st.stride, sm = s * m")
     for j in range(1, h + 1):
         for k in range(1, h + 1):

@@ -59,3 +59,11 @@ public struct FeatureMatrix: Sendable, Equatable {
         return worst
     }
 }
+
+extension FeatureMatrix {
+    /// Calls `body` with the row-major storage for in-place writes (e.g. from worker threads
+    /// that each fill their own rows).
+    public mutating func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try values.withUnsafeMutableBufferPointer { try body($0) }
+    }
+}

@@ -1,94 +1,102 @@
 import Foundation
 
-/// The per-frame half of NeuroSync's features: for one 1470-sample analysis frame, the 128 mel
-/// band levels in dB (before the clip-wide floor) and the 187 normalised autocorrelation lags.
+/// The per-frame half of NeuroSync's features: for one 1470-sample analysis frame per lane, the 128
+/// mel band levels in dB (before the clip-wide floor) and the 187 normalised autocorrelation lags.
 ///
-/// Owns FFT plans and scratch allocated once: analysing a frame allocates nothing. Not
-/// thread-safe: each thread or stream uses its own analyser (they are cheap to create).
-public final class FrameAnalyzer {
-    /// The mel bank, shared read-only.
+/// `FrameAnalyzer<Double>` analyses one frame at a time (streaming); `FrameAnalyzer<SIMD8<Float>>`
+/// eight frames in lock-step (batch). Owns FFT plans and scratch allocated once: analysing
+/// allocates nothing. Not thread-safe: each thread or stream uses its own analyser.
+public final class FrameAnalyzer<V: FFTLane> {
+    /// The mel bank (weights in Double; the analyser keeps a copy in `V.Scalar`).
     public let melBank: MelFilterBank
-    /// The DCT from 128 mel levels to 23 cepstra.
-    public let dct: DCT
-    private let stft: RealFFT
-    private let correlationFFT: RealFFT
-    private let correlationInverse: RealFFT
-    private let periodicHann: [Double]
-    private let symmetricHann: [Double]
-    private let frame: UnsafeMutablePointer<Double>
-    private let power: UnsafeMutablePointer<Double>
-    private let bands: UnsafeMutablePointer<Double>
-    private let padded: UnsafeMutablePointer<Double>
-    private let spectrum: UnsafeMutablePointer<Double>
+    private let melWeights: [V.Scalar]
+    private let stft: RealFFT<V>
+    private let correlationFFT: RealFFT<V>
+    private let correlationInverse: RealFFT<V>
+    private let periodicHann: [V.Scalar]
+    private let symmetricHann: [V.Scalar]
+    private let frame: UnsafeMutablePointer<V>
+    private let power: UnsafeMutablePointer<V>
+    private let bands: UnsafeMutablePointer<V>
+    private let padded: UnsafeMutablePointer<V>
+    private let spectrum: UnsafeMutablePointer<V>
 
     /// Zero-padded length for the autocorrelation FFT: at least 1470 + 187 so that the circular
     /// wrap cannot reach lags 0...187; 2048 runs on radix-4 stages only, faster than 1680.
-    public static let correlationFFTSize = 2048
+    public static var correlationFFTSize: Int { 2048 }
 
     /// An analyser for NeuroSync's frame size.
     public init() {
         let n = FeatureConfig.frameLength
+        let size = Self.correlationFFTSize
         melBank = MelFilterBank(sampleRate: FeatureConfig.sampleRate, fftSize: n, bandCount: FeatureConfig.melBandCount)
-        dct = DCT(inputCount: FeatureConfig.melBandCount, outputCount: FeatureConfig.mfccCount)
+        melWeights = melBank.weights.map { V.Scalar($0) }
         stft = RealFFT(size: n)
-        correlationFFT = RealFFT(size: Self.correlationFFTSize)
-        correlationInverse = RealFFT(size: Self.correlationFFTSize)
-        periodicHann = Window.periodicHann(n)
-        symmetricHann = Window.symmetricHann(n)
+        correlationFFT = RealFFT(size: size)
+        correlationInverse = RealFFT(size: size)
+        periodicHann = Window.periodicHann(n).map { V.Scalar($0) }
+        symmetricHann = Window.symmetricHann(n).map { V.Scalar($0) }
         frame = .allocate(capacity: n)
         power = .allocate(capacity: n / 2 + 1)
         bands = .allocate(capacity: FeatureConfig.melBandCount)
-        padded = .allocate(capacity: Self.correlationFFTSize)
-        spectrum = .allocate(capacity: Self.correlationFFTSize)
-        padded.initialize(repeating: 0, count: Self.correlationFFTSize)
+        padded = .allocate(capacity: size)
+        spectrum = .allocate(capacity: size)
+        padded.initialize(repeating: V(repeating: 0), count: size)
     }
 
     deinit {
         for p in [frame, power, bands, padded, spectrum] { p.deallocate() }
     }
 
-    /// Mel band levels in dB, `10 log10(max(1e-10, band power))`, of one frame (1470 samples, the
-    /// centred STFT's zero padding already applied). Returns the largest of the 128 levels.
+    /// Mel band levels in dB, `10 log10(max(1e-10, band power))`, of one frame per lane (1470
+    /// samples, the centred STFT's zero padding already applied). Returns each lane's loudest level.
     @discardableResult
-    public func melDecibels(_ samples: UnsafePointer<Double>, into decibels: UnsafeMutablePointer<Double>) -> Double {
+    public func melDecibels(_ samples: UnsafePointer<V>, into decibels: UnsafeMutablePointer<V>) -> V {
         let n = FeatureConfig.frameLength
         periodicHann.withUnsafeBufferPointer { w in
             for i in 0..<n { frame[i] = samples[i] * w[i] }
         }
         stft.powerSpectrum(frame, into: power)
-        melBank.apply(power, into: bands)
-        var largest = -Double.infinity
+        let zero = V(repeating: 0)
+        melWeights.withUnsafeBufferPointer { w in
+            for b in 0..<FeatureConfig.melBandCount {
+                var sum = zero
+                let base = melBank.firstBin[b] - melBank.offsets[b]
+                for i in melBank.offsets[b]..<melBank.offsets[b + 1] { sum = sum + power[base + i] * w[i] }
+                bands[b] = sum
+            }
+        }
+        var largest = V(repeating: -V.Scalar.infinity)
         for b in 0..<FeatureConfig.melBandCount {
-            let level = 10 * log10(max(FeatureConfig.minimumPower, bands[b]))
+            var level = zero
+            let band = bands[b]
+            for lane in 0..<V.laneCount {
+                let value = 10 * log10(max(FeatureConfig.minimumPower, Double(band[lane])))
+                level[lane] = V.Scalar(value)
+                largest[lane] = max(largest[lane], V.Scalar(value))
+            }
             decibels[b] = level
-            largest = max(largest, level)
         }
         return largest
     }
 
-    /// The 23 cepstra of one frame's mel levels with the dB `floor` applied.
-    public func cepstrum(_ decibels: UnsafePointer<Double>, floor: Double, into mfcc: UnsafeMutablePointer<Double>) {
-        for b in 0..<FeatureConfig.melBandCount { bands[b] = max(decibels[b], floor) }
-        dct.apply(bands, into: mfcc)
-    }
-
-    /// Autocorrelation lags 1...187 of one frame (1470 samples, reflect padding already applied):
-    /// mean removed, symmetric Hann window, normalised by lag 0 when lag 0 is non-zero.
-    public func autocorrelation(_ samples: UnsafePointer<Double>, into lags: UnsafeMutablePointer<Double>) {
+    /// Autocorrelation lags 1...187 of one frame per lane (1470 samples, reflect padding already
+    /// applied): mean removed, symmetric Hann window, normalised by lag 0 when lag 0 is non-zero.
+    public func autocorrelation(_ samples: UnsafePointer<V>, into lags: UnsafeMutablePointer<V>) {
         let n = FeatureConfig.frameLength
-        var mean = 0.0
-        for i in 0..<n { mean += samples[i] }
-        mean /= Double(n)
+        var mean = V(repeating: 0)
+        for i in 0..<n { mean = mean + samples[i] }
+        mean = mean * (1 / V.Scalar(n))
         symmetricHann.withUnsafeBufferPointer { w in
             for i in 0..<n { padded[i] = (samples[i] - mean) * w[i] }
         }
-        // padded[n..<1680] stays zero. |X|^2 is real and even, so its inverse DFT is the forward
-        // DFT's real part divided by the length; the scale cancels in the lag-0 normalisation.
+        // padded[n...] stays zero. |X|^2 is real and even, so its inverse DFT is the forward DFT's
+        // real part divided by the length; the scale cancels in the lag-0 normalisation.
         correlationFFT.powerSpectrum(padded, into: spectrum)
         let size = Self.correlationFFTSize
         for k in 1..<size / 2 { spectrum[size - k] = spectrum[k] }
         let count = FeatureConfig.autocorrelationLags
-        var zero = 0.0
+        var zero = V(repeating: 0)
         correlationInverse.forward(spectrum) { k, re, _ in
             if k == 0 {
                 zero = re
@@ -96,8 +104,24 @@ public final class FrameAnalyzer {
                 lags[k - 1] = re
             }
         }
-        if zero != 0 {
-            for k in 0..<count { lags[k] /= zero }
+        for lane in 0..<V.laneCount where zero[lane] != 0 {
+            let scale = 1 / zero[lane]
+            for k in 0..<count { lags[k][lane] *= scale }
         }
+    }
+}
+
+/// Mel dB levels to cepstra: the dB floor, then the orthonormal DCT-II, first 23 coefficients.
+public struct Cepstrum: Sendable {
+    /// The DCT from 128 mel levels to 23 cepstra.
+    public let dct = DCT(inputCount: FeatureConfig.melBandCount, outputCount: FeatureConfig.mfccCount)
+
+    /// A transform for NeuroSync's 128 bands and 23 coefficients.
+    public init() {}
+
+    /// The 23 cepstra of one frame's mel levels with the dB `floor` applied.
+    @inline(__always)
+    public func apply(_ decibels: UnsafePointer<Double>, floor: Double, into mfcc: UnsafeMutablePointer<Double>) {
+        dct.apply(decibels, floor: floor, into: mfcc)
     }
 }

@@ -7,6 +7,7 @@ public import VoxCore
 /// Pipeline: mono -> soxr HQ resample to 88.2 kHz -> peak normalisation -> per 120 fps frame:
 /// mel dB and autocorrelation -> clip-wide 80 dB floor -> DCT -> clip-wide CMVN -> deltas ->
 /// autocorrelation edge fix -> pairs averaged to 60 fps -> [mfcc 23, delta 23, delta2 23, autocorr 187].
+/// The per-frame passes run on `threads` threads; frames are analysed eight at a time in SIMD lanes.
 public enum NeuroSyncFeatures {
     /// The result of a batch extraction.
     public struct Result: Sendable {
@@ -23,7 +24,9 @@ public enum NeuroSyncFeatures {
 
     /// Features of decoded audio. Throws `tooShort` (naming `source`) below 7350 samples at
     /// 88.2 kHz unless `padShort` is set, in which case trailing silence brings it to the minimum.
-    public static func extract(_ audio: DecodedAudio, source: String, padShort: Bool = false) throws(AudioInputError) -> Result {
+    public static func extract(_ audio: DecodedAudio, source: String, padShort: Bool = false, threads: Int = 2) throws(AudioInputError)
+        -> Result
+    {
         var signal = resampleForAnalysis(audio)
         if signal.count < FeatureConfig.minimumSamples {
             guard padShort else {
@@ -33,7 +36,7 @@ public enum NeuroSyncFeatures {
             }
             signal.append(contentsOf: repeatElement(0, count: FeatureConfig.minimumSamples - signal.count))
         }
-        return extract(signal88k: signal)
+        return extract(signal88k: signal, threads: threads)
     }
 
     /// Features of a signal already at 88.2 kHz (at least `FeatureConfig.minimumSamples` long),
@@ -42,78 +45,162 @@ public enum NeuroSyncFeatures {
         precondition(signal.count >= FeatureConfig.minimumSamples, "signal shorter than the 9-frame minimum")
         var peak: Float = 0
         for v in signal { peak = max(peak, abs(v)) }
-        let normalised = peak > 0 ? signal.map { $0 / peak } : signal
+        // The reference divides the float32 signal by its peak; dividing each sample as it is read
+        // gives the same float32 values without a second copy of the signal.
+        let divisor: Float = peak > 0 ? peak : 1
         let frameCount = FeatureConfig.analysisFrameCount(sampleCount: signal.count)
+        let outputCount = (frameCount + 1) / 2
         let bandCount = FeatureConfig.melBandCount
         let lagCount = FeatureConfig.autocorrelationLags
-        var decibels = [Double](repeating: 0, count: frameCount * bandCount)
-        var lags = [Double](repeating: 0, count: frameCount * lagCount)
-        var largest = [Double](repeating: -.infinity, count: max(threads, 1))
-
-        // Per-frame work: independent frames, split into contiguous chunks per thread.
-        let workers = max(1, min(threads, frameCount / 64 + 1))
-        normalised.withUnsafeBufferPointer { y in
-            decibels.withUnsafeMutableBufferPointer { db in
-                lags.withUnsafeMutableBufferPointer { ac in
-                    largest.withUnsafeMutableBufferPointer { top in
-                        // Safe: each worker writes only its own frames' rows and its own `top` slot.
-                        let shared = SharedBuffers(y: y.baseAddress!, db: db.baseAddress!, ac: ac.baseAddress!, top: top.baseAddress!)
-                        let count = y.count
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                            let yBase = shared.y, dbBase = shared.db, acBase = shared.ac, topBase = shared.top
-                            let analyzer = FrameAnalyzer()
-                            let zero = UnsafeMutablePointer<Double>.allocate(capacity: FeatureConfig.frameLength)
-                            let reflect = UnsafeMutablePointer<Double>.allocate(capacity: FeatureConfig.frameLength)
-                            defer { zero.deallocate(); reflect.deallocate() }
-                            let lower = frameCount * worker / workers, upper = frameCount * (worker + 1) / workers
-                            var top = -Double.infinity
-                            for t in lower..<upper {
-                                FrameWindow.fill(index: t, signalLength: count, zeroPadded: zero, reflectPadded: reflect) { yBase[$0] }
-                                top = max(top, analyzer.melDecibels(zero, into: dbBase + t * bandCount))
-                                analyzer.autocorrelation(reflect, into: acBase + t * lagCount)
-                            }
-                            topBase[worker] = top
-                        }
-                    }
-                }
-            }
-        }
-        let maxDecibels = largest.max()!
-        let floor = maxDecibels - FeatureConfig.topDecibels
         let mfccCount = FeatureConfig.mfccCount
-        var cepstra = [Double](repeating: 0, count: frameCount * mfccCount)
-        let analyzer = FrameAnalyzer()
-        decibels.withUnsafeBufferPointer { db in
-            cepstra.withUnsafeMutableBufferPointer { c in
-                for t in 0..<frameCount {
-                    analyzer.cepstrum(db.baseAddress! + t * bandCount, floor: floor, into: c.baseAddress! + t * mfccCount)
-                }
+        let workers = max(1, min(threads, frameCount / 64 + 1))
+
+        let decibels = Buffer<Float>(count: frameCount * bandCount)
+        let lags = Buffer<Float>(count: frameCount * lagCount)
+        let cepstra = Buffer<Double>(count: frameCount * mfccCount)
+        let loudest = Buffer<Double>(count: workers)
+        var features = FeatureMatrix(rows: outputCount, columns: FeatureConfig.featureCount)
+
+        signal.withUnsafeBufferPointer { y in
+            let input = Input(samples: y.baseAddress!, count: y.count, divisor: divisor)
+            // Pass 1: mel levels and autocorrelation, frame by frame.
+            parallel(workers, frameCount) { worker, frames in
+                loudest[worker] = analyseFrames(frames, input: input, decibels: decibels.base, lags: lags.base)
             }
         }
-        let (mean, std) = meanAndStandardDeviation(cepstra, columns: mfccCount)
-        for t in 0..<frameCount {
-            for c in 0..<mfccCount {
-                cepstra[t * mfccCount + c] = (cepstra[t * mfccCount + c] - mean[c]) / (std[c] + FeatureConfig.cmvnEpsilon)
+        let maxDecibels = (0..<workers).map { loudest[$0] }.max()!
+        let floor = maxDecibels - FeatureConfig.topDecibels
+        // Pass 2: the clip-wide floor, then cepstra.
+        parallel(workers, frameCount) { _, frames in
+            let cepstrum = Cepstrum()
+            let levels = UnsafeMutablePointer<Double>.allocate(capacity: bandCount)
+            defer { levels.deallocate() }
+            for t in frames {
+                for b in 0..<bandCount { levels[b] = Double(decibels[t * bandCount + b]) }
+                cepstrum.apply(levels, floor: floor, into: cepstra.base + t * mfccCount)
             }
         }
-        fixEdgeFrames(&lags, frameCount: frameCount)
-        let features = assemble(normalisedCepstra: cepstra, lags: lags, frameCount: frameCount)
-        let statistics = FeatureStatistics(
-            peak: peak > 0 ? peak : 1, maxDecibels: maxDecibels, cepstralMean: mean, cepstralStandardDeviation: std)
+        let (mean, std) = meanAndStandardDeviation(cepstra.base, rows: frameCount, columns: mfccCount)
+        let normalisation = Normalisation(mean: mean, std: std)
+        // Pass 3: normalise (each worker its own frames).
+        parallel(workers, frameCount) { _, frames in
+            for t in frames {
+                for c in 0..<mfccCount { cepstra[t * mfccCount + c] = normalisation.apply(cepstra[t * mfccCount + c], c) }
+            }
+        }
+        fixEdgeFrames(lags.base, frameCount: frameCount)
+        // Pass 4: deltas, stacking and pair averaging, straight into the output rows.
+        features.withUnsafeMutableValues { out in
+            let output = Output(base: out.baseAddress!)
+            parallel(workers, outputCount) { _, rows in
+                assemble(rows: rows, cepstra: cepstra.base, lags: lags.base, frameCount: frameCount, into: output.base)
+            }
+        }
+        let statistics = FeatureStatistics(peak: divisor, maxDecibels: maxDecibels, cepstralMean: mean, cepstralStandardDeviation: std)
+        decibels.free()
+        lags.free()
+        cepstra.free()
+        loudest.free()
         return Result(features: features, statistics: statistics)
     }
 
-    /// Raw pointers handed to the frame workers.
-    private struct SharedBuffers: @unchecked Sendable {
-        let y: UnsafePointer<Float>
-        let db: UnsafeMutablePointer<Double>
-        let ac: UnsafeMutablePointer<Double>
-        let top: UnsafeMutablePointer<Double>
+    // MARK: - Passes
+
+    /// Runs `body(worker, range)` on `workers` threads over contiguous slices of `0..<count`.
+    private static func parallel(_ workers: Int, _ count: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            body(worker, (count * worker / workers)..<(count * (worker + 1) / workers))
+        }
+    }
+
+    /// A manually managed array shared by the worker threads. Safe: every pass writes disjoint
+    /// indices from each worker, and passes are separated by `concurrentPerform`'s join.
+    private struct Buffer<Element>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Element>
+        init(count: Int) {
+            base = .allocate(capacity: max(count, 1))
+        }
+        subscript(index: Int) -> Element {
+            get { base[index] }
+            nonmutating set { base[index] = newValue }
+        }
+        func free() { base.deallocate() }
+    }
+
+    /// The 88.2 kHz signal and the peak it is divided by.
+    private struct Input: @unchecked Sendable {
+        let samples: UnsafePointer<Float>
+        let count: Int
+        let divisor: Float
+    }
+
+    /// The output matrix's storage.
+    private struct Output: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
+    }
+
+    /// Clip-wide cepstral mean/variance normalisation: `(c - mean) / (std + 1e-10)`.
+    private struct Normalisation: Sendable {
+        let mean: [Double]
+        let std: [Double]
+        @inline(__always)
+        func apply(_ value: Double, _ c: Int) -> Double {
+            (value - mean[c]) / (std[c] + FeatureConfig.cmvnEpsilon)
+        }
+    }
+
+    /// Mel dB levels and autocorrelation lags of analysis frames `frames`, eight at a time in the
+    /// lanes of `SIMD8<Float>`; returns the loudest level seen.
+    private static func analyseFrames(
+        _ frames: Range<Int>, input: Input, decibels: UnsafeMutablePointer<Float>, lags: UnsafeMutablePointer<Float>
+    ) -> Double {
+        typealias Lanes = SIMD8<Float>
+        let n = FeatureConfig.frameLength
+        let bandCount = FeatureConfig.melBandCount
+        let lagCount = FeatureConfig.autocorrelationLags
+        let analyzer = FrameAnalyzer<Lanes>()
+        let zero = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let reflect = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let zeroLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
+        let reflectLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
+        let levelLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: bandCount)
+        let lagLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: lagCount)
+        zeroLanes.initialize(repeating: .zero, count: n)
+        reflectLanes.initialize(repeating: .zero, count: n)
+        defer {
+            for p in [zero, reflect] { p.deallocate() }
+            for p in [zeroLanes, reflectLanes, levelLanes, lagLanes] { p.deallocate() }
+        }
+        let samples = input.samples
+        let divisor = input.divisor
+        var top = -Double.infinity
+        var group = frames.lowerBound
+        while group < frames.upperBound {
+            let used = min(Lanes.scalarCount, frames.upperBound - group)
+            for lane in 0..<used {
+                FrameWindow.fill(index: group + lane, signalLength: input.count, zeroPadded: zero, reflectPadded: reflect) {
+                    samples[$0] / divisor
+                }
+                for i in 0..<n {
+                    zeroLanes[i][lane] = Float(zero[i])
+                    reflectLanes[i][lane] = Float(reflect[i])
+                }
+            }
+            let levels = analyzer.melDecibels(zeroLanes, into: levelLanes)
+            analyzer.autocorrelation(reflectLanes, into: lagLanes)
+            for lane in 0..<used {
+                let t = group + lane
+                top = max(top, Double(levels[lane]))
+                for b in 0..<bandCount { decibels[t * bandCount + b] = levelLanes[b][lane] }
+                for k in 0..<lagCount { lags[t * lagCount + k] = lagLanes[k][lane] }
+            }
+            group += used
+        }
+        return top
     }
 
     /// Per-column mean and population standard deviation of a row-major matrix.
-    static func meanAndStandardDeviation(_ values: [Double], columns: Int) -> ([Double], [Double]) {
-        let rows = values.count / columns
+    static func meanAndStandardDeviation(_ values: UnsafePointer<Double>, rows: Int, columns: Int) -> ([Double], [Double]) {
         var mean = [Double](repeating: 0, count: columns)
         for r in 0..<rows { for c in 0..<columns { mean[c] += values[r * columns + c] } }
         for c in 0..<columns { mean[c] /= Double(rows) }
@@ -128,49 +215,58 @@ public enum NeuroSyncFeatures {
     }
 
     /// The reference's edge fix: a first or last frame whose lags are all near zero copies its neighbour.
-    static func fixEdgeFrames(_ lags: inout [Double], frameCount: Int) {
+    static func fixEdgeFrames(_ lags: UnsafeMutablePointer<Float>, frameCount: Int) {
         let n = FeatureConfig.autocorrelationLags
         func silent(_ t: Int) -> Bool {
-            (0..<n).allSatisfy { abs(lags[t * n + $0]) < FeatureConfig.edgeFrameThreshold }
+            (0..<n).allSatisfy { Double(abs(lags[t * n + $0])) < FeatureConfig.edgeFrameThreshold }
         }
         guard frameCount >= 2 else { return }
-        if silent(0) { for k in 0..<n { lags[k] = lags[n + k] } }
+        if silent(0) { (lags).update(from: lags + n, count: n) }
         let last = frameCount - 1
-        if silent(last) { for k in 0..<n { lags[last * n + k] = lags[(last - 1) * n + k] } }
+        if silent(last) { (lags + last * n).update(from: lags + (last - 1) * n, count: n) }
     }
 
-    /// Deltas, stacking and pair reduction into the (N, 256) matrix.
-    static func assemble(normalisedCepstra cepstra: [Double], lags: [Double], frameCount: Int) -> FeatureMatrix {
-        let mfccCount = FeatureConfig.mfccCount, lagCount = FeatureConfig.autocorrelationLags
-        let width = FeatureConfig.deltaWidth, half = width / 2
-        let first = SavitzkyGolay(width: width, order: 1), second = SavitzkyGolay(width: width, order: 2)
+    /// Output rows `rows`: deltas of the normalised cepstra (Savitzky-Golay, "interp" edges), the
+    /// lags, each pair of analysis frames averaged (an odd last frame stands alone).
+    private static func assemble(
+        rows: Range<Int>, cepstra: UnsafePointer<Double>, lags: UnsafePointer<Float>, frameCount: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        let mfccCount = FeatureConfig.mfccCount
+        let lagCount = FeatureConfig.autocorrelationLags
+        let width = FeatureConfig.deltaWidth
+        let half = width / 2
         let columns = FeatureConfig.featureCount
-        var full = [Double](repeating: 0, count: frameCount * columns)
-        for t in 0..<frameCount {
-            // Window start and weight row: interior frames use the centre row; edges fit the end windows.
-            let (start, row): (Int, Int) =
-                t < half ? (0, t) : t >= frameCount - half ? (frameCount - width, t - (frameCount - width)) : (t - half, half)
-            for c in 0..<mfccCount {
-                var d1 = 0.0, d2 = 0.0
-                for i in 0..<width {
-                    let v = cepstra[(start + i) * mfccCount + c]
-                    d1 += first.weights[row][i] * v
-                    d2 += second.weights[row][i] * v
+        let first = SavitzkyGolay(width: width, order: 1)
+        let second = SavitzkyGolay(width: width, order: 2)
+        let frame = UnsafeMutablePointer<Double>.allocate(capacity: 2 * columns)
+        defer { frame.deallocate() }
+        for k in rows {
+            let members = min(2, frameCount - 2 * k)
+            for m in 0..<members {
+                let t = 2 * k + m
+                let row = frame + m * columns
+                // Window start and weight row: interior frames use the centre row; edges fit the end windows.
+                let (start, weights): (Int, Int) =
+                    t < half ? (0, t) : t >= frameCount - half ? (frameCount - width, t - (frameCount - width)) : (t - half, half)
+                for c in 0..<mfccCount {
+                    var d1 = 0.0
+                    var d2 = 0.0
+                    for i in 0..<width {
+                        let v = cepstra[(start + i) * mfccCount + c]
+                        d1 += first.weights[weights][i] * v
+                        d2 += second.weights[weights][i] * v
+                    }
+                    row[c] = cepstra[t * mfccCount + c]
+                    row[mfccCount + c] = d1
+                    row[2 * mfccCount + c] = d2
                 }
-                full[t * columns + c] = cepstra[t * mfccCount + c]
-                full[t * columns + mfccCount + c] = d1
-                full[t * columns + 2 * mfccCount + c] = d2
+                for j in 0..<lagCount { row[3 * mfccCount + j] = Double(lags[t * lagCount + j]) }
             }
-            for k in 0..<lagCount { full[t * columns + 3 * mfccCount + k] = lags[t * lagCount + k] }
-        }
-        let outputCount = (frameCount + 1) / 2
-        var out = FeatureMatrix(rows: outputCount, columns: columns)
-        for k in 0..<outputCount {
-            let a = 2 * k, b = 2 * k + 1
+            let target = out + k * columns
             for c in 0..<columns {
-                out[k, c] = b < frameCount ? Float((full[a * columns + c] + full[b * columns + c]) / 2) : Float(full[a * columns + c])
+                target[c] = members == 2 ? Float((frame[c] + frame[columns + c]) / 2) : Float(frame[c])
             }
         }
-        return out
     }
 }

@@ -41,7 +41,8 @@ public final class StreamingFeatureExtractor {
     public private(set) var isFinished = false
 
     private let resampler: StreamingResampler?
-    private let analyzer = FrameAnalyzer()
+    private let analyzer = FrameAnalyzer<Double>()
+    private let cepstrum = Cepstrum()
     private var samples: RingBuffer<Float>
     private var output: RingBuffer<Float>
     private var frozen: FeatureStatistics?
@@ -245,7 +246,7 @@ public final class StreamingFeatureExtractor {
         let target = row(t)
         let loudest = analyzer.melDecibels(zeroFrame, into: decibels)
         let floor = frozen?.floorDecibels ?? running!.floor(forFrameMaximum: loudest)
-        analyzer.cepstrum(decibels, floor: floor, into: target)
+        cepstrum.apply(decibels, floor: floor, into: target)
         if let frozen {
             for c in 0..<FeatureConfig.mfccCount {
                 target[c] = (target[c] - frozen.cepstralMean[c]) / (frozen.cepstralStandardDeviation[c] + FeatureConfig.cmvnEpsilon)

@@ -2,10 +2,11 @@
 
 extension ComplexFFT {
     /// Radix-3 stage: `radixOdd` unrolled.
-    func radix3(
-        _ st: Stage, _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
-        _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>
-    ) {
+    @inline(__always)
+    func radix3<V: FFTLane>(
+        _ st: Stage, _ xr: UnsafeMutablePointer<V>, _ xi: UnsafeMutablePointer<V>,
+        _ yr: UnsafeMutablePointer<V>, _ yi: UnsafeMutablePointer<V>
+    ) where V.Scalar == Scalar {
         let m = st.length / 3, s = st.stride, sm = s * m
         let c11 = st.rootCos[4], s11 = st.rootSin[4]
         st.twiddleRe.withUnsafeBufferPointer { twr in
@@ -40,10 +41,11 @@ extension ComplexFFT {
     }
 
     /// Radix-5 stage: `radixOdd` unrolled.
-    func radix5(
-        _ st: Stage, _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
-        _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>
-    ) {
+    @inline(__always)
+    func radix5<V: FFTLane>(
+        _ st: Stage, _ xr: UnsafeMutablePointer<V>, _ xi: UnsafeMutablePointer<V>,
+        _ yr: UnsafeMutablePointer<V>, _ yi: UnsafeMutablePointer<V>
+    ) where V.Scalar == Scalar {
         let m = st.length / 5, s = st.stride, sm = s * m
         let c11 = st.rootCos[6], s11 = st.rootSin[6]
         let c12 = st.rootCos[7], s12 = st.rootSin[7]
@@ -96,10 +98,11 @@ extension ComplexFFT {
     }
 
     /// Radix-7 stage: `radixOdd` unrolled.
-    func radix7(
-        _ st: Stage, _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
-        _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>
-    ) {
+    @inline(__always)
+    func radix7<V: FFTLane>(
+        _ st: Stage, _ xr: UnsafeMutablePointer<V>, _ xi: UnsafeMutablePointer<V>,
+        _ yr: UnsafeMutablePointer<V>, _ yi: UnsafeMutablePointer<V>
+    ) where V.Scalar == Scalar {
         let m = st.length / 7, s = st.stride, sm = s * m
         let c11 = st.rootCos[8], s11 = st.rootSin[8]
         let c12 = st.rootCos[9], s12 = st.rootSin[9]

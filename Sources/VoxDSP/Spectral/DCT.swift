@@ -25,6 +25,19 @@ public struct DCT: Sendable {
         matrix = m
     }
 
+    /// y = DCT(max(x, floor)), the floor applied on the fly.
+    @inline(__always)
+    public func apply(_ x: UnsafePointer<Double>, floor: Double, into y: UnsafeMutablePointer<Double>) {
+        matrix.withUnsafeBufferPointer { m in
+            for k in 0..<outputCount {
+                var sum = 0.0
+                let row = k * inputCount
+                for i in 0..<inputCount { sum += m[row + i] * max(x[i], floor) }
+                y[k] = sum
+            }
+        }
+    }
+
     /// y = DCT(x).
     @inline(__always)
     public func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {

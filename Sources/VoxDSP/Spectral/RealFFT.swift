@@ -1,22 +1,23 @@
 import Foundation
 
-/// Forward FFT of a real sequence of even length N through one complex FFT of length N/2.
+/// Forward FFT of real sequences of even length N through one complex FFT of length N/2, on any
+/// `FFTLane` (one real signal per lane).
 ///
 /// Owns its work buffers (allocated once): a transform allocates nothing. Not thread-safe; give
 /// each stream or thread its own instance. The plan inside is shared-safe.
-public final class RealFFT {
+public final class RealFFT<V: FFTLane> {
     /// Real input length N (even).
     public let size: Int
     /// Number of output bins, N/2 + 1.
     public var binCount: Int { size / 2 + 1 }
-    private let half: ComplexFFT
-    private let zRe: UnsafeMutablePointer<Double>
-    private let zIm: UnsafeMutablePointer<Double>
-    private let workRe: UnsafeMutablePointer<Double>
-    private let workIm: UnsafeMutablePointer<Double>
-    private let scratch: UnsafeMutablePointer<Double>
-    private let cosTable: [Double]
-    private let sinTable: [Double]
+    private let half: ComplexFFT<V.Scalar>
+    private let zRe: UnsafeMutablePointer<V>
+    private let zIm: UnsafeMutablePointer<V>
+    private let workRe: UnsafeMutablePointer<V>
+    private let workIm: UnsafeMutablePointer<V>
+    private let scratch: UnsafeMutablePointer<V>
+    private let cosTable: [V.Scalar]
+    private let sinTable: [V.Scalar]
 
     /// A transform for real inputs of even length `size`.
     public init(size: Int) {
@@ -29,8 +30,8 @@ public final class RealFFT {
         workRe = .allocate(capacity: m)
         workIm = .allocate(capacity: m)
         scratch = .allocate(capacity: half.scratchCount)
-        cosTable = (0...m).map { cos(2 * Double.pi * Double($0) / Double(size)) }
-        sinTable = (0...m).map { sin(2 * Double.pi * Double($0) / Double(size)) }
+        cosTable = (0...m).map { V.Scalar(cos(2 * Double.pi * Double($0) / Double(size))) }
+        sinTable = (0...m).map { V.Scalar(sin(2 * Double.pi * Double($0) / Double(size))) }
     }
 
     deinit {
@@ -39,22 +40,29 @@ public final class RealFFT {
 
     /// Transforms `input` (N values) and calls `body(k, re, im)` for every bin k in 0...N/2.
     @inline(__always)
-    public func forward(_ input: UnsafePointer<Double>, _ body: (Int, Double, Double) -> Void) {
+    public func forward(_ input: UnsafePointer<V>, _ body: (Int, V, V) -> Void) {
         let m = size / 2
         for n in 0..<m {
             zRe[n] = input[2 * n]
             zIm[n] = input[2 * n + 1]
         }
         half.transform(re: zRe, im: zIm, workRe: workRe, workIm: workIm, scratch: scratch)
+        let one2: V.Scalar = 0.5
         cosTable.withUnsafeBufferPointer { cosT in
             sinTable.withUnsafeBufferPointer { sinT in
                 for k in 0...m {
                     let a = k == m ? 0 : k
                     let b = k == 0 ? 0 : m - k
-                    let zr = zRe[a], zi = zIm[a], cr = zRe[b], ci = zIm[b]
-                    let er = 0.5 * (zr + cr), ei = 0.5 * (zi - ci)
-                    let dr = 0.5 * (zr - cr), di = 0.5 * (zi + ci)
-                    let c = cosT[k], s = sinT[k]
+                    let zr = zRe[a]
+                    let zi = zIm[a]
+                    let cr = zRe[b]
+                    let ci = zIm[b]
+                    let er = (zr + cr) * one2
+                    let ei = (zi - ci) * one2
+                    let dr = (zr - cr) * one2
+                    let di = (zi + ci) * one2
+                    let c = cosT[k]
+                    let s = sinT[k]
                     body(k, er + di * c - dr * s, ei - di * s - dr * c)
                 }
             }
@@ -62,7 +70,8 @@ public final class RealFFT {
     }
 
     /// Writes |X[k]|^2 for k in 0...N/2 into `power` (N/2 + 1 values).
-    public func powerSpectrum(_ input: UnsafePointer<Double>, into power: UnsafeMutablePointer<Double>) {
+    @inline(__always)
+    public func powerSpectrum(_ input: UnsafePointer<V>, into power: UnsafeMutablePointer<V>) {
         forward(input) { k, re, im in power[k] = re * re + im * im }
     }
 }
