@@ -1,14 +1,16 @@
-// Benchmarks of the NeuroSync feature extraction (VoxDSP).
+// Benchmarks of the NeuroSync feature extraction (VoxDSP); see ../../README.md.
 //
-//   BatchFeatures60s         NeuroSyncFeatures.extract(signal88k:) on 60 s of speech at 88.2 kHz.
-//   StreamingPush20ms        StreamingFeatureExtractor (running statistics): one 20 ms block of
-//                            48 kHz audio pushed and every ready frame pulled, per iteration.
-//   StreamingPush20msFrozen  The same with frozen statistics from a batch pass.
-//
+//   BatchFeatures60s                     NeuroSyncFeatures.extract(signal88k:) on 60 s of speech
+//                                        at 88.2 kHz, one clip per iteration.
+//   StreamingPush20ms                    StreamingFeatureExtractor (running statistics): one 20 ms
+//                                        block of 48 kHz audio pushed and every ready frame pulled,
+//                                        per iteration. mallocCountTotal must be 0.
+//   StreamingPush20msFrozen              The same with frozen statistics from a batch pass.
 //   StreamingPush20ms{,Frozen}Instructions  The same blocks, counting CPU instructions only.
 //
-// The streaming benchmarks run one block per iteration (scaling factor one), so every per-iteration
-// metric is a per-block figure; mallocCountTotal must be 0 (see Thresholds/ and README.md).
+// The streaming benchmarks run one block per iteration (scaling factor one), so every
+// per-iteration figure is a per-block figure. The zero-malloc rule is checked by
+// `swift package benchmark thresholds check` against Thresholds/*.p90.json.
 
 import Benchmark
 import Foundation
