@@ -17,10 +17,12 @@ public enum NumPyFormat {
         let length = UInt16(header.utf8.count)
         bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
-        bytes.reserveCapacity(bytes.count + matrix.values.count * 4)
-        for value in matrix.values {
-            let bits = value.bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+        let headerCount = bytes.count
+        bytes += repeatElement(0, count: matrix.values.count * 4)
+        bytes.withUnsafeMutableBytes { raw in
+            for (i, value) in matrix.values.enumerated() {
+                raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: headerCount + 4 * i, as: UInt32.self)
+            }
         }
         return bytes
     }

@@ -36,19 +36,39 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Longest audio accepted, in seconds.")
     var maxDuration: Double = 3600
 
+    @Option(help: "Threads for the per-frame work.")
+    var threads: Int = 2
+
+    @Flag(help: "Print how long decoding, resampling, feature extraction and writing took, to standard error.")
+    var timings = false
+
     func validate() throws {
         if out == "-" && format == .npy {
             throw ValidationError("--out - (standard output) needs --format csv")
         }
         if !(maxDuration > 0) { throw ValidationError("--max-duration must be positive") }
+        if !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
     }
 
     func run() throws {
+        var stopwatch = Stopwatch()
         let features: FeatureMatrix
         do {
             let decoded = try AudioFileReader(maxDuration: maxDuration).read(path: audio)
-            features = try NeuroSyncFeatures.extract(decoded, source: audio, padShort: padShort).features
-        } catch {
+            stopwatch.lap("decode")
+            var signal = NeuroSyncFeatures.resampleForAnalysis(decoded)
+            stopwatch.lap("resample")
+            if signal.count < FeatureConfig.minimumSamples {
+                guard padShort else {
+                    throw AudioInputError.tooShort(
+                        path: audio, milliseconds: decoded.duration * 1000,
+                        minimumMilliseconds: Double(FeatureConfig.minimumSamples) * 1000 / Double(FeatureConfig.sampleRate))
+                }
+                signal += repeatElement(0, count: FeatureConfig.minimumSamples - signal.count)
+            }
+            features = NeuroSyncFeatures.extract(signal88k: signal, threads: threads).features
+            stopwatch.lap("features")
+        } catch let error as AudioInputError {
             throw CLIError(error.description)
         }
         let bytes: [UInt8] =
@@ -57,5 +77,7 @@ struct FeaturesCommand: ParsableCommand {
             case .csv: Array(features.csv().utf8)
             }
         try OutputFile.write(bytes, to: out)
+        stopwatch.lap("write")
+        if timings { stopwatch.report() }
     }
 }

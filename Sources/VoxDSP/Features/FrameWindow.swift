@@ -44,4 +44,30 @@ enum FrameWindow {
         if j < 0 { j += period }
         return j < count ? j : period - j
     }
+
+    /// Calls `write(i, zeroPadded, reflectPadded)` for the 1470 positions of analysis frame
+    /// `index`; the two values differ only outside `0 ..< signalLength`.
+    @inline(__always)
+    static func fill(
+        index: Int, signalLength: Int, sample: (Int) -> Float, write: (Int, Float, Float) -> Void
+    ) {
+        let n = FeatureConfig.frameLength
+        let start = index * FeatureConfig.hopLength - FeatureConfig.frameLength / 2
+        if start >= 0 && start + n <= signalLength {
+            for i in 0..<n {
+                let v = sample(start + i)
+                write(i, v, v)
+            }
+            return
+        }
+        for i in 0..<n {
+            let j = start + i
+            if j >= 0 && j < signalLength {
+                let v = sample(j)
+                write(i, v, v)
+            } else {
+                write(i, 0, sample(reflect(j, count: signalLength)))
+            }
+        }
+    }
 }

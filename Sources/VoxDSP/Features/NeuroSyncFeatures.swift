@@ -159,8 +159,6 @@ public enum NeuroSyncFeatures {
         let bandCount = FeatureConfig.melBandCount
         let lagCount = FeatureConfig.autocorrelationLags
         let analyzer = FrameAnalyzer<Lanes>()
-        let zero = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        let reflect = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let zeroLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
         let reflectLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
         let levelLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: bandCount)
@@ -168,7 +166,6 @@ public enum NeuroSyncFeatures {
         zeroLanes.initialize(repeating: .zero, count: n)
         reflectLanes.initialize(repeating: .zero, count: n)
         defer {
-            for p in [zero, reflect] { p.deallocate() }
             for p in [zeroLanes, reflectLanes, levelLanes, lagLanes] { p.deallocate() }
         }
         let samples = input.samples
@@ -177,17 +174,20 @@ public enum NeuroSyncFeatures {
         var group = frames.lowerBound
         while group < frames.upperBound {
             let used = min(Lanes.scalarCount, frames.upperBound - group)
+            // Frames wholly inside the signal need no padding: one buffer serves both analyses.
+            let firstStart = group * FeatureConfig.hopLength - n / 2
+            let lastEnd = (group + used - 1) * FeatureConfig.hopLength - n / 2 + n
+            let interior = firstStart >= 0 && lastEnd <= input.count
             for lane in 0..<used {
-                FrameWindow.fill(index: group + lane, signalLength: input.count, zeroPadded: zero, reflectPadded: reflect) {
+                FrameWindow.fill(index: group + lane, signalLength: input.count) {
                     samples[$0] / divisor
-                }
-                for i in 0..<n {
-                    zeroLanes[i][lane] = Float(zero[i])
-                    reflectLanes[i][lane] = Float(reflect[i])
+                } write: { i, zero, reflect in
+                    zeroLanes[i][lane] = zero
+                    if !interior { reflectLanes[i][lane] = reflect }
                 }
             }
             let levels = analyzer.melDecibels(zeroLanes, into: levelLanes)
-            analyzer.autocorrelation(reflectLanes, into: lagLanes)
+            analyzer.autocorrelation(interior ? zeroLanes : reflectLanes, into: lagLanes)
             for lane in 0..<used {
                 let t = group + lane
                 top = max(top, Double(levels[lane]))
