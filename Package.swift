@@ -16,7 +16,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "voxface",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "voxface", targets: ["voxface"]),
         .library(name: "VoxCore", targets: ["VoxCore"]),

@@ -56,19 +56,9 @@ struct FeaturesCommand: ParsableCommand {
         do {
             let decoded = try AudioFileReader(maxDuration: maxDuration).read(path: audio)
             stopwatch.lap("decode")
-            var signal = NeuroSyncFeatures.resampleForAnalysis(decoded)
-            stopwatch.lap("resample")
-            if signal.count < FeatureConfig.minimumSamples {
-                guard padShort else {
-                    throw AudioInputError.tooShort(
-                        path: audio, milliseconds: decoded.duration * 1000,
-                        minimumMilliseconds: Double(FeatureConfig.minimumSamples) * 1000 / Double(FeatureConfig.sampleRate))
-                }
-                signal += repeatElement(0, count: FeatureConfig.minimumSamples - signal.count)
-            }
-            features = NeuroSyncFeatures.extract(signal88k: signal, threads: threads).features
-            stopwatch.lap("features")
-        } catch let error as AudioInputError {
+            features = try NeuroSyncFeatures.extract(decoded, source: audio, padShort: padShort, threads: threads).features
+            stopwatch.lap("resample + features")
+        } catch {
             throw CLIError(error.description)
         }
         let bytes: [UInt8] =

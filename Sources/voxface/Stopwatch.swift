@@ -20,7 +20,7 @@ struct Stopwatch {
         let total = laps.reduce(Duration.zero) { $0 + $1.1 }
         var text = ""
         for (name, duration) in laps + [("total", total)] {
-            text += String(format: "%-9@ %8.2f ms\n", name as NSString, duration.seconds * 1000)
+            text += String(format: "%-20@ %8.2f ms\n", name as NSString, duration.seconds * 1000)
         }
         FileHandle.standardError.write(Data(text.utf8))
     }

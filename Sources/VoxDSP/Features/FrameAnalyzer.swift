@@ -48,10 +48,9 @@ public final class FrameAnalyzer<V: FFTLane> {
         for p in [frame, power, bands, padded, spectrum] { p.deallocate() }
     }
 
-    /// Mel band levels in dB, `10 log10(max(1e-10, band power))`, of one frame per lane (1470
-    /// samples, the centred STFT's zero padding already applied). Returns each lane's loudest level.
-    @discardableResult
-    public func melDecibels(_ samples: UnsafePointer<V>, into decibels: UnsafeMutablePointer<V>) -> V {
+    /// Mel band powers of one frame per lane (1470 samples, the centred STFT's zero padding
+    /// already applied): periodic Hann, |FFT|^2, Slaney mel bank. Writes 128 values per lane.
+    public func melPowers(_ samples: UnsafePointer<V>, into powers: UnsafeMutablePointer<V>) {
         let n = FeatureConfig.frameLength
         periodicHann.withUnsafeBufferPointer { w in
             for i in 0..<n { frame[i] = samples[i] * w[i] }
@@ -63,9 +62,17 @@ public final class FrameAnalyzer<V: FFTLane> {
                 var sum = zero
                 let base = melBank.firstBin[b] - melBank.offsets[b]
                 for i in melBank.offsets[b]..<melBank.offsets[b + 1] { sum = sum + power[base + i] * w[i] }
-                bands[b] = sum
+                powers[b] = sum
             }
         }
+    }
+
+    /// Mel band levels in dB, `10 log10(max(1e-10, band power))`, of one frame per lane (see
+    /// `melPowers`). Returns each lane's loudest level.
+    @discardableResult
+    public func melDecibels(_ samples: UnsafePointer<V>, into decibels: UnsafeMutablePointer<V>) -> V {
+        melPowers(samples, into: bands)
+        let zero = V(repeating: 0)
         var largest = V(repeating: -V.Scalar.infinity)
         for b in 0..<FeatureConfig.melBandCount {
             var level = zero

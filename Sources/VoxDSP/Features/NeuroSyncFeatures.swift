@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import Synchronization
 public import VoxCore
 
 /// NeuroSync's (N, 256) audio features for a whole clip, exactly as the reference computes them
@@ -24,59 +26,76 @@ public enum NeuroSyncFeatures {
 
     /// Features of decoded audio. Throws `tooShort` (naming `source`) below 7350 samples at
     /// 88.2 kHz unless `padShort` is set, in which case trailing silence brings it to the minimum.
+    /// Resampling runs on one thread while the others analyse the frames already resampled.
     public static func extract(_ audio: DecodedAudio, source: String, padShort: Bool = false, threads: Int = 2) throws(AudioInputError)
         -> Result
     {
-        var signal = resampleForAnalysis(audio)
-        if signal.count < FeatureConfig.minimumSamples {
-            guard padShort else {
-                throw .tooShort(
-                    path: source, milliseconds: audio.duration * 1000,
-                    minimumMilliseconds: Double(FeatureConfig.minimumSamples) * 1000 / Double(FeatureConfig.sampleRate))
-            }
-            signal.append(contentsOf: repeatElement(0, count: FeatureConfig.minimumSamples - signal.count))
+        let rate = FeatureConfig.sampleRate
+        let exact =
+            audio.sampleRate == rate ? audio.samples.count : (audio.samples.count * rate + audio.sampleRate - 1) / audio.sampleRate
+        if exact < FeatureConfig.minimumSamples && !padShort {
+            throw .tooShort(
+                path: source, milliseconds: audio.duration * 1000,
+                minimumMilliseconds: Double(FeatureConfig.minimumSamples) * 1000 / Double(rate))
         }
-        return extract(signal88k: signal, threads: threads)
+        let signal = BatchSignal(length: max(exact, FeatureConfig.minimumSamples))
+        return audio.samples.withUnsafeBufferPointer { input in
+            let shared = SharedInput(buffer: input)
+            return extract(signal, threads: threads) {
+                signal.produce(resampling: shared.buffer, from: audio.sampleRate, exactLength: exact)
+            }
+        }
     }
 
     /// Features of a signal already at 88.2 kHz (at least `FeatureConfig.minimumSamples` long),
     /// peak-normalising it first. `threads` > 1 splits the per-frame work.
     public static func extract(signal88k signal: [Float], threads: Int = 2) -> Result {
         precondition(signal.count >= FeatureConfig.minimumSamples, "signal shorter than the 9-frame minimum")
-        var peak: Float = 0
-        for v in signal { peak = max(peak, abs(v)) }
-        // The reference divides the float32 signal by its peak; dividing each sample as it is read
-        // gives the same float32 values without a second copy of the signal.
-        let divisor: Float = peak > 0 ? peak : 1
-        let frameCount = FeatureConfig.analysisFrameCount(sampleCount: signal.count)
+        return extract(BatchSignal(complete: signal), threads: threads, produce: nil)
+    }
+
+    /// The input audio, read by the producer thread. Safe: read-only during the extraction.
+    private struct SharedInput: @unchecked Sendable {
+        let buffer: UnsafeBufferPointer<Float>
+    }
+
+    /// Runs `produce` (if any) on the first worker, then every worker analyses frame groups as
+    /// their samples become available; then the clip-wide passes.
+    private static func extract(_ signal: BatchSignal, threads: Int, produce: (@Sendable () -> Void)?) -> Result {
+        let frameCount = FeatureConfig.analysisFrameCount(sampleCount: signal.length)
         let outputCount = (frameCount + 1) / 2
         let bandCount = FeatureConfig.melBandCount
         let lagCount = FeatureConfig.autocorrelationLags
         let mfccCount = FeatureConfig.mfccCount
         let workers = max(1, min(threads, frameCount / 64 + 1))
 
-        let decibels = Buffer<Float>(count: frameCount * bandCount)
+        let powers = Buffer<Float>(count: frameCount * bandCount)
         let lags = Buffer<Float>(count: frameCount * lagCount)
         let cepstra = Buffer<Double>(count: frameCount * mfccCount)
         let loudest = Buffer<Double>(count: workers)
+        let groups = GroupCounter()
         var features = FeatureMatrix(rows: outputCount, columns: FeatureConfig.featureCount)
 
-        signal.withUnsafeBufferPointer { y in
-            let input = Input(samples: y.baseAddress!, count: y.count, divisor: divisor)
-            // Pass 1: mel levels and autocorrelation, frame by frame.
-            parallel(workers, frameCount) { worker, frames in
-                loudest[worker] = analyseFrames(frames, input: input, decibels: decibels.base, lags: lags.base)
-            }
+        // Pass 1: mel powers and autocorrelation of the raw (not yet peak-normalised) signal.
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            if worker == 0, let produce { produce() }
+            loudest[worker] = analyseFrames(signal, frameCount: frameCount, groups: groups, powers: powers.base, lags: lags.base)
         }
-        let maxDecibels = (0..<workers).map { loudest[$0] }.max()!
+        // Peak normalisation divides every power by peak^2 (and cannot change the lag-0-normalised lags).
+        let divisor: Float = signal.peak > 0 ? signal.peak : 1
+        let scale = 1 / (Double(divisor) * Double(divisor))
+        let loudestPower = (0..<workers).map { loudest[$0] }.max()!
+        let maxDecibels = 10 * log10(max(FeatureConfig.minimumPower, loudestPower * scale))
         let floor = maxDecibels - FeatureConfig.topDecibels
-        // Pass 2: the clip-wide floor, then cepstra.
+        // Pass 2: dB levels, the clip-wide floor, then cepstra.
         parallel(workers, frameCount) { _, frames in
             let cepstrum = Cepstrum()
             let levels = UnsafeMutablePointer<Double>.allocate(capacity: bandCount)
             defer { levels.deallocate() }
             for t in frames {
-                for b in 0..<bandCount { levels[b] = Double(decibels[t * bandCount + b]) }
+                for b in 0..<bandCount {
+                    levels[b] = 10 * log10(max(FeatureConfig.minimumPower, Double(powers[t * bandCount + b]) * scale))
+                }
                 cepstrum.apply(levels, floor: floor, into: cepstra.base + t * mfccCount)
             }
         }
@@ -97,11 +116,18 @@ public enum NeuroSyncFeatures {
             }
         }
         let statistics = FeatureStatistics(peak: divisor, maxDecibels: maxDecibels, cepstralMean: mean, cepstralStandardDeviation: std)
-        decibels.free()
+        powers.free()
         lags.free()
         cepstra.free()
         loudest.free()
         return Result(features: features, statistics: statistics)
+    }
+
+    /// Hands out groups of eight analysis frames in order to the workers.
+    private final class GroupCounter: Sendable {
+        private let next = Atomic<Int>(0)
+        /// The next group's index.
+        func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
     }
 
     // MARK: - Passes
@@ -127,13 +153,6 @@ public enum NeuroSyncFeatures {
         func free() { base.deallocate() }
     }
 
-    /// The 88.2 kHz signal and the peak it is divided by.
-    private struct Input: @unchecked Sendable {
-        let samples: UnsafePointer<Float>
-        let count: Int
-        let divisor: Float
-    }
-
     /// The output matrix's storage.
     private struct Output: @unchecked Sendable {
         let base: UnsafeMutablePointer<Float>
@@ -149,52 +168,59 @@ public enum NeuroSyncFeatures {
         }
     }
 
-    /// Mel dB levels and autocorrelation lags of analysis frames `frames`, eight at a time in the
-    /// lanes of `SIMD8<Float>`; returns the loudest level seen.
+    /// Takes groups of eight analysis frames until none is left, waits until each group's samples
+    /// are published, and writes their mel powers and autocorrelation lags, one frame per lane of
+    /// `SIMD8<Float>`. Returns the largest band power seen.
     private static func analyseFrames(
-        _ frames: Range<Int>, input: Input, decibels: UnsafeMutablePointer<Float>, lags: UnsafeMutablePointer<Float>
+        _ signal: BatchSignal, frameCount: Int, groups: GroupCounter,
+        powers: UnsafeMutablePointer<Float>, lags: UnsafeMutablePointer<Float>
     ) -> Double {
         typealias Lanes = SIMD8<Float>
         let n = FeatureConfig.frameLength
+        let hop = FeatureConfig.hopLength
         let bandCount = FeatureConfig.melBandCount
         let lagCount = FeatureConfig.autocorrelationLags
         let analyzer = FrameAnalyzer<Lanes>()
         let zeroLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
         let reflectLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
-        let levelLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: bandCount)
+        let powerLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: bandCount)
         let lagLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: lagCount)
         zeroLanes.initialize(repeating: .zero, count: n)
         reflectLanes.initialize(repeating: .zero, count: n)
         defer {
-            for p in [zeroLanes, reflectLanes, levelLanes, lagLanes] { p.deallocate() }
+            for p in [zeroLanes, reflectLanes, powerLanes, lagLanes] { p.deallocate() }
         }
-        let samples = input.samples
-        let divisor = input.divisor
-        var top = -Double.infinity
-        var group = frames.lowerBound
-        while group < frames.upperBound {
-            let used = min(Lanes.scalarCount, frames.upperBound - group)
+        let samples = signal.samples
+        let length = signal.length
+        var top = 0.0
+        while true {
+            let group = groups.take() * Lanes.scalarCount
+            if group >= frameCount { break }
+            let used = min(Lanes.scalarCount, frameCount - group)
+            // The group's last window ends at (last + 1) * hop; wait for the resampler to get there.
+            let needed = min(length, (group + used) * hop)
+            while signal.available < needed && !signal.isFinished { sched_yield() }
             // Frames wholly inside the signal need no padding: one buffer serves both analyses.
-            let firstStart = group * FeatureConfig.hopLength - n / 2
-            let lastEnd = (group + used - 1) * FeatureConfig.hopLength - n / 2 + n
-            let interior = firstStart >= 0 && lastEnd <= input.count
+            let interior = group * hop - n / 2 >= 0 && (group + used) * hop <= length
             for lane in 0..<used {
-                FrameWindow.fill(index: group + lane, signalLength: input.count) {
-                    samples[$0] / divisor
+                FrameWindow.fill(index: group + lane, signalLength: length) {
+                    samples[$0]
                 } write: { i, zero, reflect in
                     zeroLanes[i][lane] = zero
                     if !interior { reflectLanes[i][lane] = reflect }
                 }
             }
-            let levels = analyzer.melDecibels(zeroLanes, into: levelLanes)
+            analyzer.melPowers(zeroLanes, into: powerLanes)
             analyzer.autocorrelation(interior ? zeroLanes : reflectLanes, into: lagLanes)
             for lane in 0..<used {
                 let t = group + lane
-                top = max(top, Double(levels[lane]))
-                for b in 0..<bandCount { decibels[t * bandCount + b] = levelLanes[b][lane] }
+                for b in 0..<bandCount {
+                    let p = powerLanes[b][lane]
+                    powers[t * bandCount + b] = p
+                    top = max(top, Double(p))
+                }
                 for k in 0..<lagCount { lags[t * lagCount + k] = lagLanes[k][lane] }
             }
-            group += used
         }
         return top
     }
