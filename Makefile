@@ -7,7 +7,7 @@ SWIFT ?= swift
 # C libraries the package links (system-library targets, found with pkg-config).
 APT_PACKAGES := pkg-config libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
 
-.PHONY: run test deps release build lint clean
+.PHONY: run test deps release build lint bench bench-check clean
 
 ## Installs the apt packages this machine lacks (as root, or through sudo).
 deps:
@@ -37,6 +37,14 @@ build: deps
 ## Every test (unit, golden-fixture parity, streaming, CLI end to end).
 test: build
 	$(SWIFT) test
+
+## Every benchmark (Benchmarks/ is its own package; first build takes a minute or two).
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+## The deterministic benchmark thresholds (0 mallocs per streamed 20 ms block after warm-up).
+bench-check: deps
+	cd Benchmarks && $(SWIFT) package benchmark thresholds check --filter '^StreamingPush20ms(Frozen)?$$'
 
 ## Style check with the toolchain's swift-format and the checked-in .swift-format.
 lint:

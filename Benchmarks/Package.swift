@@ -6,7 +6,7 @@ import PackageDescription
 //   swift package benchmark
 let package = Package(
     name: "voxface-benchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         // The repository root: products VoxDSP and VoxCore. Named so that the identity does not
         // depend on the name of the folder the repository is cloned into.

@@ -28,8 +28,8 @@ struct DemoCommand: ParsableCommand {
             print("voxface demo: \(path)")
             print(String(format: "  audio: %.2f s at %d Hz, %d channel(s)", decoded.duration, decoded.sampleRate, decoded.sourceChannels))
             print(
-                "  batch features: \(batch.features.rows) x \(batch.features.columns) in \(elapsed) "
-                    + String(format: "(%.0fx real time)", decoded.duration / elapsed.seconds))
+                "  batch features: \(batch.features.rows) x \(batch.features.columns) in "
+                    + String(format: "%.1f ms (%.0fx real time)", elapsed.seconds * 1000, decoded.duration / elapsed.seconds))
         } catch {
             throw CLIError(error.description)
         }

@@ -5,17 +5,18 @@ import VoxDSP
 /// and describes how it compares with the batch features.
 enum StreamingDemo {
     static func run(_ audio: DecodedAudio, statistics: FeatureStatistics, reference: FeatureMatrix) -> String {
-        var lines: [String] = []
-        for (name, mode) in [("frozen", StreamingFeatureExtractor.Statistics.frozen(statistics)), ("running", .running(.default))] {
-            let frames = StreamingFeatureExtractor.extractAll(
-                audio.samples, sampleRate: audio.sampleRate, statistics: mode, blockSize: audio.sampleRate / 50)
-            let rows = min(frames.rows, reference.rows)
-            var worst: Float = 0
-            for r in 0..<rows { for c in 0..<reference.columns { worst = max(worst, abs(frames[r, c] - reference[r, c])) } }
-            lines.append("  streaming (\(name) statistics, 20 ms blocks): \(frames.rows) frames, max |stream - batch| = \(worst)")
-        }
+        let block = audio.sampleRate / 50
+        let frozen = StreamingFeatureExtractor.extractAll(
+            audio.samples, sampleRate: audio.sampleRate, statistics: .frozen(statistics), blockSize: block)
+        let running = StreamingFeatureExtractor.extractAll(
+            audio.samples, sampleRate: audio.sampleRate, statistics: .running(.default), blockSize: block)
+        let frozenError = frozen.rows == reference.rows ? frozen.maxAbsoluteDifference(to: reference) : .infinity
+        let agreement = FeatureAgreement(running, reference, warmUpRows: FeatureConfig.framesPerSecond)
         let latency = StreamingFeatureExtractor.algorithmicLatency(inputRate: audio.sampleRate)
-        lines.append("  streaming algorithmic latency: \(String(format: "%.1f", latency * 1000)) ms of future audio per frame")
-        return lines.joined(separator: "\n")
+        return [
+            "  streaming, 20 ms blocks, frozen statistics: \(frozen.rows) frames, max |stream - batch| = \(frozenError)",
+            "  streaming, 20 ms blocks, running statistics, after 1 s: \(agreement)",
+            "  streaming algorithmic latency at \(audio.sampleRate) Hz: \(Int((latency * 1000).rounded())) ms of future audio per frame",
+        ].joined(separator: "\n")
     }
 }

@@ -53,7 +53,7 @@ import VoxCore
         let streamed = StreamingFeatureExtractor.extractAll(
             audio.samples, sampleRate: audio.sampleRate, statistics: .running(.default), blockSize: audio.sampleRate / 50)
         #expect(streamed.rows == batch.features.rows)
-        let report = RunningModeReport(streamed: streamed, batch: batch.features, warmUpFrames: 60)
+        let report = FeatureAgreement(streamed, batch.features, warmUpRows: 60)
         // The autocorrelation block needs no statistics: identical to batch.
         #expect(report.autocorrelationMaxError < 1e-4)
         // MFCCs: bounded disagreement, strongly correlated with the clip-wide version. Measured:
@@ -61,46 +61,5 @@ import VoxCore
         #expect(report.mfccMeanError < 0.2, "\(file): \(report)")
         #expect(report.mfccCorrelation > 0.96, "\(file): \(report)")
         #expect(report.deltaCorrelation > 0.98, "\(file): \(report)")
-    }
-}
-
-/// Agreement between running-statistics and batch features over frames after a warm-up.
-struct RunningModeReport: CustomStringConvertible {
-    var mfccMeanError: Double = 0
-    var mfccCorrelation: Double = 0
-    var deltaCorrelation: Double = 0
-    var autocorrelationMaxError: Float = 0
-
-    init(streamed: FeatureMatrix, batch: FeatureMatrix, warmUpFrames: Int) {
-        let rows = min(streamed.rows, batch.rows)
-        var a: [Double] = [], b: [Double] = [], da: [Double] = [], db: [Double] = []
-        for r in warmUpFrames..<rows {
-            for c in 0..<23 {
-                a.append(Double(streamed[r, c])); b.append(Double(batch[r, c]))
-            }
-            for c in 23..<69 {
-                da.append(Double(streamed[r, c])); db.append(Double(batch[r, c]))
-            }
-            for c in 69..<256 { autocorrelationMaxError = max(autocorrelationMaxError, abs(streamed[r, c] - batch[r, c])) }
-        }
-        mfccMeanError = zip(a, b).map { abs($0 - $1) }.reduce(0, +) / Double(max(a.count, 1))
-        mfccCorrelation = Self.correlation(a, b)
-        deltaCorrelation = Self.correlation(da, db)
-    }
-
-    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
-        let n = Double(x.count)
-        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (u, v) in zip(x, y) {
-            sxy += (u - mx) * (v - my); sxx += (u - mx) * (u - mx); syy += (v - my) * (v - my)
-        }
-        return sxy / (sxx * syy).squareRoot()
-    }
-
-    var description: String {
-        String(
-            format: "mfcc mean |err| %.3f, mfcc r %.3f, delta r %.3f, autocorr max err %.1e",
-            mfccMeanError, mfccCorrelation, deltaCorrelation, Double(autocorrelationMaxError))
     }
 }
