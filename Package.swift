@@ -44,7 +44,7 @@ let package = Package(
                 "VoxCore", "VoxDSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.copy("Resources/sample.wav")],
+            exclude: ["Resources"],
             swiftSettings: strict
         ),
 

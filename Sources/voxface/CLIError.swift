@@ -1,5 +1,8 @@
-import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A one-line error for the user; the command exits with status 1.
 struct CLIError: Error, CustomStringConvertible {
@@ -11,7 +14,7 @@ struct CLIError: Error, CustomStringConvertible {
 enum OutputFile {
     /// Writes `bytes` to `path`, or to standard output when `path` is "-". A file is written under
     /// a temporary name beside it and renamed into place, so a failed run never leaves half a file.
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    static func save(_ bytes: [UInt8], to path: String) throws {
         if path == "-" {
             try writeAll(bytes, to: STDOUT_FILENO, path: "standard output")
             return
@@ -37,7 +40,7 @@ enum OutputFile {
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw CLIError("\(path): cannot write output: \(String(cString: strerror(errno)))")

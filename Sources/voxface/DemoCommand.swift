@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import VoxCore
 import VoxDSP
 
@@ -11,13 +10,19 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the feature pipeline, batch and streaming, on the bundled speech sample and report."
     )
 
+    /// The sample shipped in the source tree (3 s of espeak-ng speech), found from this file's
+    /// compile-time path so the binary needs no resource bundle.
+    static let bundledSample: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast()
+        return (parts + ["Resources", "sample.wav"]).joined(separator: "/")
+    }()
+
     @Option(help: "Audio file to use instead of the bundled sample.")
     var audio: String?
 
     func run() throws {
-        guard let path = audio ?? Bundle.module.path(forResource: "sample", ofType: "wav") else {
-            throw CLIError("bundled sample.wav is missing from the voxface resources")
-        }
+        let path = audio ?? Self.bundledSample
         let decoded: DecodedAudio
         let batch: NeuroSyncFeatures.Result
         do {
@@ -26,22 +31,14 @@ struct DemoCommand: ParsableCommand {
             batch = try NeuroSyncFeatures.extract(decoded, source: path)
             let elapsed = ContinuousClock.now - start
             print("voxface demo: \(path)")
-            print(String(format: "  audio: %.2f s at %d Hz, %d channel(s)", decoded.duration, decoded.sampleRate, decoded.sourceChannels))
+            print("  audio: \(Console.fixed(decoded.duration, 2)) s at \(decoded.sampleRate) Hz, \(decoded.sourceChannels) channel(s)")
             print(
                 "  batch features: \(batch.features.rows) x \(batch.features.columns) in "
-                    + String(format: "%.1f ms (%.0fx real time)", elapsed.seconds * 1000, decoded.duration / elapsed.seconds))
+                    + "\(Console.fixed(elapsed.seconds * 1000, 1)) ms (\(Console.fixed(decoded.duration / elapsed.seconds, 0))x real time)")
         } catch {
             throw CLIError(error.description)
         }
         let streaming = StreamingDemo.run(decoded, statistics: batch.statistics, reference: batch.features)
         print(streaming)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) * 1e-18
     }
 }

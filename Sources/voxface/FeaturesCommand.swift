@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import VoxCore
 import VoxDSP
 
@@ -66,7 +65,7 @@ struct FeaturesCommand: ParsableCommand {
             case .npy: NumPyFormat.encode(features)
             case .csv: Array(features.csv().utf8)
             }
-        try OutputFile.write(bytes, to: out)
+        try OutputFile.save(bytes, to: out)
         stopwatch.lap("write")
         if timings { stopwatch.report() }
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Wall-clock laps of a command's phases, for `--timings`.
 struct Stopwatch {
     private let clock = ContinuousClock()
@@ -20,8 +18,16 @@ struct Stopwatch {
         let total = laps.reduce(Duration.zero) { $0 + $1.1 }
         var text = ""
         for (name, duration) in laps + [("total", total)] {
-            text += String(format: "%-20@ %8.2f ms\n", name as NSString, duration.seconds * 1000)
+            text += Console.padded(name, 20) + Console.rightAligned(Console.fixed(duration.seconds * 1000, 2), 9) + " ms\n"
         }
-        FileHandle.standardError.write(Data(text.utf8))
+        Console.error(text)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
     }
 }

@@ -1,5 +1,10 @@
 import CSndfile
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads audio files through libsndfile (WAV, AIFF, FLAC, Ogg Vorbis, Ogg Opus, MP3 and the
 /// other formats the installed libsndfile supports) and downmixes them to mono by averaging the
@@ -19,16 +24,16 @@ public struct AudioFileReader: Sendable {
 
     /// Decodes the file at `path` to mono float samples at its native rate.
     public func read(path: String) throws(AudioInputError) -> DecodedAudio {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .fileNotFound(path: path)
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .fileNotFound(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "is a directory") }
-        guard FileManager.default.isReadableFile(atPath: path) else {
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(path: path, reason: "is a directory") }
+        guard access(path, R_OK) == 0 else {
             throw .unreadable(path: path, reason: "permission denied")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        if size == 0 { throw .emptyFile(path: path) }
+        if (status.st_mode & S_IFMT) == S_IFREG && status.st_size == 0 { throw .emptyFile(path: path) }
 
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {

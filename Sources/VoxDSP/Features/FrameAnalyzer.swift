@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The per-frame half of NeuroSync's features: for one 1470-sample analysis frame per lane, the 128
 /// mel band levels in dB (before the clip-wide floor) and the 187 normalised autocorrelation lags.

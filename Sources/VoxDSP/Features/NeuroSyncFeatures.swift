@@ -1,7 +1,12 @@
 import Dispatch
-import Foundation
 import Synchronization
 public import VoxCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// NeuroSync's (N, 256) audio features for a whole clip, exactly as the reference computes them
 /// (`extract_audio_features` in NeuroSync_Local_API; see ../shared/reference/neurosync.md).
@@ -87,16 +92,17 @@ public enum NeuroSyncFeatures {
         let loudestPower = (0..<workers).map { loudest[$0] }.max()!
         let maxDecibels = 10 * log10(max(FeatureConfig.minimumPower, loudestPower * scale))
         let floor = maxDecibels - FeatureConfig.topDecibels
-        // Pass 2: dB levels, the clip-wide floor, then cepstra.
+        // Pass 2: dB levels with the clip-wide floor, in place, then the DCT to cepstra.
+        let dct = FloatDCT(Cepstrum().dct)
         parallel(workers, frameCount) { _, frames in
-            let cepstrum = Cepstrum()
-            let levels = UnsafeMutablePointer<Double>.allocate(capacity: bandCount)
-            defer { levels.deallocate() }
+            let floorLevel = Float(floor)
             for t in frames {
+                let levels = powers.base + t * bandCount
                 for b in 0..<bandCount {
-                    levels[b] = 10 * log10(max(FeatureConfig.minimumPower, Double(powers[t * bandCount + b]) * scale))
+                    let level = Float(10 * log10(max(FeatureConfig.minimumPower, Double(levels[b]) * scale)))
+                    levels[b] = max(level, floorLevel)
                 }
-                cepstrum.apply(levels, floor: floor, into: cepstra.base + t * mfccCount)
+                dct.apply(levels, into: cepstra.base + t * mfccCount)
             }
         }
         let (mean, std) = meanAndStandardDeviation(cepstra.base, rows: frameCount, columns: mfccCount)
@@ -121,6 +127,38 @@ public enum NeuroSyncFeatures {
         cepstra.free()
         loudest.free()
         return Result(features: features, statistics: statistics)
+    }
+
+    /// The cepstral DCT in float32 SIMD for the batch pass (the reference's DCT runs in float32 too).
+    private struct FloatDCT: Sendable {
+        let rows: [SIMD8<Float>]  // 23 rows of 128 values, 16 vectors each
+        init(_ dct: DCT) {
+            precondition(dct.inputCount % 8 == 0)
+            var rows: [SIMD8<Float>] = []
+            for k in 0..<dct.outputCount {
+                for chunk in 0..<dct.inputCount / 8 {
+                    var v = SIMD8<Float>()
+                    for lane in 0..<8 { v[lane] = Float(dct.coefficient(k, chunk * 8 + lane)) }
+                    rows.append(v)
+                }
+            }
+            self.rows = rows
+        }
+
+        @inline(__always)
+        func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Double>) {
+            let chunks = FeatureConfig.melBandCount / 8
+            let input = UnsafeRawPointer(x)
+            rows.withUnsafeBufferPointer { m in
+                for k in 0..<FeatureConfig.mfccCount {
+                    var sum = SIMD8<Float>()
+                    for c in 0..<chunks {
+                        sum += m[k * chunks + c] * input.loadUnaligned(fromByteOffset: c * 32, as: SIMD8<Float>.self)
+                    }
+                    y[k] = Double(sum.sum())
+                }
+            }
+        }
     }
 
     /// Hands out groups of eight analysis frames in order to the workers.

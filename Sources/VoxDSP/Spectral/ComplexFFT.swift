@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A mixed-radix complex FFT plan (self-sorting Stockham, decimation in frequency) for any size,
 /// with fast paths for radices 2, 3, 4, 5 and 7 and a symmetric butterfly for other odd radices.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Orthonormal DCT-II (`scipy.fftpack.dct(x, type=2, norm="ortho")`) keeping the first
 /// `outputCount` coefficients, as a precomputed matrix.
@@ -24,6 +28,9 @@ public struct DCT: Sendable {
         }
         matrix = m
     }
+
+    /// Coefficient `k` of input `i`.
+    public func coefficient(_ k: Int, _ i: Int) -> Double { matrix[k * inputCount + i] }
 
     /// y = DCT(max(x, floor)), the floor applied on the fly.
     @inline(__always)

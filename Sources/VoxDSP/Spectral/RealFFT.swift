@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Forward FFT of real sequences of even length N through one complex FFT of length N/2, on any
 /// `FFTLane` (one real signal per lane).
