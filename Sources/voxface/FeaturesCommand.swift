@@ -33,7 +33,7 @@ struct FeaturesCommand: ParsableCommand {
     var padShort = false
 
     @Option(help: "Longest audio accepted, in seconds.")
-    var maxDuration: Double = 3600
+    var maxDuration: Double = 1800
 
     @Option(help: "Threads for the per-frame work.")
     var threads: Int = 2

@@ -114,3 +114,52 @@ import Testing
         }
     }
 }
+
+@Suite struct HostileAudioTests {
+    /// A 32-bit float WAV file.
+    static func floatWav(_ samples: [Float], sampleRate: Int) -> [UInt8] {
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        var bytes = Array("RIFF".utf8) + le(36 + 4 * samples.count, 4) + Array("WAVEfmt ".utf8)
+        bytes += le(16, 4) + le(3, 2) + le(1, 2) + le(sampleRate, 4) + le(sampleRate * 4, 4) + le(4, 2) + le(32, 2)
+        bytes += Array("data".utf8) + le(4 * samples.count, 4)
+        for s in samples { bytes += le(Int(s.bitPattern), 4) }
+        return bytes
+    }
+
+    @Test func nonFiniteSamplesAreRefused() throws {
+        var samples = [Float](repeating: 0.25, count: 16_000)
+        samples[12_345] = .nan
+        let path = try Fixtures.temporaryFile(Self.floatWav(samples, sampleRate: 16_000), suffix: ".wav")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: AudioInputError.nonFiniteSamples(path: path, frame: 12_345)) { try AudioFileReader().read(path: path) }
+    }
+
+    /// Absurdly loud float audio (1e20) still gives finite features equal to the same audio at
+    /// normal level: peak normalisation makes the level irrelevant. (Only 90% of the
+    /// autocorrelation values are compared: in espeak's pauses of digital silence the resampler's
+    /// rounding noise is all there is, and lag-0 normalisation magnifies it, in the reference too.)
+    @Test func absurdLevelsGiveTheSameFeatures() throws {
+        let audio = try AudioFileReader().read(path: Fixtures.audio("speech.wav"))
+        let loud = DecodedAudio(samples: audio.samples.map { $0 * 1e20 }, sampleRate: audio.sampleRate)
+        let normal = try NeuroSyncFeatures.extract(audio, source: "speech").features
+        let scaled = try NeuroSyncFeatures.extract(loud, source: "loud").features
+        #expect(scaled.values.allSatisfy { $0.isFinite })
+        #expect(scaled.rows == normal.rows)
+        var worst: Float = 0
+        var lagErrors: [Float] = []
+        for r in 0..<normal.rows {
+            for c in 0..<69 { worst = max(worst, abs(scaled[r, c] - normal[r, c])) }
+            for c in 69..<256 { lagErrors.append(abs(scaled[r, c] - normal[r, c])) }
+        }
+        lagErrors.sort()
+        // Most autocorrelation values agree to rounding; the silent frames' do not (see above).
+        #expect(lagErrors[lagErrors.count * 9 / 10] < 1e-4)
+        #expect(worst < 1e-3)
+    }
+
+    @Test func silenceGivesFiniteFeatures() throws {
+        let silent = DecodedAudio(samples: [Float](repeating: 0, count: 48_000), sampleRate: 48_000)
+        let features = try NeuroSyncFeatures.extract(silent, source: "silence").features
+        #expect(features.rows == 61 && features.values.allSatisfy { $0.isFinite })
+    }
+}

@@ -63,3 +63,44 @@ import VoxCore
         #expect(report.deltaCorrelation > 0.98, "\(file): \(report)")
     }
 }
+
+@Suite struct StreamingRobustnessTests {
+    /// NaN and infinity in pushed PCM are replaced by silence and counted; later frames stay finite.
+    @Test func nonFiniteSamplesAreCountedAndSilenced() throws {
+        let audio = try AudioFileReader().read(path: Fixtures.audio("speech.wav"))
+        var samples = audio.samples
+        samples[1000] = .nan
+        samples[20_000] = .infinity
+        samples[20_001] = -.infinity
+        let extractor = StreamingFeatureExtractor(inputRate: audio.sampleRate, statistics: .running(.default))
+        extractor.push(samples)
+        extractor.finish()
+        #expect(extractor.nonFiniteSamples == 3)
+        var frame = [Float](repeating: 0, count: 256)
+        var rows = 0
+        while frame.withUnsafeMutableBufferPointer({ extractor.pull(into: $0) }) {
+            rows += 1
+            #expect(frame.allSatisfy { $0.isFinite })
+        }
+        #expect(rows == 181)
+    }
+
+    /// A consumer that never pulls loses the oldest frames, counted, and never blocks the producer.
+    @Test func unpulledFramesAreDroppedOldestFirst() throws {
+        let audio = try AudioFileReader().read(path: Fixtures.audio("speech.wav"))
+        let extractor = StreamingFeatureExtractor(inputRate: audio.sampleRate, statistics: .running(.default), outputCapacity: 10)
+        extractor.push(audio.samples)
+        extractor.finish()
+        #expect(extractor.producedFrames == 181)
+        #expect(extractor.availableFrames == 10 && extractor.droppedFrames == 171)
+    }
+
+    /// Empty pushes and pushes after an empty stream are harmless; a stream under 83.3 ms yields nothing.
+    @Test func emptyAndShortStreams() {
+        let extractor = StreamingFeatureExtractor(inputRate: 48_000, statistics: .running(.default))
+        extractor.push([])
+        extractor.push([Float](repeating: 0.1, count: 2000))
+        extractor.finish()
+        #expect(extractor.producedFrames == 0 && extractor.availableFrames == 0)
+    }
+}

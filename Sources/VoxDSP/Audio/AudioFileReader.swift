@@ -17,8 +17,12 @@ public struct AudioFileReader: Sendable {
     /// Frames decoded per libsndfile call.
     private let chunkFrames = 16_384
 
-    /// A reader that accepts files up to `maxDuration` seconds (default one hour).
-    public init(maxDuration: Double = 3600) {
+    /// Highest sample rate accepted (Hz); speech never needs more, and it bounds memory.
+    public static let maxSampleRate = 192_000
+
+    /// A reader that accepts files up to `maxDuration` seconds (default 30 minutes: at most
+    /// about 1.5 GB of working memory for the batch features).
+    public init(maxDuration: Double = 1800) {
         self.maxDuration = maxDuration
     }
 
@@ -49,7 +53,7 @@ public struct AudioFileReader: Sendable {
         guard channels >= 1, channels <= 256 else {
             throw .badFormat(path: path, reason: "\(channels) channels")
         }
-        guard rate >= 1000, rate <= 768_000 else {
+        guard rate >= 1000, rate <= Self.maxSampleRate else {
             throw .badFormat(path: path, reason: "sample rate \(rate) Hz")
         }
         let maxFrames = Int(maxDuration * Double(rate))
@@ -69,6 +73,10 @@ public struct AudioFileReader: Sendable {
             if got <= 0 { break }
             if mono.count + got > maxFrames {
                 throw .tooLong(path: path, seconds: Double(mono.count + got) / Double(rate), limitSeconds: maxDuration)
+            }
+            // Float and double files can hold NaN or infinity, which would poison every feature.
+            for i in 0..<got * channels where !interleaved[i].isFinite {
+                throw .nonFiniteSamples(path: path, frame: mono.count + i / channels)
             }
             appendDownmix(interleaved, frames: got, channels: channels, to: &mono)
         }

@@ -17,6 +17,8 @@ public enum AudioInputError: Error, Equatable, CustomStringConvertible {
     case tooLong(path: String, seconds: Double, limitSeconds: Double)
     /// An invalid sample rate or channel count in the header.
     case badFormat(path: String, reason: String)
+    /// A sample is NaN or infinite (float files only).
+    case nonFiniteSamples(path: String, frame: Int)
     /// Fewer samples than NeuroSync's 9-frame minimum (~83.3 ms at 88.2 kHz).
     case tooShort(path: String, milliseconds: Double, minimumMilliseconds: Double)
 
@@ -39,6 +41,8 @@ public enum AudioInputError: Error, Equatable, CustomStringConvertible {
             "\(path): audio is \(Self.format(seconds)) s long, over the \(Self.format(limit)) s limit"
         case .badFormat(let path, let reason):
             "\(path): invalid audio format: \(reason)"
+        case .nonFiniteSamples(let path, let frame):
+            "\(path): sample frame \(frame) is not a finite number (NaN or infinity)"
         case .tooShort(let path, let ms, let minimum):
             "\(path): audio is \(Self.format(ms)) ms long, shorter than the \(Self.format(minimum)) ms minimum (9 feature frames)"
         }

@@ -49,7 +49,19 @@ final class BatchSignal: @unchecked Sendable {
 
     /// Resamples `input` from `rate` into the buffer, publishing as it goes, then cuts or pads
     /// to `exactLength` (librosa's `fix_length`) and zero-pads to `length`.
+    ///
+    /// The frames are analysed before the peak is known, so absurdly loud input (float files with
+    /// samples beyond +-1e6, whose band powers would overflow float32) is scaled down first; the
+    /// peak normalisation removes the scale again, and resampling is linear, so only rounding
+    /// differs.
     func produce(resampling input: UnsafeBufferPointer<Float>, from rate: Int, exactLength: Int) {
+        var inputPeak: Float = 0
+        for v in input { inputPeak = max(inputPeak, abs(v)) }
+        if inputPeak > 1e6 {
+            let scaled = input.map { $0 / inputPeak }
+            scaled.withUnsafeBufferPointer { produce(resampling: $0, from: rate, exactLength: exactLength) }
+            return
+        }
         var written = 0
         var top: Float = 0
         let keep = min(exactLength, length)

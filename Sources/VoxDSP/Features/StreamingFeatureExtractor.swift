@@ -37,6 +37,8 @@ public final class StreamingFeatureExtractor {
     public private(set) var producedFrames = 0
     /// Input samples pushed so far.
     public private(set) var inputSamples = 0
+    /// Pushed samples that were NaN or infinite and were replaced by silence.
+    public private(set) var nonFiniteSamples = 0
     /// Whether `finish` has been called.
     public private(set) var isFinished = false
 
@@ -56,6 +58,7 @@ public final class StreamingFeatureExtractor {
     private let zeroFrame: UnsafeMutablePointer<Double>
     private let reflectFrame: UnsafeMutablePointer<Double>
     private let pairBuffer: UnsafeMutablePointer<Float>
+    private let inputScratch: UnsafeMutablePointer<Float>
     private var analysed = 0  // analysis frames computed
     private var withDeltas = 0  // analysis frames whose deltas are computed
     private var totalFrames: Int?  // known after finish
@@ -93,6 +96,7 @@ public final class StreamingFeatureExtractor {
         zeroFrame = .allocate(capacity: FeatureConfig.frameLength)
         reflectFrame = .allocate(capacity: FeatureConfig.frameLength)
         pairBuffer = .allocate(capacity: Self.columns)
+        inputScratch = .allocate(capacity: maxBlock)
     }
 
     deinit {
@@ -101,6 +105,7 @@ public final class StreamingFeatureExtractor {
         zeroFrame.deallocate()
         reflectFrame.deallocate()
         pairBuffer.deallocate()
+        inputScratch.deallocate()
     }
 
     /// Seconds of future audio a frame needs beyond its centre, including the resampler's delay
@@ -123,8 +128,20 @@ public final class StreamingFeatureExtractor {
         inputSamples += block.count
         var offset = 0
         while offset < block.count {
-            let chunk = UnsafeBufferPointer(rebasing: block[offset..<min(offset + maxBlock, block.count)])
-            offset += chunk.count
+            let count = min(maxBlock, block.count - offset)
+            // A NaN or infinity would poison the resampler's filter state and every later frame
+            // through the statistics: replace it with silence and count it.
+            for i in 0..<count {
+                let value = block[offset + i]
+                if value.isFinite {
+                    inputScratch[i] = value
+                } else {
+                    inputScratch[i] = 0
+                    nonFiniteSamples += 1
+                }
+            }
+            let chunk = UnsafeBufferPointer(start: inputScratch, count: count)
+            offset += count
             if let resampler {
                 resampler.process(chunk) { append($0) }
             } else {
