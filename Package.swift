@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "voxface", targets: ["voxface"]),
         .library(name: "VoxCore", targets: ["VoxCore"]),
         .library(name: "VoxDSP", targets: ["VoxDSP"]),
+        .library(name: "VoxModel", targets: ["VoxModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -38,10 +39,15 @@ let package = Package(
             dependencies: ["VoxCore", "CSndfile", "CSoxr"],
             swiftSettings: strict
         ),
+        .target(
+            name: "VoxModel",
+            dependencies: ["VoxCore", "COpenBLAS"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "voxface",
             dependencies: [
-                "VoxCore", "VoxDSP",
+                "VoxCore", "VoxDSP", "VoxModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Resources"],

@@ -50,3 +50,14 @@ enum OutputFile {
         }
     }
 }
+
+/// Creates `path` (and parents) if missing; a one-line error otherwise.
+func makeDirectory(_ path: String) throws {
+    var partial = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+        partial += "/" + component
+        if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+            throw CLIError("\(path): cannot create folder: \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// Seeded random weights for any config, initialised as PyTorch initialises a fresh model
+/// (Linear weights and biases uniform in +-1/sqrt(in_features), LayerNorm weight 1 and bias 0).
+/// Used for benchmarks and as a placeholder model; deterministic for a seed.
+public enum RandomWeights {
+    /// Tensors for every name of `Architecture.tensors(for: config)`.
+    public static func tensors(for config: ModelConfig, seed: UInt64 = 0x5EED) -> [String: Tensor] {
+        var generator = SplitMix64(seed: seed)
+        var tensors: [String: Tensor] = [:]
+        for (name, shape) in Architecture.tensors(for: config) {
+            let count = shape.reduce(1, *)
+            var values = [Float](repeating: 0, count: count)
+            let isNorm = name.contains("norm")
+            if isNorm {
+                if name.hasSuffix(".weight") { values = [Float](repeating: 1, count: count) }
+            } else {
+                let fanIn = name.hasSuffix(".weight") ? shape[1] : Self.fanIn(of: name, config: config)
+                let bound = 1 / Float(fanIn).squareRoot()
+                for i in 0..<count { values[i] = (Float(generator.nextUnit()) * 2 - 1) * bound }
+            }
+            tensors[name] = Tensor(shape: shape, values: values)
+        }
+        return tensors
+    }
+
+    /// A model with random weights.
+    public static func model(for config: ModelConfig, seed: UInt64 = 0x5EED) throws(ModelError) -> FaceModel {
+        try FaceModel(config: config, tensors: tensors(for: config, seed: seed))
+    }
+
+    private static func fanIn(of bias: String, config: ModelConfig) -> Int {
+        if bias.hasPrefix("encoder.embedding") { return config.inputDim }
+        if bias.contains("linear2") { return config.feedForwardDim }
+        return config.hiddenDim
+    }
+}
+
+/// SplitMix64: a tiny, fast, seedable generator (Steele, Lea and Flood 2014).
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}

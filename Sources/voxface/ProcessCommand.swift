@@ -1,0 +1,106 @@
+import ArgumentParser
+import VoxCore
+import VoxDSP
+import VoxModel
+
+/// `voxface process AUDIO [--model PATH] --format csv|json|npy --out PATH`.
+struct ProcessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Turn an audio file into 60 fps face frames (N x 68), as NeuroSync's Local API does.",
+        discussion: """
+            Features as `voxface features`, then the model over 128-frame windows with 32 frames of \
+            overlap, crossfaded, then NeuroSync's post-processing (shapes / 100, 0.1 s fade-in, \
+            blink/eye/tongue/head columns zeroed) unless --raw. Formats: npy (float32, N x 68), \
+            json (NeuroSync's reply: {"blendshapes": [[68 floats]...], "num_frames", "frame_rate": 60}), \
+            csv (Live Link Face CSV: Timecode, BlendShapeCount, the 61 shapes in the CSV's order, \
+            then the 7 emotions). Without --model the built-in placeholder model is used: RANDOM \
+            WEIGHTS, not a trained face.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case npy, json, csv
+    }
+
+    @Argument(help: "Audio file.")
+    var audio: String
+
+    @Option(help: "Model folder or file (config.json + model.safetensors/model.pth, or NeuroSync's model.pth).")
+    var model: String?
+
+    @Option(help: "Output format: npy, json or csv.")
+    var format: Format = .json
+
+    @Option(help: "Output path; '-' writes json or csv to standard output.")
+    var out: String
+
+    @Flag(help: "Skip NeuroSync's post-processing (raw model output).")
+    var raw = false
+
+    @Flag(help: "Pad clips shorter than 83.3 ms with trailing silence instead of refusing them.")
+    var padShort = false
+
+    @Option(help: "Threads for features and the model.")
+    var threads: Int = 2
+
+    @Flag(help: "Print how long each phase took, to standard error.")
+    var timings = false
+
+    func validate() throws {
+        if out == "-" && format == .npy { throw ValidationError("--out - (standard output) needs --format json or csv") }
+        if !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+    }
+
+    func run() throws {
+        var stopwatch = Stopwatch()
+        FaceModel.setThreads(threads)
+        let faceModel: FaceModel
+        if let model {
+            let loaded = try loadModel(model)
+            faceModel = try wrap { () throws(ModelError) in try FaceModel(config: loaded.config, tensors: loaded.tensors) }
+        } else {
+            Console.error("voxface: no --model given: using the placeholder model with RANDOM WEIGHTS (not a trained face)\n")
+            faceModel = try wrap { () throws(ModelError) in try RandomWeights.model(for: .small) }
+        }
+        stopwatch.lap("model load")
+        let features: FeatureMatrix
+        do {
+            let decoded = try AudioFileReader().read(path: audio)
+            features = try NeuroSyncFeatures.extract(decoded, source: audio, padShort: padShort, threads: threads).features
+        } catch {
+            throw CLIError(error.description)
+        }
+        stopwatch.lap("features")
+        let pipeline = FacePipeline(session: InferenceSession(model: faceModel))
+        let frames = try wrap { () throws(ModelError) in try pipeline.process(features, raw: raw) }
+        stopwatch.lap("model")
+        let bytes: [UInt8] =
+            switch format {
+            case .npy: NumPyFormat.encode(frames)
+            case .csv: Array(frames.liveLinkCSV().utf8)
+            case .json: Array(Self.neuroSyncJSON(frames).utf8)
+            }
+        try OutputFile.save(bytes, to: out)
+        stopwatch.lap("write")
+        if timings { stopwatch.report() }
+    }
+
+    /// NeuroSync's reply shape: {"blendshapes": [[...], ...], "num_frames": N, "frame_rate": 60}.
+    static func neuroSyncJSON(_ frames: FeatureMatrix) -> String {
+        var text = "{\"blendshapes\": ["
+        text.reserveCapacity(frames.rows * frames.columns * 12)
+        for r in 0..<frames.rows {
+            if r > 0 { text += ", " }
+            text += "["
+            for c in 0..<frames.columns {
+                if c > 0 { text += ", " }
+                let v = frames[r, c]
+                text += v.isFinite ? v.description : "0.0"
+            }
+            text += "]"
+        }
+        text += "], \"num_frames\": \(frames.rows), \"frame_rate\": \(FaceChannels.frameRate)}\n"
+        return text
+    }
+}
