@@ -55,6 +55,12 @@ let package = Package(
         ),
 
         .testTarget(name: "VoxCoreTests", dependencies: ["VoxCore"], swiftSettings: strict),
+        .testTarget(
+            name: "VoxModelTests",
+            dependencies: ["VoxModel", "VoxCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),
         .testTarget(
             name: "VoxDSPTests",

@@ -83,7 +83,6 @@ struct ModelCommand: ParsableCommand {
         }
 
         func run() throws {
-            FaceModel.setThreads(threads)
             let faceModel: FaceModel
             let label: String
             if let model {
@@ -96,7 +95,7 @@ struct ModelCommand: ParsableCommand {
                 label = "\(size.rawValue) size, random weights"
             }
             let c = faceModel.config
-            let session = InferenceSession(model: faceModel)
+            let session = InferenceSession(model: faceModel, threads: threads)
             var generator = SystemRandomNumberGenerator()
             let input = (0..<c.frameSize * c.inputDim).map { _ in Float.random(in: -1...1, using: &generator) }
             var output = [Float](repeating: 0, count: c.frameSize * c.outputDim)

@@ -54,7 +54,6 @@ struct ProcessCommand: ParsableCommand {
 
     func run() throws {
         var stopwatch = Stopwatch()
-        FaceModel.setThreads(threads)
         let faceModel: FaceModel
         if let model {
             let loaded = try loadModel(model)
@@ -72,7 +71,7 @@ struct ProcessCommand: ParsableCommand {
             throw CLIError(error.description)
         }
         stopwatch.lap("features")
-        let pipeline = FacePipeline(session: InferenceSession(model: faceModel))
+        let pipeline = FacePipeline(session: InferenceSession(model: faceModel, threads: threads))
         let frames = try wrap { () throws(ModelError) in try pipeline.process(features, raw: raw) }
         stopwatch.lap("model")
         let bytes: [UInt8] =

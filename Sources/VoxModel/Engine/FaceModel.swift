@@ -21,14 +21,14 @@ public final class FaceModel: @unchecked Sendable {
     /// Parameters held.
     public var parameterCount: Int { config.parameterCount }
 
-    struct Linear {
+    struct Linear: @unchecked Sendable {  // read-only views into the model's arena
         let weight: UnsafePointer<Float>  // [output x input], PyTorch layout
         let bias: UnsafePointer<Float>
         let input: Int
         let output: Int
     }
 
-    struct Norm {
+    struct Norm: @unchecked Sendable {
         let weight: UnsafePointer<Float>
         let bias: UnsafePointer<Float>
     }
@@ -148,9 +148,4 @@ public final class FaceModel: @unchecked Sendable {
     }
 
     deinit { arena.deallocate() }
-
-    /// Sets how many threads OpenBLAS uses for every model in the process.
-    public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
-    }
 }

@@ -3,20 +3,37 @@ import COpenBLAS
 /// The element-wise and row-wise loops around the matrix products, written to stay in cache:
 /// bias, ReLU, residual + LayerNorm, RoPE, softmax. Row-major matrices throughout.
 enum Kernels {
-    /// y[rows x layer.output] = x[rows x layer.input] * W^T + b, through OpenBLAS sgemm.
+    /// y[rows x layer.output] = x[rows x layer.input] * W^T + b, through OpenBLAS sgemm;
+    /// only output columns `columns` (all by default), so threads can split one layer.
     @inline(__always)
-    static func linear(_ x: UnsafePointer<Float>, rows: Int, _ layer: FaceModel.Linear, into y: UnsafeMutablePointer<Float>) {
+    static func linear(
+        _ x: UnsafePointer<Float>, rows: Int, _ layer: FaceModel.Linear, into y: UnsafeMutablePointer<Float>,
+        columns: Range<Int>? = nil
+    ) {
         let n = layer.output
-        for r in 0..<rows { (y + r * n).update(from: layer.bias, count: n) }
+        let part = columns ?? 0..<n
+        if part.isEmpty { return }
+        for r in 0..<rows { (y + r * n + part.lowerBound).update(from: layer.bias + part.lowerBound, count: part.count) }
         cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(layer.input),
-            1, x, Int32(layer.input), layer.weight, Int32(layer.input), 1, y, Int32(n))
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(part.count), Int32(layer.input),
+            1, x, Int32(layer.input), layer.weight + part.lowerBound * layer.input, Int32(layer.input), 1,
+            y + part.lowerBound, Int32(n))
     }
 
     /// In place: max(0, y).
     @inline(__always)
     static func relu(_ y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where y[i] < 0 { y[i] = 0 }
+        var i = 0
+        let raw = UnsafeMutableRawPointer(y)
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            raw.storeBytes(of: v.replacing(with: 0, where: v .< 0), toByteOffset: 4 * i, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            if y[i] < 0 { y[i] = 0 }
+            i += 1
+        }
     }
 
     /// x = LayerNorm(x + residual) row by row (eps 1e-5, biased variance), as nn.LayerNorm.
@@ -105,8 +122,9 @@ enum Kernels {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let exponent = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(k) &+ 127) &<< 23
-        let scale = unsafeBitCast(exponent, to: SIMD8<Float>.self)
+        // k is a whole number in [-126, 128]: adding 1.5 * 2^23 puts it in the low mantissa bits.
+        let integer = unsafeBitCast(k + 12_582_912.0, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
         return (p * scale).replacing(with: 0, where: x .< -87.0)
     }
 }
