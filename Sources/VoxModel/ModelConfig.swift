@@ -81,6 +81,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         try check((1...1024).contains(heads), "num_heads \(heads) must be in 1...1024")
         try check(hiddenDim % heads == 0, "hidden_dim \(hiddenDim) is not divisible by num_heads \(heads)")
         try check(headDim % 2 == 0, "head size \(headDim) (hidden_dim / num_heads) must be even for RoPE")
+        try check(hiddenDim % 8 == 0, "hidden_dim \(hiddenDim) must be a multiple of 8")
         try check((1...65_536).contains(outputDim), "output_dim \(outputDim) must be in 1...65536")
         try check((1...8192).contains(frameSize), "frame_size \(frameSize) must be in 1...8192")
         try check(overlap >= 0 && overlap < frameSize, "overlap \(overlap) must be in 0..<frame_size (\(frameSize))")

@@ -37,26 +37,43 @@ enum Kernels {
     }
 
     /// x = LayerNorm(x + residual) row by row (eps 1e-5, biased variance), as nn.LayerNorm.
-    /// `residual` may be nil for a plain LayerNorm.
+    /// `residual` may be nil for a plain LayerNorm. `width` must be a multiple of 8.
     static func addAndNormalize(
         _ x: UnsafeMutablePointer<Float>, _ residual: UnsafePointer<Float>?, rows: Int, width: Int, _ norm: FaceModel.Norm
     ) {
+        precondition(width % 8 == 0, "LayerNorm width must be a multiple of 8")
+        let vectors = width / 8
+        let gain = UnsafeRawPointer(norm.weight)
+        let bias = UnsafeRawPointer(norm.bias)
         for r in 0..<rows {
-            let row = x + r * width
+            let row = UnsafeMutableRawPointer(x + r * width)
+            var sums = SIMD8<Float>()
             if let residual {
-                let add = residual + r * width
-                for i in 0..<width { row[i] += add[i] }
+                let add = UnsafeRawPointer(residual + r * width)
+                for v in 0..<vectors {
+                    let value =
+                        row.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)
+                        + add.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)
+                    row.storeBytes(of: value, toByteOffset: 32 * v, as: SIMD8<Float>.self)
+                    sums += value
+                }
+            } else {
+                for v in 0..<vectors { sums += row.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self) }
             }
-            var sum: Float = 0
-            for i in 0..<width { sum += row[i] }
-            let mean = sum / Float(width)
-            var squares: Float = 0
-            for i in 0..<width {
-                let d = row[i] - mean
+            let mean = SIMD8<Float>(repeating: sums.sum() / Float(width))
+            var squares = SIMD8<Float>()
+            for v in 0..<vectors {
+                let d = row.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self) - mean
                 squares += d * d
             }
-            let scale = 1 / (squares / Float(width) + 1e-5).squareRoot()
-            for i in 0..<width { row[i] = (row[i] - mean) * scale * norm.weight[i] + norm.bias[i] }
+            let scale = SIMD8<Float>(repeating: 1 / (squares.sum() / Float(width) + 1e-5).squareRoot())
+            for v in 0..<vectors {
+                let value =
+                    (row.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self) - mean) * scale
+                    * gain.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)
+                    + bias.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)
+                row.storeBytes(of: value, toByteOffset: 32 * v, as: SIMD8<Float>.self)
+            }
         }
     }
 
@@ -82,28 +99,37 @@ enum Kernels {
         }
     }
 
-    /// Softmax of each of `rows` rows of `width` values, in place.
+    /// Softmax of each of `rows` rows of `width` values, in place (8 lanes at a time).
     static func softmax(_ m: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        let vectors = width / 8
         for r in 0..<rows {
             let row = m + r * width
-            var top = -Float.infinity
-            for i in 0..<width { top = max(top, row[i]) }
-            var sum: Float = 0
-            var i = 0
-            while i + 8 <= width {
-                let v = fastExp(UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self) - SIMD8(repeating: top))
-                UnsafeMutableRawPointer(row + i).storeBytes(of: v, as: SIMD8<Float>.self)
-                sum += v.sum()
-                i += 8
+            let raw = UnsafeMutableRawPointer(row)
+            var top = SIMD8<Float>(repeating: -.infinity)
+            for v in 0..<vectors { top = pointwiseMax(top, raw.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)) }
+            var largest = top.max()
+            for i in (8 * vectors)..<width { largest = max(largest, row[i]) }
+            let shift = SIMD8<Float>(repeating: largest)
+            var sums = SIMD8<Float>()
+            for v in 0..<vectors {
+                let e = fastExp(raw.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self) - shift)
+                raw.storeBytes(of: e, toByteOffset: 32 * v, as: SIMD8<Float>.self)
+                sums += e
             }
-            while i < width {
-                let v = fastExp(SIMD8(repeating: row[i] - top))[0]
-                row[i] = v
-                sum += v
-                i += 1
+            var sum = sums.sum()
+            for i in (8 * vectors)..<width {
+                let e = fastExp(SIMD8(repeating: row[i] - largest))[0]
+                row[i] = e
+                sum += e
             }
             let inverse = 1 / sum
-            for k in 0..<width { row[k] *= inverse }
+            let scale = SIMD8<Float>(repeating: inverse)
+            for v in 0..<vectors {
+                raw.storeBytes(
+                    of: raw.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self) * scale, toByteOffset: 32 * v,
+                    as: SIMD8<Float>.self)
+            }
+            for i in (8 * vectors)..<width { row[i] *= inverse }
         }
     }
 
@@ -112,7 +138,9 @@ enum Kernels {
     @inline(__always)
     static func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let clamped = x.replacing(with: -87.0, where: x .< -87.0)
-        let k = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        // Adding 1.5 * 2^23 rounds to the nearest whole number and leaves it in the low mantissa bits.
+        let shifted = clamped * 1.442_695_04 + 12_582_912.0
+        let k = shifted - 12_582_912.0
         let r = clamped - k * 0.693_145_75 - k * 1.428_606_8e-6
         var p = SIMD8<Float>(repeating: 1.0 / 5040)
         p = p * r + 1.0 / 720
@@ -122,8 +150,7 @@ enum Kernels {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        // k is a whole number in [-126, 128]: adding 1.5 * 2^23 puts it in the low mantissa bits.
-        let integer = unsafeBitCast(k + 12_582_912.0, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
         return (p * scale).replacing(with: 0, where: x .< -87.0)
     }
