@@ -42,9 +42,9 @@ test: build
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
 
-## The deterministic benchmark thresholds (0 mallocs per streamed 20 ms block after warm-up).
+## The deterministic benchmark thresholds: 0 mallocs per streamed 20 ms block and per model window after warm-up.
 bench-check: deps
-	cd Benchmarks && $(SWIFT) package benchmark thresholds check --filter '^StreamingPush20ms(Frozen)?$$'
+	cd Benchmarks && $(SWIFT) package benchmark thresholds check --filter '^(StreamingPush20ms(Frozen)?|ModelWindowSmall1T)$$'
 
 ## Style check with the toolchain's swift-format and the checked-in .swift-format.
 lint:

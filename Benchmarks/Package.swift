@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "VoxDSP", package: "voxface"),
                 .product(name: "VoxCore", package: "voxface"),
+                .product(name: "VoxModel", package: "voxface"),
             ],
             path: "Benchmarks/FeatureBenchmarks",
             plugins: [

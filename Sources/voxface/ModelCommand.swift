@@ -124,6 +124,10 @@ struct ModelCommand: ParsableCommand {
             print(
                 "throughput: \(Console.fixed(gflops, 1)) GFLOP/s; real time factor \(Console.fixed(Double(c.frameSize) / 60 * 1000 / median, 1))x per stream"
             )
+            let peak = GemmPeak.measure(depth: c.hiddenDim, columns: 3 * c.hiddenDim, threads: threads)
+            print(
+                "sgemm peak at [128 x \(c.hiddenDim)] x [\(c.hiddenDim) x \(3 * c.hiddenDim)] on \(threads) thread(s): "
+                    + "\(Console.fixed(peak, 1)) GFLOP/s; the window reaches \(Console.fixed(100 * gflops / peak, 0))% of it")
             print("ms_per_window=\(median)")
             print("gflops=\(gflops)")
         }

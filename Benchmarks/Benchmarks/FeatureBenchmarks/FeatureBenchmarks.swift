@@ -179,6 +179,7 @@ let benchmarks: @Sendable () -> Void = {
             name, frozen: frozen, metrics: [.wallClock, .mallocCountTotal, .mallocBytesCount], thresholds: zeroMallocs)
         streamingBenchmark(name + "Instructions", frozen: frozen, metrics: [.instructions], thresholds: nil)
     }
+    modelBenchmarks()
 }
 
 /// Registers one streaming benchmark: setup builds and warms up the extractor (1 s of audio),

@@ -40,7 +40,7 @@ public final class InferenceSession {
         precondition(threads >= 1, "a session needs at least one thread")
         self.model = model
         self.threads = threads
-        Self.singleThreadedBLAS
+        _ = Self.blasSetUp
         let c = model.config
         let l = c.frameSize
         let h = c.hiddenDim
@@ -64,7 +64,7 @@ public final class InferenceSession {
     }
 
     /// OpenBLAS's own threads would fight the sessions' threads (and spin); set once per process.
-    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+    static let blasSetUp: Void = openblas_set_num_threads(1)
 
     /// Runs one window: `input` is [length x inputDim] row-major, `output` receives
     /// [length x outputDim]. Positions (for RoPE) count from 0 within the window. `length` may be
