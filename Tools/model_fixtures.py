@@ -406,8 +406,12 @@ on CPU.  Max |window_out| = {max_abs:.6g}; the same window through a float64 cop
 model differs from it by at most {f64_diff:.3g}.
 
 Note: every Linear weight made by this formula has rank 2 (row r is a sinusoid in the column
-index with a phase that depends on r), so the model is a low-rank one; it still exercises
-every tensor, the head split, RoPE and both attentions (see Tools/README.md).
+index with a phase that depends on r), so this is a low-rank model.  It is still sensitive to
+the usual porting mistakes; with torch 2.15 the max |change| of `window_out` was: RoPE on
+split halves instead of interleaved pairs 0.11, no RoPE 0.07, q/k/v/out weights transposed
+10.6, decoder cross-attention over its own state instead of the encoder output 0.05, attention
+scaled by 1/d instead of 1/sqrt(d) 0.08, LayerNorm eps 1e-6 instead of 1e-5 0.011; all far
+above the float32 error, so a tolerance around 1e-4 separates them.
 """
 
 
@@ -716,8 +720,11 @@ Inputs are the committed reference features `Tests/VoxDSPTests/Fixtures/referenc
   and the column zeroing; `outputs_f16/speech.npy`: the output when the weights are the float16
   ones widened back to float32; `window_in.npy` (128, 256) = first 128 rows of speech features,
   `window_out.npy` (128, 68) = `decode_audio_chunk` of it (raw model output).
-  Clips: speech (181 frames, 2 windows), speech_silence_edges (211), short_0p2s (13, one padded
-  window), stereo_48k (121, one padded window).
+  Clips (frames N, windows the reference decodes: one per start 0, 96, 192, ... below N, each
+  padded to 128 by repeating its last frame): speech (181: starts 0, 96), speech_silence_edges
+  (211: 0, 96, 192; the last window has 19 frames and is crossfaded over those 19), short_0p2s
+  (13: one padded window), stereo_48k (121: 0 and 96; the second window, 25 frames, lies inside
+  the first and is crossfaded over all 25).
 - `medium/`: weights by formula, see `medium/README.md`.
 - `{bad_base}/`: a valid model the files in `bad/` are variants of.
 - `bad/`: hostile and broken files, see `bad/README.md`.
