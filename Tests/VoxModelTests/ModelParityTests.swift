@@ -97,4 +97,19 @@ import VoxCore
         #expect(one.rows == 40)
         #expect(one.maxAbsoluteDifference(to: three) < 1e-5)
     }
+
+    /// Sessions with worker threads start, run many windows and shut down cleanly, and always
+    /// agree with a one-thread session (a lost hand-off would hang or differ here).
+    @Test func workerPoolsAreReliable() throws {
+        let model = try RandomWeights.model(
+            for: ModelConfig(inputDim: 256, hiddenDim: 32, layers: 1, heads: 2, outputDim: 68, frameSize: 32, overlap: 8))
+        let input = FeatureMatrix(columns: 256, values: (0..<32 * 256).map { Float(sin(Double($0) * 0.07)) })
+        let reference = ModelFixtures.window(InferenceSession(model: model), input)
+        for round in 0..<30 {
+            let session = InferenceSession(model: model, threads: 2 + round % 3)
+            for _ in 0..<20 {
+                #expect(ModelFixtures.window(session, input).maxAbsoluteDifference(to: reference) < 1e-5)
+            }
+        }
+    }
 }

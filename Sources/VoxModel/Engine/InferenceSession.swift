@@ -16,6 +16,8 @@ public final class InferenceSession {
     private let work: Workspace
     /// The forward pass, built once (the closures read the window length from the workspace).
     private let plan: [Step]
+    /// The session's worker threads (nil for one thread).
+    private let pool: StepPool?
 
     /// The session's buffers. `@unchecked Sendable`: the worker threads of one parallel region
     /// write disjoint columns, heads or rows, and regions are separated by the join.
@@ -56,9 +58,11 @@ public final class InferenceSession {
             length: .allocate(capacity: 1))
         work.length.initialize(to: l)
         plan = Self.steps(model, work)
+        pool = threads > 1 ? StepPool(workers: threads) : nil
     }
 
     deinit {
+        pool?.shutDown()
         for p in work.all { p.deallocate() }
         work.length.deallocate()
     }
@@ -74,14 +78,11 @@ public final class InferenceSession {
         precondition(length >= 1 && length <= c.frameSize, "window of \(length) frames, model takes 1...\(c.frameSize)")
         work.input.update(from: input, count: length * c.inputDim)
         work.length.pointee = length
-        if threads == 1 {
-            for step in plan { step(0, 1) }
+        if let pool {
+            // Each step is one parallel region; `run` returns when every share is done.
+            for step in plan { pool.run(step) }
         } else {
-            // Each step is one parallel region; the join of concurrentPerform is the barrier.
-            let workers = threads
-            for step in plan {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in step(worker, workers) }
-            }
+            for step in plan { step(0, 1) }
         }
         output.update(from: work.output, count: length * c.outputDim)
     }
