@@ -112,4 +112,17 @@ import VoxCore
             }
         }
     }
+
+    /// Windows with pauses between them, so the workers park and are woken again each time.
+    @Test func parkedWorkersWakeUp() throws {
+        let model = try RandomWeights.model(
+            for: ModelConfig(inputDim: 256, hiddenDim: 16, layers: 1, heads: 2, outputDim: 68, frameSize: 16, overlap: 4))
+        let input = FeatureMatrix(columns: 256, values: (0..<16 * 256).map { Float(cos(Double($0) * 0.05)) })
+        let reference = ModelFixtures.window(InferenceSession(model: model), input)
+        let session = InferenceSession(model: model, threads: 2)
+        for _ in 0..<200 {
+            usleep(300)
+            #expect(ModelFixtures.window(session, input).maxAbsoluteDifference(to: reference) < 1e-5)
+        }
+    }
 }

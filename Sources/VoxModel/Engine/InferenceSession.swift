@@ -58,7 +58,7 @@ public final class InferenceSession {
             length: .allocate(capacity: 1))
         work.length.initialize(to: l)
         plan = Self.steps(model, work)
-        pool = threads > 1 ? StepPool(workers: threads) : nil
+        pool = threads > 1 ? StepPool(workers: threads, steps: plan) : nil
     }
 
     deinit {
@@ -80,7 +80,7 @@ public final class InferenceSession {
         work.length.pointee = length
         if let pool {
             // Each step is one parallel region; `run` returns when every share is done.
-            for step in plan { pool.run(step) }
+            for index in plan.indices { pool.run(index) }
         } else {
             for step in plan { step(0, 1) }
         }
@@ -90,7 +90,7 @@ public final class InferenceSession {
     // MARK: - The forward pass as steps
 
     /// A step of the forward pass, run by every worker on its share.
-    private typealias Step = @Sendable (_ worker: Int, _ workers: Int) -> Void
+    private typealias Step = StepPool.Step
 
     /// The forward pass (reference: Seq2Seq.forward) as a list of steps, each split by workers.
     private static func steps(_ model: FaceModel, _ w: Workspace) -> [Step] {

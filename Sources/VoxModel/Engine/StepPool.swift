@@ -14,8 +14,8 @@ import Synchronization
 /// idle session costs no CPU. `run` executes share 0 on the calling thread and returns when every
 /// share is done. One pool belongs to one session; `shutDown` ends its threads.
 final class StepPool: @unchecked Sendable {
-    // Safe: `step` is written only by the calling thread before the generation is published
-    // (release) and read by workers after they observe it (acquire).
+    // Safe: `currentStep` is written only by the calling thread before the generation is published
+    // (release) and read by workers after they observe it (acquire); `steps` never changes.
     typealias Step = @Sendable (_ worker: Int, _ workers: Int) -> Void
 
     let workers: Int
@@ -24,16 +24,18 @@ final class StepPool: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private let parked: [Flag]
     private let bells: [DispatchSemaphore]
-    private var step: Step?
+    private let steps: [Step]
+    private var currentStep = 0
     private var threads: [pthread_t] = []
 
     /// Spins before parking: long enough to bridge the gaps between the steps of a window.
     private static let spinLimit = 20_000
 
-    /// A pool of `workers` threads in total (the caller counts as one).
-    init(workers: Int) {
+    /// A pool of `workers` threads in total (the caller counts as one) for running `steps`.
+    init(workers: Int, steps: [Step]) {
         precondition(workers >= 2, "a pool needs at least two workers")
         self.workers = workers
+        self.steps = steps
         parked = (1..<workers).map { _ in Flag() }
         bells = (1..<workers).map { _ in DispatchSemaphore(value: 0) }
         // Dedicated threads, not dispatch's pool: a worker blocks for the session's lifetime, and
@@ -53,16 +55,29 @@ final class StepPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `step(worker, workers)` for every worker, share 0 on this thread.
-    func run(_ step: @escaping Step) {
-        self.step = step
+    /// Runs `steps[index](worker, workers)` for every worker, share 0 on this thread. (Steps are
+    /// named by index: storing a closure per call would allocate a reabstraction thunk.)
+    func run(_ index: Int) {
+        currentStep = index
         finished.store(0, ordering: .relaxed)
-        generation.add(1, ordering: .releasing)
-        for i in 0..<parked.count where parked[i].value.exchange(false, ordering: .acquiringAndReleasing) {
+        // Sequentially consistent on both sides: a worker stores `parked` then loads `generation`,
+        // this thread stores `generation` then loads `parked` (a Dekker pattern); with weaker
+        // orderings both loads can see the old values and the wake-up is lost.
+        generation.add(1, ordering: .sequentiallyConsistent)
+        for i in 0..<parked.count where parked[i].value.exchange(false, ordering: .sequentiallyConsistent) {
             bells[i].signal()
         }
-        step(0, workers)
-        while finished.load(ordering: .acquiring) < workers - 1 {}
+        steps[index](0, workers)
+        var spins = 0
+        while finished.load(ordering: .acquiring) < workers - 1 {
+            spins += 1
+            // Belt and braces: a worker still parked long after the step was published is rung again.
+            if spins % 100_000 == 0 {
+                for i in 0..<parked.count where parked[i].value.exchange(false, ordering: .sequentiallyConsistent) {
+                    bells[i].signal()
+                }
+            }
+        }
     }
 
     /// Stops the workers and waits for them to leave.
@@ -77,20 +92,20 @@ final class StepPool: @unchecked Sendable {
         var seen = 0
         while true {
             var spins = 0
-            var current = generation.load(ordering: .acquiring)
-            while current == seen {
+            var observed = generation.load(ordering: .acquiring)
+            while observed == seen {
                 spins += 1
                 if spins > Self.spinLimit {
-                    parked[worker - 1].value.store(true, ordering: .releasing)
-                    if generation.load(ordering: .acquiring) == seen { bells[worker - 1].wait() }
+                    parked[worker - 1].value.store(true, ordering: .sequentiallyConsistent)
+                    if generation.load(ordering: .sequentiallyConsistent) == seen { bells[worker - 1].wait() }
                     parked[worker - 1].value.store(false, ordering: .releasing)
                     spins = 0
                 }
-                current = generation.load(ordering: .acquiring)
+                observed = generation.load(ordering: .acquiring)
             }
-            seen = current
+            seen = observed
             if stopping.load(ordering: .acquiring) { return }
-            step?(worker, workers)
+            steps[currentStep](worker, workers)
             finished.add(1, ordering: .releasing)
         }
     }
