@@ -30,7 +30,8 @@ let package = Package(
         systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
         systemLibrary("CSndfile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
         systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
-        systemLibrary("COpenBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
+        // Headers only: OpenBLAS is loaded at run time (VoxModel/Engine/BLAS.swift), so no -l flag.
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
 
         .target(name: "VoxCore", swiftSettings: strict),

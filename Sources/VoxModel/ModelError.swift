@@ -24,6 +24,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case wrongShape(tensor: String, expected: [Int], found: [Int])
     /// A tensor holds NaN or infinity.
     case nonFiniteWeights(tensor: String)
+    /// OpenBLAS could not be loaded.
+    case blasUnavailable(String)
     /// A window's input has the wrong width or length.
     case badInput(String)
 
@@ -43,6 +45,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case .wrongShape(let tensor, let expected, let found):
             "tensor '\(tensor)' has wrong shape: expected \(expected), found \(found)"
         case .nonFiniteWeights(let tensor): "tensor '\(tensor)' holds NaN or infinite values"
+        case .blasUnavailable(let reason): "OpenBLAS unavailable: \(reason)"
         case .badInput(let reason): "bad model input: \(reason)"
         }
     }

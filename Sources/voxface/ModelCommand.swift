@@ -118,6 +118,7 @@ struct ModelCommand: ParsableCommand {
             let median = times[times.count / 2]
             let gflops = c.flopsPerWindow() / (median / 1000) / 1e9
             print("model: \(label); \(Console.fixed(Double(c.parameterCount) / 1e6, 1)) M parameters; \(threads) thread(s)")
+            print("blas: \(FaceModel.blasDescription)")
             print(
                 "window: \(c.frameSize) frames, \(Console.fixed(c.flopsPerWindow() / 1e9, 2)) GFLOP; median of \(windows): "
                     + "\(Console.fixed(median, 2)) ms (min \(Console.fixed(times[0], 2)), max \(Console.fixed(times[times.count - 1], 2)))")

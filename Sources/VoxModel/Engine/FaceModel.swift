@@ -71,6 +71,7 @@ public final class FaceModel: @unchecked Sendable {
     public init(config: ModelConfig, tensors: [String: Tensor]) throws(ModelError) {
         try config.validate()
         try ModelLoader.check(tensors, against: config)
+        try BLAS.require()
         self.config = config
         let h = config.hiddenDim
         let half = config.headDim / 2
@@ -148,4 +149,7 @@ public final class FaceModel: @unchecked Sendable {
     }
 
     deinit { arena.deallocate() }
+
+    /// The BLAS library in use and its kernels, for logs and benchmark reports.
+    public static var blasDescription: String { BLAS.description }
 }

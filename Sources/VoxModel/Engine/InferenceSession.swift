@@ -42,7 +42,6 @@ public final class InferenceSession {
         precondition(threads >= 1, "a session needs at least one thread")
         self.model = model
         self.threads = threads
-        _ = Self.blasSetUp
         let c = model.config
         let l = c.frameSize
         let h = c.hiddenDim
@@ -68,7 +67,6 @@ public final class InferenceSession {
     }
 
     /// OpenBLAS's own threads would fight the sessions' threads (and spin); set once per process.
-    static let blasSetUp: Void = openblas_set_num_threads(1)
 
     /// Runs one window: `input` is [length x inputDim] row-major, `output` receives
     /// [length x outputDim]. Positions (for RoPE) count from 0 within the window. `length` may be
@@ -196,13 +194,13 @@ public final class InferenceSession {
                 let k = ks.pointer + head * d
                 Kernels.rope(q, rows: l, stride: queryStride, offset: 0, heads: 1, headDim: d, cos: model.ropeCos, sin: model.ropeSin)
                 Kernels.rope(k, rows: l, stride: keyStride, offset: 0, heads: 1, headDim: d, cos: model.ropeCos, sin: model.ropeSin)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(l), Int32(l), Int32(d),
-                    scale, q, Int32(queryStride), k, Int32(keyStride), 0, scores, Int32(l))
+                BLAS.sgemm(
+                    CblasNoTrans, CblasTrans, l, l, d,
+                    scale, q, queryStride, k, keyStride, 0, scores, l)
                 Kernels.softmax(scores, rows: l, width: l)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(l), Int32(d), Int32(l),
-                    1, scores, Int32(l), vs.pointer + head * d, Int32(keyStride), 0, w.context + head * d, Int32(c.hiddenDim))
+                BLAS.sgemm(
+                    CblasNoTrans, CblasNoTrans, l, d, l,
+                    1, scores, l, vs.pointer + head * d, keyStride, 0, w.context + head * d, c.hiddenDim)
             }
         }
     }

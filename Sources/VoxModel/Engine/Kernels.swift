@@ -14,10 +14,10 @@ enum Kernels {
         let part = columns ?? 0..<n
         if part.isEmpty { return }
         for r in 0..<rows { (y + r * n + part.lowerBound).update(from: layer.bias + part.lowerBound, count: part.count) }
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(part.count), Int32(layer.input),
-            1, x, Int32(layer.input), layer.weight + part.lowerBound * layer.input, Int32(layer.input), 1,
-            y + part.lowerBound, Int32(n))
+        BLAS.sgemm(
+            CblasNoTrans, CblasTrans, rows, part.count, layer.input,
+            1, x, layer.input, layer.weight + part.lowerBound * layer.input, layer.input, 1,
+            y + part.lowerBound, n)
     }
 
     /// In place: max(0, y).
@@ -106,8 +106,12 @@ enum Kernels {
             let row = m + r * width
             let raw = UnsafeMutableRawPointer(row)
             var top = SIMD8<Float>(repeating: -.infinity)
-            for v in 0..<vectors { top = pointwiseMax(top, raw.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)) }
-            var largest = top.max()
+            for v in 0..<vectors {
+                let value = raw.loadUnaligned(fromByteOffset: 32 * v, as: SIMD8<Float>.self)
+                top = top.replacing(with: value, where: value .> top)
+            }
+            var largest = top[0]
+            for lane in 1..<8 { largest = max(largest, top[lane]) }
             for i in (8 * vectors)..<width { largest = max(largest, row[i]) }
             let shift = SIMD8<Float>(repeating: largest)
             var sums = SIMD8<Float>()
