@@ -7,7 +7,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect, convert and benchmark NeuroSync-architecture face models.",
-        subcommands: [Inspect.self, Convert.self, Bench.self]
+        subcommands: [Inspect.self, Convert.self, Bench.self, Random.self]
     )
 
     struct Inspect: ParsableCommand {
@@ -51,6 +51,31 @@ struct ModelCommand: ParsableCommand {
             try OutputFile.save(
                 SafeTensors.encode(ordered, metadata: ["format": "pt", "source": "voxface model convert"]), to: out + "/model.safetensors")
             print("wrote \(out)/config.json and \(out)/model.safetensors (\(ordered.count) tensors)")
+        }
+    }
+
+    struct Random: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a model with seeded random weights (for testing pipelines and timing without real weights).")
+
+        @Option(help: "Size: released (hidden 1024, 8+8 layers, 16 heads) or small (hidden 256, 4+4 layers, 4 heads).")
+        var size: Bench.Size = .small
+
+        @Option(help: "Random seed.")
+        var seed: UInt64 = 0x5EED
+
+        @Option(help: "Output folder (created if missing).")
+        var out: String
+
+        func run() throws {
+            let config = size == .released ? ModelConfig.released : ModelConfig.small
+            let tensors = RandomWeights.tensors(for: config, seed: seed)
+            let ordered = Architecture.tensors(for: config).map { (name: $0.name, tensor: tensors[$0.name]!) }
+            try makeDirectory(out)
+            try OutputFile.save(Array(config.json().utf8), to: out + "/config.json")
+            let metadata = ["format": "pt", "source": "voxface model random", "weights": "RANDOM (seed \(seed)), not a trained model"]
+            try OutputFile.save(SafeTensors.encode(ordered, metadata: metadata), to: out + "/model.safetensors")
+            print("wrote \(out): \(size.rawValue) size, RANDOM weights (seed \(seed)), \(Console.fixed(Double(config.parameterCount) / 1e6, 1)) M parameters")
         }
     }
 

@@ -81,10 +81,14 @@ public enum SafeTensors {
         let length = UInt64(header.count)
         for i in 0..<8 { bytes.append(UInt8((length >> (8 * UInt64(i))) & 0xFF)) }
         bytes += header
-        for (_, tensor) in tensors {
-            for value in tensor.values {
-                let bits = value.bitPattern
-                bytes += [UInt8(bits & 0xFF), UInt8((bits >> 8) & 0xFF), UInt8((bits >> 16) & 0xFF), UInt8(bits >> 24)]
+        var cursor = bytes.count
+        bytes += repeatElement(0, count: offset)
+        bytes.withUnsafeMutableBytes { raw in
+            for (_, tensor) in tensors {
+                for value in tensor.values {
+                    raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: cursor, as: UInt32.self)
+                    cursor += 4
+                }
             }
         }
         return bytes
