@@ -75,7 +75,9 @@ struct ModelCommand: ParsableCommand {
             try OutputFile.save(Array(config.json().utf8), to: out + "/config.json")
             let metadata = ["format": "pt", "source": "voxface model random", "weights": "RANDOM (seed \(seed)), not a trained model"]
             try OutputFile.save(SafeTensors.encode(ordered, metadata: metadata), to: out + "/model.safetensors")
-            print("wrote \(out): \(size.rawValue) size, RANDOM weights (seed \(seed)), \(Console.fixed(Double(config.parameterCount) / 1e6, 1)) M parameters")
+            print(
+                "wrote \(out): \(size.rawValue) size, RANDOM weights (seed \(seed)), \(Console.fixed(Double(config.parameterCount) / 1e6, 1)) M parameters"
+            )
         }
     }
 
