@@ -113,7 +113,7 @@ struct ModelCommand: ParsableCommand {
             let faceModel: FaceModel
             let label: String
             if let model {
-                let loaded = try loadModel(model)
+                let loaded = try loadModel(model, checkValues: false)  // FaceModel checks while laying out
                 faceModel = try wrap { () throws(ModelError) in try FaceModel(config: loaded.config, tensors: loaded.tensors) }
                 label = model
             } else {
@@ -163,9 +163,9 @@ struct ModelCommand: ParsableCommand {
 }
 
 /// Loads a model, turning its error into a one-line CLI error.
-func loadModel(_ path: String) throws -> ModelLoader.Loaded {
+func loadModel(_ path: String, checkValues: Bool = true) throws -> ModelLoader.Loaded {
     do {
-        return try ModelLoader.load(path: path)
+        return try ModelLoader.load(path: path, checkValues: checkValues)
     } catch {
         throw CLIError(error.description)
     }

@@ -56,7 +56,7 @@ struct ProcessCommand: ParsableCommand {
         var stopwatch = Stopwatch()
         let faceModel: FaceModel
         if let model {
-            let loaded = try loadModel(model)
+            let loaded = try loadModel(model, checkValues: false)  // FaceModel checks while laying out
             faceModel = try wrap { () throws(ModelError) in try FaceModel(config: loaded.config, tensors: loaded.tensors) }
         } else {
             Console.error("voxface: no --model given: using the placeholder model with RANDOM WEIGHTS (not a trained face)\n")

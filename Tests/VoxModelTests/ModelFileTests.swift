@@ -107,4 +107,12 @@ import VoxCore
         #expect(frames[6, 17] == 0.5 && frames[6, 61] == 50)  // emotions are not scaled
         #expect(frames[7, 0] == 0 && frames[7, 51] == 0 && frames[7, 60] == 0 && frames[7, 5] == 0.5)
     }
+
+    @Test func nonFiniteWeightsAreRefused() throws {
+        let config = try ModelLoader.readConfig(path: ModelFixtures.path("tiny/config.json"))
+        var tensors = RandomWeights.tensors(for: config)
+        tensors["decoder.layer_norm.bias"]!.values[3] = .nan
+        #expect(throws: ModelError.nonFiniteWeights(tensor: "decoder.layer_norm.bias")) { try FaceModel(config: config, tensors: tensors) }
+        #expect(throws: ModelError.nonFiniteWeights(tensor: "decoder.layer_norm.bias")) { try ModelLoader.check(tensors, against: config) }
+    }
 }

@@ -70,7 +70,7 @@ public final class FaceModel: @unchecked Sendable {
     /// Lays out checked tensors (names and shapes as `Architecture.tensors(for:)`).
     public init(config: ModelConfig, tensors: [String: Tensor]) throws(ModelError) {
         try config.validate()
-        try ModelLoader.check(tensors, against: config)
+        try ModelLoader.check(tensors, against: config, checkValues: false)
         try BLAS.require()
         self.config = config
         let h = config.hiddenDim
@@ -79,11 +79,16 @@ public final class FaceModel: @unchecked Sendable {
         arena = .allocate(capacity: total)
         var cursor = 0
         let arena = self.arena
+        var nonFinite: String?
         func take(_ parts: [String]) -> UnsafePointer<Float> {
             let start = arena + cursor
             for name in parts {
                 let values = tensors[name]!.values
                 values.withUnsafeBufferPointer { (arena + cursor).update(from: $0.baseAddress!, count: $0.count) }
+                // NaN and infinity have an all-ones exponent; checked while the values are in cache.
+                var bad = false
+                for i in cursor..<(cursor + values.count) where arena[i].bitPattern & 0x7F80_0000 == 0x7F80_0000 { bad = true }
+                if bad && nonFinite == nil { nonFinite = name }
                 cursor += values.count
             }
             return UnsafePointer(start)
@@ -144,6 +149,10 @@ public final class FaceModel: @unchecked Sendable {
         }
         cursor += 2 * config.frameSize * half
         precondition(cursor == total, "weight arena miscounted")
+        if let nonFinite {
+            arena.deallocate()
+            throw .nonFiniteWeights(tensor: nonFinite)
+        }
         ropeCos = UnsafePointer(cosTable)
         ropeSin = UnsafePointer(sinTable)
     }
