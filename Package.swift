@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "VoxCore", targets: ["VoxCore"]),
         .library(name: "VoxDSP", targets: ["VoxDSP"]),
         .library(name: "VoxModel", targets: ["VoxModel"]),
+        .library(name: "VoxMedia", targets: ["VoxMedia"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -41,6 +42,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "VoxMedia",
+            dependencies: ["VoxCore", "COpus"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "VoxModel",
             dependencies: ["VoxCore", "COpenBLAS"],
             swiftSettings: strict
@@ -56,6 +62,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VoxCoreTests", dependencies: ["VoxCore"], swiftSettings: strict),
+        .testTarget(name: "VoxMediaTests", dependencies: ["VoxMedia", "VoxCore", "VoxDSP"], swiftSettings: strict),
         .testTarget(
             name: "VoxModelTests",
             dependencies: ["VoxModel", "VoxCore"],

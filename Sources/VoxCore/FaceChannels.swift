@@ -19,6 +19,18 @@ public enum FaceChannels {
         "RightEyeYaw", "RightEyePitch", "RightEyeRoll",
     ]
 
+    /// The 61 values of a Live Link Face UDP packet, in the packet's order (the ARKit order:
+    /// JawLeft before JawRight, MouthLeft before MouthRight; ../shared/reference/livelink-face.md).
+    public static let liveLinkPacketOrder: [String] = {
+        var order = shapes
+        order.swapAt(15, 16)  // JawRight, JawLeft -> JawLeft, JawRight
+        order.swapAt(21, 22)  // MouthRight, MouthLeft -> MouthLeft, MouthRight
+        return order
+    }()
+
+    /// For each Live Link packet slot, the model column holding that value (mapped by name).
+    public static let modelColumnForLiveLinkSlot: [Int] = liveLinkPacketOrder.map { name in shapes.firstIndex(of: name)! }
+
     /// The 7 emotion channels after the shapes.
     public static let emotions: [String] = ["Angry", "Disgusted", "Fearful", "Happy", "Neutral", "Sad", "Surprised"]
 
