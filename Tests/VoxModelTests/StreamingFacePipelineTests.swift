@@ -1,0 +1,83 @@
+import Testing
+import VoxCore
+
+@testable import VoxModel
+
+@Suite struct StreamingFacePipelineTests {
+    static func stream(_ features: FeatureMatrix, _ pipeline: StreamingFacePipeline, afterEachRow: (Int) -> Void = { _ in })
+        -> FeatureMatrix
+    {
+        var frames = FeatureMatrix(rows: 0, columns: pipeline.session.model.config.outputDim)
+        var frame = [Float](repeating: 0, count: frames.columns)
+        func drain() {
+            while frame.withUnsafeMutableBufferPointer({ pipeline.pull(into: $0) }) { frames.append(row: frame) }
+        }
+        for r in 0..<features.rows {
+            features.values[(r * features.columns)..<((r + 1) * features.columns)].withUnsafeBufferPointer { pipeline.push($0) }
+            afterEachRow(r)
+            drain()
+        }
+        pipeline.finish()
+        drain()
+        return frames
+    }
+
+    static func smallModel() throws -> FaceModel {
+        let loaded = try ModelLoader.load(path: ModelFixtures.path("small"))
+        return try FaceModel(config: loaded.config, tensors: loaded.tensors)
+    }
+
+    /// hop = frameSize - overlap, lookahead = overlap: the batch pipeline, frame for frame.
+    @Test(arguments: ["speech", "speech_silence_edges", "short_0p2s", "stereo_48k"])
+    func batchEquivalentScheduleReproducesProcess(clip: String) throws {
+        let model = try Self.smallModel()
+        let features = try ModelFixtures.referenceFeatures(clip)
+        let batch = try FacePipeline(session: InferenceSession(model: model)).process(features)
+        let pipeline = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .batchEquivalent(model.config))
+        let streamed = Self.stream(features, pipeline)
+        #expect(streamed.rows == batch.rows)
+        guard streamed.rows == batch.rows else { return }
+        #expect(streamed.maxAbsoluteDifference(to: batch) <= 1e-6)
+        #expect(ModelFixtures.relativeError(streamed, try ModelFixtures.npy("small/outputs/\(clip).npy")) <= 1e-4)
+    }
+
+    /// A low-latency schedule releases every frame promptly: frame f is out once row f + lookahead
+    /// (plus the wait for its window, < hop rows) has been pushed.
+    @Test func lowLatencyScheduleReleasesPromptly() throws {
+        let model = try Self.smallModel()
+        let features = try ModelFixtures.referenceFeatures("speech")
+        let schedule = StreamingFacePipeline.Schedule(hop: 4, lookahead: 8)
+        let pipeline = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: schedule)
+        var pulled = 0
+        var frame = [Float](repeating: 0, count: 68)
+        var worstLag = 0
+        var frames = FeatureMatrix(rows: 0, columns: 68)
+        for r in 0..<features.rows {
+            features.values[(r * 256)..<((r + 1) * 256)].withUnsafeBufferPointer { pipeline.push($0) }
+            while frame.withUnsafeMutableBufferPointer({ pipeline.pull(into: $0) }) {
+                frames.append(row: frame)
+                pulled += 1
+            }
+            worstLag = max(worstLag, r - (pulled - 1))
+        }
+        pipeline.finish()
+        while frame.withUnsafeMutableBufferPointer({ pipeline.pull(into: $0) }) { frames.append(row: frame) }
+        #expect(frames.rows == features.rows && pipeline.droppedFrames == 0)
+        #expect(worstLag <= schedule.lookahead + schedule.hop, "lag \(worstLag) rows")
+        #expect(frames.values.allSatisfy { $0.isFinite })
+        #expect(pipeline.windowsRun == (features.rows + 3) / 4)
+        // Short windows at the start and the small hop change the numbers but not their scale.
+        let batch = try FacePipeline(session: InferenceSession(model: model)).process(features)
+        #expect(ModelFixtures.relativeError(frames, batch) < 0.5)
+    }
+
+    @Test func invalidSchedulesAreRefused() throws {
+        let model = try Self.smallModel()
+        #expect(throws: ModelError.self) {
+            try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .init(hop: 100, lookahead: 40))
+        }
+        #expect(throws: ModelError.self) {
+            try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .init(hop: 0, lookahead: 4))
+        }
+    }
+}
