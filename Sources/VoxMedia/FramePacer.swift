@@ -1,0 +1,108 @@
+/// Decides, on a monotonic clock, which face frame of a stream is due now: exactly one frame per
+/// 1/60 s, locked to the stream's audio timeline with a constant playout delay.
+///
+/// Frame k is due at `origin + playoutDelay + k / frameRate` seconds, computed from k each time
+/// (never by adding periods), so there is no drift however long the stream runs. A frame the
+/// model has not produced by its due time is replaced by the last frame eased towards a neutral
+/// face (a counted deadline miss); a caller that wakes up more than a frame late skips to the
+/// current frame instead of sending a burst (counted). With no audio for `idleTimeout` the stream
+/// is to be closed. A plain value driven by injected time: tests run an hour in microseconds.
+public struct FramePacer: Sendable {
+    /// Pacing settings.
+    public struct Configuration: Sendable, Equatable {
+        /// Frames per second.
+        public var frameRate: Int
+        /// Constant delay between a frame's audio arriving and the frame being due.
+        public var playoutDelay: Microseconds
+        /// Frames over which a face eases to neutral when its frames stop coming.
+        public var easeFrames: Int
+        /// Time without new frames after which the stream should be closed.
+        public var idleTimeout: Microseconds
+
+        /// 60 fps, 150 ms playout delay, 0.5 s ease, 10 s idle timeout.
+        public static let `default` = Configuration(frameRate: 60, playoutDelay: 150_000, easeFrames: 30, idleTimeout: 10_000_000)
+
+        /// Settings from their parts.
+        public init(frameRate: Int, playoutDelay: Microseconds, easeFrames: Int, idleTimeout: Microseconds) {
+            precondition(frameRate > 0 && playoutDelay >= 0 && easeFrames >= 1 && idleTimeout > 0, "invalid pacer settings")
+            self.frameRate = frameRate
+            self.playoutDelay = playoutDelay
+            self.easeFrames = easeFrames
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    /// What to do now.
+    public enum Action: Sendable, Equatable {
+        /// Send frame `index` as the model produced it.
+        case send(index: Int)
+        /// Frame `index` is missing: send the last frame sent, blended towards neutral by `neutral`
+        /// (0 = unchanged, 1 = fully neutral).
+        case hold(index: Int, neutral: Float)
+        /// Nothing is due before `until`.
+        case wait(until: Microseconds)
+        /// No frames for `idleTimeout`: close the stream.
+        case close
+    }
+
+    /// The settings.
+    public let configuration: Configuration
+    /// Monotonic time at which audio time zero arrived.
+    public let origin: Microseconds
+    /// The next frame to send.
+    public private(set) var nextIndex = 0
+    /// Frames the model has produced: 0 ..< availableFrames.
+    public private(set) var availableFrames = 0
+    /// Frames sent as held/eased because the model was late.
+    public private(set) var deadlineMisses = 0
+    /// Frames skipped because the caller woke up more than a frame late.
+    public private(set) var skippedFrames = 0
+    private var lastProgress: Microseconds
+    private var missesInARow = 0
+
+    /// A pacer for a stream whose audio time zero arrived at `origin`.
+    public init(origin: Microseconds, configuration: Configuration = .default) {
+        self.origin = origin
+        self.configuration = configuration
+        lastProgress = origin
+    }
+
+    /// When frame `index` is due.
+    public func dueTime(of index: Int) -> Microseconds {
+        // Exact rational arithmetic: index * 1e6 / rate, rounded down, from the origin.
+        origin + configuration.playoutDelay + Microseconds(index) * 1_000_000 / Microseconds(configuration.frameRate)
+    }
+
+    /// The model has produced frames up to (not including) `count`, at time `now`.
+    public mutating func framesAvailable(_ count: Int, now: Microseconds) {
+        if count > availableFrames {
+            availableFrames = count
+            lastProgress = now
+        }
+    }
+
+    /// The action due at `now`. Call again after acting on `.send` or `.hold`.
+    public mutating func next(now: Microseconds) -> Action {
+        if now - lastProgress >= configuration.idleTimeout { return .close }
+        let due = dueTime(of: nextIndex)
+        if now < due { return .wait(until: due) }
+        // More than one period late: skip to the frame due now rather than send a burst.
+        let period = 1_000_000 / Microseconds(configuration.frameRate)
+        if now - due >= period {
+            let current = Int((now - origin - configuration.playoutDelay) * Microseconds(configuration.frameRate) / 1_000_000)
+            if current > nextIndex {
+                skippedFrames += current - nextIndex
+                nextIndex = current
+            }
+        }
+        let index = nextIndex
+        nextIndex += 1
+        if index < availableFrames {
+            missesInARow = 0
+            return .send(index: index)
+        }
+        deadlineMisses += 1
+        missesInARow += 1
+        return .hold(index: index, neutral: min(1, Float(missesInARow) / Float(configuration.easeFrames)))
+    }
+}

@@ -1,0 +1,58 @@
+import Testing
+import VoxMedia
+
+@Suite struct FramePacerTests {
+    /// An hour at 60 fps on an injected clock that wakes exactly when asked: every frame sent once,
+    /// in order, at its exact due time; the last one due at origin + delay + 3600 s - 1/60 s.
+    @Test func anHourWithoutDrift() {
+        var pacer = FramePacer(origin: 5_000_000)
+        var now: Microseconds = 5_000_000
+        var sent = 0
+        let total = 3600 * 60
+        while sent < total {
+            pacer.framesAvailable(min(total, sent + 10), now: now)  // the model keeps a few frames ahead
+            switch pacer.next(now: now) {
+            case .wait(let until): now = until
+            case .send(let index):
+                #expect(index == sent)
+                #expect(now == pacer.dueTime(of: index))
+                sent += 1
+            case .hold, .close:
+                Issue.record("unexpected action at frame \(sent)")
+                return
+            }
+        }
+        #expect(now == 5_000_000 + 150_000 + Microseconds(total - 1) * 1_000_000 / 60)
+        #expect(pacer.deadlineMisses == 0 && pacer.skippedFrames == 0)
+    }
+
+    @Test func lateModelFramesAreHeldAndEasedToNeutral() {
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 4, idleTimeout: 10_000_000))
+        pacer.framesAvailable(2, now: 0)
+        var actions: [FramePacer.Action] = []
+        for k in 0..<7 { actions.append(pacer.next(now: pacer.dueTime(of: k))) }
+        #expect(actions[0] == .send(index: 0) && actions[1] == .send(index: 1))
+        #expect(actions[2] == .hold(index: 2, neutral: 0.25) && actions[5] == .hold(index: 5, neutral: 1))
+        #expect(actions[6] == .hold(index: 6, neutral: 1))
+        #expect(pacer.deadlineMisses == 5)
+        pacer.framesAvailable(10, now: pacer.dueTime(of: 7))
+        #expect(pacer.next(now: pacer.dueTime(of: 7)) == .send(index: 7))
+    }
+
+    @Test func aLateWakeUpSkipsInsteadOfBursting() {
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 10_000_000))
+        pacer.framesAvailable(1000, now: 0)
+        #expect(pacer.next(now: 0) == .send(index: 0))
+        // Wake up 100 ms late: frames 1...5 are skipped, frame 6 (due at 100 ms) is sent once.
+        #expect(pacer.next(now: 100_000) == .send(index: 6))
+        #expect(pacer.skippedFrames == 5)
+        #expect(pacer.next(now: 100_000) == .wait(until: pacer.dueTime(of: 7)))
+    }
+
+    @Test func idleStreamsClose() {
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 1_000_000))
+        pacer.framesAvailable(3, now: 50_000)
+        #expect(pacer.next(now: 500_000) != .close)
+        #expect(pacer.next(now: 1_050_000) == .close)
+    }
+}
