@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "VoxMediaTests", dependencies: ["VoxMedia", "VoxCore", "VoxDSP"], swiftSettings: strict),
         .testTarget(
             name: "VoxModelTests",
-            dependencies: ["VoxModel", "VoxCore"],
+            dependencies: ["VoxModel", "VoxCore", "VoxDSP"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

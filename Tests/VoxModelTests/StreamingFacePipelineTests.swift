@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 import VoxCore
+import VoxDSP
 
 @testable import VoxModel
 
@@ -79,5 +81,42 @@ import VoxCore
         #expect(throws: ModelError.self) {
             try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .init(hop: 0, lookahead: 4))
         }
+    }
+}
+
+/// Audio to face frames, streaming all the way: 20 ms PCM blocks -> streaming features ->
+/// streaming windows. With frozen feature statistics and the batch-equivalent schedule it
+/// reproduces `voxface process` (features + FacePipeline) on the same audio.
+@Suite struct StreamingAudioToFaceTests {
+    @Test func streamingAudioReproducesProcess() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("VoxDSPTests/Fixtures/audio/speech.wav").path
+        let audio = try AudioFileReader().read(path: path)
+        let batchFeatures = try NeuroSyncFeatures.extract(audio, source: path)
+        let model = try StreamingFacePipelineTests.smallModel()
+        let batch = try FacePipeline(session: InferenceSession(model: model)).process(batchFeatures.features)
+
+        let extractor = StreamingFeatureExtractor(inputRate: audio.sampleRate, statistics: .frozen(batchFeatures.statistics))
+        let faces = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .batchEquivalent(model.config))
+        var row = [Float](repeating: 0, count: 256)
+        var frame = [Float](repeating: 0, count: 68)
+        var frames = FeatureMatrix(rows: 0, columns: 68)
+        func drain() {
+            while row.withUnsafeMutableBufferPointer({ extractor.pull(into: $0) }) { row.withUnsafeBufferPointer { faces.push($0) } }
+            while frame.withUnsafeMutableBufferPointer({ faces.pull(into: $0) }) { frames.append(row: frame) }
+        }
+        let block = audio.sampleRate / 50
+        for start in stride(from: 0, to: audio.samples.count, by: block) {
+            extractor.push(Array(audio.samples[start..<min(start + block, audio.samples.count)]))
+            drain()
+        }
+        extractor.finish()
+        drain()
+        faces.finish()
+        drain()
+        #expect(frames.rows == batch.rows)
+        guard frames.rows == batch.rows else { return }
+        let scale = batch.values.map { abs($0) }.max()!
+        #expect(frames.maxAbsoluteDifference(to: batch) / scale <= 1e-4)
     }
 }
