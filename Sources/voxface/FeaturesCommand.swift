@@ -29,37 +29,17 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Output path; '-' writes csv to standard output.")
     var out: String
 
-    @Flag(help: "Pad clips shorter than 83.3 ms with trailing silence instead of refusing them.")
-    var padShort = false
-
-    @Option(help: "Longest audio accepted, in seconds.")
-    var maxDuration: Double = 1800
-
-    @Option(help: "Threads for the per-frame work.")
-    var threads: Int = 2
-
-    @Flag(help: "Print how long decoding, resampling, feature extraction and writing took, to standard error.")
-    var timings = false
+    @OptionGroup var options: AudioOptions
 
     func validate() throws {
         if out == "-" && format == .npy {
             throw ValidationError("--out - (standard output) needs --format csv")
         }
-        if !(maxDuration > 0) { throw ValidationError("--max-duration must be positive") }
-        if !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
     }
 
     func run() throws {
         var stopwatch = Stopwatch()
-        let features: FeatureMatrix
-        do {
-            let decoded = try AudioFileReader(maxDuration: maxDuration).read(path: audio)
-            stopwatch.lap("decode")
-            features = try NeuroSyncFeatures.extract(decoded, source: audio, padShort: padShort, threads: threads).features
-            stopwatch.lap("resample + features")
-        } catch {
-            throw CLIError(error.description)
-        }
+        let features = try options.features(of: audio, stopwatch: &stopwatch).features
         let bytes: [UInt8] =
             switch format {
             case .npy: NumPyFormat.encode(features)
@@ -67,6 +47,6 @@ struct FeaturesCommand: ParsableCommand {
             }
         try OutputFile.save(bytes, to: out)
         stopwatch.lap("write")
-        if timings { stopwatch.report() }
+        if options.timings { stopwatch.report() }
     }
 }

@@ -38,18 +38,10 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Skip NeuroSync's post-processing (raw model output).")
     var raw = false
 
-    @Flag(help: "Pad clips shorter than 83.3 ms with trailing silence instead of refusing them.")
-    var padShort = false
-
-    @Option(help: "Threads for features and the model.")
-    var threads: Int = 2
-
-    @Flag(help: "Print how long each phase took, to standard error.")
-    var timings = false
+    @OptionGroup var options: AudioOptions
 
     func validate() throws {
         if out == "-" && format == .npy { throw ValidationError("--out - (standard output) needs --format json or csv") }
-        if !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
     }
 
     func run() throws {
@@ -63,15 +55,8 @@ struct ProcessCommand: ParsableCommand {
             faceModel = try wrap { () throws(ModelError) in try RandomWeights.model(for: .small) }
         }
         stopwatch.lap("model load")
-        let features: FeatureMatrix
-        do {
-            let decoded = try AudioFileReader().read(path: audio)
-            features = try NeuroSyncFeatures.extract(decoded, source: audio, padShort: padShort, threads: threads).features
-        } catch {
-            throw CLIError(error.description)
-        }
-        stopwatch.lap("features")
-        let pipeline = FacePipeline(session: InferenceSession(model: faceModel, threads: threads))
+        let features = try options.features(of: audio, stopwatch: &stopwatch).features
+        let pipeline = FacePipeline(session: InferenceSession(model: faceModel, threads: options.threads))
         let frames = try wrap { () throws(ModelError) in try pipeline.process(features, raw: raw) }
         stopwatch.lap("model")
         let bytes: [UInt8] =
@@ -82,7 +67,7 @@ struct ProcessCommand: ParsableCommand {
             }
         try OutputFile.save(bytes, to: out)
         stopwatch.lap("write")
-        if timings { stopwatch.report() }
+        if options.timings { stopwatch.report() }
     }
 
     /// NeuroSync's reply shape: {"blendshapes": [[...], ...], "num_frames": N, "frame_rate": 60}.
