@@ -12,26 +12,9 @@ enum FrameWindow {
         zeroPadded: UnsafeMutablePointer<Double>, reflectPadded: UnsafeMutablePointer<Double>,
         sample: (Int) -> Float
     ) {
-        let n = FeatureConfig.frameLength
-        let start = index * FeatureConfig.hopLength - FeatureConfig.frameLength / 2
-        if start >= 0 && start + n <= signalLength {
-            for i in 0..<n {
-                let v = Double(sample(start + i))
-                zeroPadded[i] = v
-                reflectPadded[i] = v
-            }
-            return
-        }
-        for i in 0..<n {
-            let j = start + i
-            if j >= 0 && j < signalLength {
-                let v = Double(sample(j))
-                zeroPadded[i] = v
-                reflectPadded[i] = v
-            } else {
-                zeroPadded[i] = 0
-                reflectPadded[i] = Double(sample(reflect(j, count: signalLength)))
-            }
+        fill(index: index, signalLength: signalLength, sample: sample) { i, zero, reflect in
+            zeroPadded[i] = Double(zero)
+            reflectPadded[i] = Double(reflect)
         }
     }
 
