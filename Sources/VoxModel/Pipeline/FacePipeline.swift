@@ -14,54 +14,26 @@ public struct FacePipeline {
     }
 
     /// The (N, outputDim) frames for (N, inputDim) features; post-processed unless `raw`.
+    /// (The windows, padding and crossfade are `StreamingFacePipeline`'s batch-equivalent schedule.)
     public func process(_ features: FeatureMatrix, raw: Bool = false) throws(ModelError) -> FeatureMatrix {
         let c = session.model.config
         guard features.columns == c.inputDim else {
             throw .badInput("features have \(features.columns) columns, the model takes \(c.inputDim)")
         }
-        let n = features.rows
         var result = FeatureMatrix(rows: 0, columns: c.outputDim)
-        guard n > 0 else { return result }
-        result.reserveRows(n)
-        var window = [Float](repeating: 0, count: c.frameSize * c.inputDim)
-        var output = [Float](repeating: 0, count: c.frameSize * c.outputDim)
-        let step = c.frameSize - c.overlap
-        var start = 0
-        while start < n {
-            let end = min(start + c.frameSize, n)
-            let length = end - start
-            // Pad a short window to frameSize by repeating its last frame (reference: "replicate").
-            for r in 0..<c.frameSize {
-                let source = start + min(r, length - 1)
-                for k in 0..<c.inputDim { window[r * c.inputDim + k] = features[source, k] }
+        guard features.rows > 0 else { return result }
+        result.reserveRows(features.rows)
+        let stream = try StreamingFacePipeline(
+            session: session, schedule: .batchEquivalent(c), postProcess: !raw, outputCapacity: features.rows)
+        features.values.withUnsafeBufferPointer { all in
+            for r in 0..<features.rows {
+                stream.push(UnsafeBufferPointer(rebasing: all[(r * c.inputDim)..<((r + 1) * c.inputDim)]))
             }
-            window.withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { out in
-                    session.run(input: input.baseAddress!, length: c.frameSize, output: out.baseAddress!)
-                }
-            }
-            Self.blend(into: &result, window: output, rows: length, overlap: c.overlap)
-            start += step
         }
-        if !raw { PostProcessing.apply(to: &result) }
+        stream.finish()
+        var frame = [Float](repeating: 0, count: c.outputDim)
+        while frame.withUnsafeMutableBufferPointer({ stream.pull(into: $0) }) { result.append(row: frame) }
         return result
-    }
-
-    /// Appends `rows` rows of `window`, the first min(overlap, result rows, rows) of them
-    /// crossfaded into the last rows of `result` with alpha = i / overlap (reference: blend_chunks).
-    static func blend(into result: inout FeatureMatrix, window: [Float], rows: Int, overlap: Int) {
-        let columns = result.columns
-        let shared = min(overlap, result.rows, rows)
-        let base = result.rows - shared
-        for i in 0..<shared {
-            let alpha = Float(i) / Float(shared)
-            for k in 0..<columns {
-                result[base + i, k] = (1 - alpha) * result[base + i, k] + alpha * window[i * columns + k]
-            }
-        }
-        for i in shared..<rows {
-            result.append(row: window[(i * columns)..<((i + 1) * columns)])
-        }
     }
 }
 
@@ -76,20 +48,24 @@ public enum PostProcessing {
     /// Frames faded in at the start (0.1 s at 60 fps).
     public static let fadeInFrames = 6
 
-    /// Applies the three steps in place.
+    /// Applies the three steps in place to every frame.
     public static func apply(to frames: inout FeatureMatrix) {
-        let scaled = min(scaledColumns, frames.columns)
-        for r in 0..<frames.rows {
-            for c in 0..<scaled { frames[r, c] /= 100 }
+        let (rows, columns) = (frames.rows, frames.columns)
+        frames.withUnsafeMutableValues { values in
+            for r in 0..<rows { apply(to: values.baseAddress! + r * columns, frame: r, columns: columns, totalFrames: rows) }
         }
-        let ease = min(fadeInFrames, frames.rows)
-        for r in 0..<ease {
-            // numpy.linspace(0, 1, ease)[r]
-            let factor: Float = ease == 1 ? 0 : Float(Double(r) / Double(ease - 1))
-            for c in 0..<frames.columns { frames[r, c] *= factor }
+    }
+
+    /// Applies the three steps to frame `frame` (`columns` values). The fade-in needs the clip
+    /// length only when it is under 6 frames; a stream that has not finished passes nil.
+    public static func apply(to row: UnsafeMutablePointer<Float>, frame: Int, columns: Int, totalFrames: Int?) {
+        for c in 0..<min(scaledColumns, columns) { row[c] /= 100 }
+        let ease = min(fadeInFrames, totalFrames ?? fadeInFrames)
+        if frame < ease {
+            // numpy.linspace(0, 1, ease)[frame]
+            let factor: Float = ease == 1 ? 0 : Float(Double(frame) / Double(ease - 1))
+            for c in 0..<columns { row[c] *= factor }
         }
-        for r in 0..<frames.rows {
-            for c in zeroedColumns where c < frames.columns { frames[r, c] = 0 }
-        }
+        for c in zeroedColumns where c < columns { row[c] = 0 }
     }
 }

@@ -189,22 +189,10 @@ public final class StreamingFacePipeline {
         output.withUnsafeMutableBufferPointer { out in
             let target = out.baseAddress! + slot * d
             target.update(from: values, count: d)
-            if postProcess { Self.postProcess(target, frame: frame, columns: d, totalFrames: totalRows) }
+            if postProcess { PostProcessing.apply(to: target, frame: frame, columns: d, totalFrames: totalRows) }
         }
         outputCount += 1
         releasedFrames += 1
-    }
-
-    /// NeuroSync's post-processing for one frame (see `PostProcessing`); the fade-in needs the
-    /// clip length only when it is under 6 frames, which a stream knows once it has finished.
-    static func postProcess(_ row: UnsafeMutablePointer<Float>, frame: Int, columns: Int, totalFrames: Int?) {
-        for c in 0..<min(PostProcessing.scaledColumns, columns) { row[c] /= 100 }
-        let ease = min(PostProcessing.fadeInFrames, totalFrames ?? PostProcessing.fadeInFrames)
-        if frame < ease {
-            let factor: Float = ease == 1 ? 0 : Float(Double(frame) / Double(ease - 1))
-            for c in 0..<columns { row[c] *= factor }
-        }
-        for c in PostProcessing.zeroedColumns where c < columns { row[c] = 0 }
     }
 
     private func dropHistory(upTo row: Int) {
