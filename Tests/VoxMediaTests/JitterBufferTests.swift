@@ -1,4 +1,5 @@
 import Testing
+import VoxCore
 
 @testable import VoxMedia
 
@@ -322,18 +323,6 @@ extension JitterBuffer<Int> {
 
 // MARK: Property test
 
-/// SplitMix64: a small seeded generator, so a failing seed replays exactly.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private struct SimulationOutcome {
     var counters: Buffer.Counters
 }
@@ -344,7 +333,7 @@ private struct SimulationOutcome {
 private func simulate(
     seed: UInt64, configuration: Buffer.Configuration, pollEvery: Microseconds, drainOnArrival: Bool, stalls: Bool
 ) -> SimulationOutcome {
-    var random = SplitMix64(state: seed)
+    var random = SplitMix64(seed: seed)
     let count = 2_000
     // Start close to both wraps so every run crosses them.
     let sender = Sender(

@@ -122,9 +122,4 @@ public final class StreamingResampler {
         let owed = Double(block) * Double(targetRate) / Double(sourceRate) - Double(produced)
         return max(0, owed) / Double(targetRate)
     }
-
-    /// Forgets all state, ready for a new signal.
-    public func reset() {
-        _ = soxr_clear(handle)
-    }
 }

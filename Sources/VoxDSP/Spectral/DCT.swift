@@ -46,15 +46,7 @@ public struct DCT: Sendable {
     }
 
     /// y = DCT(x).
-    @inline(__always)
     public func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
-        matrix.withUnsafeBufferPointer { m in
-            for k in 0..<outputCount {
-                var sum = 0.0
-                let row = k * inputCount
-                for i in 0..<inputCount { sum += m[row + i] * x[i] }
-                y[k] = sum
-            }
-        }
+        apply(x, floor: -.infinity, into: y)
     }
 }

@@ -1,3 +1,5 @@
+import VoxCore
+
 /// Seeded random weights for any config, initialised as PyTorch initialises a fresh model
 /// (Linear weights and biases uniform in +-1/sqrt(in_features), LayerNorm weight 1 and bias 0).
 /// Used for benchmarks and as a placeholder model; deterministic for a seed.
@@ -32,22 +34,4 @@ public enum RandomWeights {
         if bias.contains("linear2") { return config.feedForwardDim }
         return config.hiddenDim
     }
-}
-
-/// SplitMix64: a tiny, fast, seedable generator (Steele, Lea and Flood 2014).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
