@@ -115,4 +115,24 @@ import VoxCore
         #expect(throws: ModelError.nonFiniteWeights(tensor: "decoder.layer_norm.bias")) { try FaceModel(config: config, tensors: tensors) }
         #expect(throws: ModelError.nonFiniteWeights(tensor: "decoder.layer_norm.bias")) { try ModelLoader.check(tensors, against: config) }
     }
+
+    @Test func malformedConfigJSONIsAClearError() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voxface-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (text, name) in [("{\"hidden_dim\": \"wide\"}", "wrong type"), ("{not json", "not JSON"), ("[1, 2]", "not an object")] {
+            let path = folder.appendingPathComponent("config.json").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try ModelLoader.readConfig(path: path)
+                Issue.record("\(name) accepted")
+            } catch {
+                guard case .badConfigFile(let failing, _) = error else {
+                    Issue.record("\(name): \(error)")
+                    continue
+                }
+                #expect(failing == path && !error.description.contains("\n"))
+            }
+        }
+    }
 }
