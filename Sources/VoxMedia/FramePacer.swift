@@ -45,8 +45,8 @@ public struct FramePacer: Sendable {
         case close
     }
 
-    /// The settings.
-    public let configuration: Configuration
+    /// The settings; ``extendPlayoutDelay(by:)`` may lengthen the delay.
+    public private(set) var configuration: Configuration
     /// Monotonic time at which audio time zero arrived.
     public let origin: Microseconds
     /// The next frame to send.
@@ -71,6 +71,13 @@ public struct FramePacer: Sendable {
     public func dueTime(of index: Int) -> Microseconds {
         // Exact rational arithmetic: index * 1e6 / rate, rounded down, from the origin.
         origin + configuration.playoutDelay + Microseconds(index) * 1_000_000 / Microseconds(configuration.frameRate)
+    }
+
+    /// Lengthens the playout delay by `extra` from now on, when frames need longer to be produced
+    /// (a widened hop). Output pauses for `extra` once; it never bursts.
+    public mutating func extendPlayoutDelay(by extra: Microseconds) {
+        precondition(extra >= 0, "the playout delay only grows")
+        configuration.playoutDelay += extra
     }
 
     /// The model has produced frames up to (not including) `count`, at time `now`.

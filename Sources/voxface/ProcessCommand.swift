@@ -2,6 +2,7 @@ import ArgumentParser
 import VoxCore
 import VoxDSP
 import VoxModel
+import VoxServer
 
 /// `voxface process AUDIO [--model PATH] --format csv|json|npy --out PATH`.
 struct ProcessCommand: ParsableCommand {
@@ -63,28 +64,10 @@ struct ProcessCommand: ParsableCommand {
             switch format {
             case .npy: NumPyFormat.encode(frames)
             case .csv: Array(frames.liveLinkCSV().utf8)
-            case .json: Array(Self.neuroSyncJSON(frames).utf8)
+            case .json: Array(NeuroSyncReply.json(frames).utf8)
             }
         try OutputFile.save(bytes, to: out)
         stopwatch.lap("write")
         if options.timings { stopwatch.report() }
-    }
-
-    /// NeuroSync's reply shape: {"blendshapes": [[...], ...], "num_frames": N, "frame_rate": 60}.
-    static func neuroSyncJSON(_ frames: FeatureMatrix) -> String {
-        var text = "{\"blendshapes\": ["
-        text.reserveCapacity(frames.rows * frames.columns * 12)
-        for r in 0..<frames.rows {
-            if r > 0 { text += ", " }
-            text += "["
-            for c in 0..<frames.columns {
-                if c > 0 { text += ", " }
-                let v = frames[r, c]
-                text += v.isFinite ? v.description : "0.0"
-            }
-            text += "]"
-        }
-        text += "], \"num_frames\": \(frames.rows), \"frame_rate\": \(FaceChannels.frameRate)}\n"
-        return text
     }
 }

@@ -35,8 +35,8 @@ public final class StreamingFacePipeline {
 
     /// The session windows run on.
     public let session: InferenceSession
-    /// The schedule.
-    public let schedule: Schedule
+    /// The schedule; `widenHop(to:)` may lengthen the hop mid-stream.
+    public private(set) var schedule: Schedule
     /// Whether NeuroSync's post-processing is applied (shapes / 100, fade-in, zeroed columns).
     public let postProcess: Bool
     /// Frames released so far (pulled, waiting or dropped).
@@ -74,7 +74,7 @@ public final class StreamingFacePipeline {
         self.postProcess = postProcess
         self.config = c
         self.outputCapacity = outputCapacity
-        historyCapacity = c.frameSize + schedule.hop + 1
+        historyCapacity = 2 * c.frameSize + 1  // room for any hop the schedule may widen to
         history = .allocate(capacity: historyCapacity * c.inputDim)
         window = .allocate(capacity: c.frameSize * c.inputDim)
         prediction = .allocate(capacity: c.frameSize * c.outputDim)
@@ -87,6 +87,14 @@ public final class StreamingFacePipeline {
         window.deallocate()
         prediction.deallocate()
         pending.deallocate()
+    }
+
+    /// Runs windows every `hop` rows from the next window on (fewer windows, more latency): how a
+    /// stream sheds load when the machine cannot keep up. `hop` must not shrink and must still fit
+    /// the window with the lookahead.
+    public func widenHop(to hop: Int) {
+        precondition(hop >= schedule.hop && hop + schedule.lookahead <= config.frameSize, "hop \(hop) cannot be widened to")
+        schedule.hop = hop
     }
 
     /// Frames ready to pull.

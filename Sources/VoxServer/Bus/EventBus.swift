@@ -1,0 +1,209 @@
+import Synchronization
+
+/// A named channel on the ``EventBus``. Topic names are paths; the ones used today:
+/// - `streams`: lifecycle of every stream (``StreamEvent``),
+/// - `streams/{id}/frames`: a stream's paced face frames (``FaceFrame``).
+/// Reserved for the secondary services that join the bus later: `avatars/{id}/state`,
+/// `matchmaking`, `twins/{id}`.
+public struct Topic: Hashable, Sendable, CustomStringConvertible {
+    /// The topic's path.
+    public let name: String
+
+    /// A topic by name.
+    public init(_ name: String) { self.name = name }
+
+    /// Lifecycle events of all streams.
+    public static let streams = Topic("streams")
+    /// The face frames of stream `id`.
+    public static func frames(of id: String) -> Topic { Topic("streams/\(id)/frames") }
+    /// State changes of avatar `id` (avatar service).
+    public static func avatarState(of id: String) -> Topic { Topic("avatars/\(id)/state") }
+
+    public var description: String { name }
+}
+
+/// One paced face frame of a stream, as it goes to renderers.
+public struct FaceFrame: Sendable {
+    /// Channels per frame (61 shapes and rotations, 7 emotions).
+    public static let channels = 68
+    /// The stream it belongs to.
+    public var streamID: String
+    /// Index on the stream's audio timeline: the frame covers audio time index / 60 s.
+    public var index: Int
+    /// No fresh model frame was ready at its due time: the previous face, eased toward neutral.
+    public var held: Bool
+    /// The stream's last frame.
+    public var last: Bool
+    /// The 68 values in the model's channel order.
+    public var values: InlineArray<68, Float>
+
+    /// Audio time of the frame in microseconds (index * 1e6 / 60, rounded down).
+    public var timeMicroseconds: Int64 { Int64(index) * 1_000_000 / 60 }
+}
+
+/// Why a stream closed.
+public enum CloseReason: String, Sendable {
+    /// No audio for the idle timeout.
+    case idle
+    /// `DELETE /v1/streams/{id}`.
+    case deleted
+    /// The server is shutting down.
+    case shutdown
+    /// The client ended its audio and every frame was sent.
+    case ended
+}
+
+/// A stream lifecycle event, published on ``Topic/streams`` and on the stream's frames topic.
+public enum StreamEvent: Sendable, Equatable {
+    /// A stream was created.
+    case created(id: String)
+    /// The first audio arrived, over `ingest` ("rtp" or "websocket").
+    case live(id: String, ingest: String)
+    /// The stream closed; no more frames follow.
+    case closed(id: String, reason: CloseReason)
+}
+
+/// What travels on the bus. Secondary services add their own cases.
+public enum BusMessage: Sendable {
+    /// A paced face frame.
+    case face(FaceFrame)
+    /// A stream lifecycle event.
+    case stream(StreamEvent)
+}
+
+/// An in-process publish/subscribe bus with topics. Publishing never blocks: each subscriber has
+/// a bounded queue that drops its oldest message when full (counted per subscriber).
+public final class EventBus: Sendable {
+    private let subscribers = Mutex<[Topic: [Subscription]]>([:])
+
+    /// An empty bus.
+    public init() {}
+
+    /// A new subscription to `topic` holding at most `capacity` undelivered messages.
+    public func subscribe(_ topic: Topic, capacity: Int) -> Subscription {
+        let subscription = Subscription(topic: topic, capacity: capacity)
+        subscribers.withLock { $0[topic, default: []].append(subscription) }
+        return subscription
+    }
+
+    /// Stops `subscription`'s deliveries and ends its sequence once drained.
+    public func unsubscribe(_ subscription: Subscription) {
+        subscribers.withLock { table in
+            table[subscription.topic]?.removeAll { $0 === subscription }
+            if table[subscription.topic]?.isEmpty == true { table[subscription.topic] = nil }
+        }
+        subscription.finish()
+    }
+
+    /// Delivers `message` to every subscriber of `topic`.
+    public func publish(_ message: BusMessage, on topic: Topic) {
+        let targets = subscribers.withLock { $0[topic] ?? [] }
+        for target in targets { target.offer(message) }
+    }
+
+    /// Subscribers of `topic` now.
+    public func subscriberCount(_ topic: Topic) -> Int { subscribers.withLock { $0[topic]?.count ?? 0 } }
+}
+
+/// A bounded queue of bus messages for one subscriber, read as an async sequence.
+public final class Subscription: Sendable, AsyncSequence {
+    /// The topic subscribed to.
+    public let topic: Topic
+    /// Most undelivered messages held.
+    public let capacity: Int
+    private let state: Mutex<State>
+
+    private struct State: ~Copyable {
+        var queue: [BusMessage?]
+        var head = 0
+        var count = 0
+        var dropped = 0
+        var delivered = 0
+        var finished = false
+        var waiter: CheckedContinuation<BusMessage?, Never>?
+    }
+
+    init(topic: Topic, capacity: Int) {
+        precondition(capacity >= 1, "subscription capacity must be positive")
+        self.topic = topic
+        self.capacity = capacity
+        state = Mutex(State(queue: Array(repeating: nil, count: capacity)))
+    }
+
+    /// Messages dropped because this subscriber was slow.
+    public var droppedCount: Int { state.withLock { $0.dropped } }
+    /// Messages handed to this subscriber.
+    public var deliveredCount: Int { state.withLock { $0.delivered } }
+
+    func offer(_ message: BusMessage) {
+        state.withLock { s in
+            guard !s.finished else { return }
+            if let waiter = s.waiter {
+                s.waiter = nil
+                s.delivered += 1
+                waiter.resume(returning: message)
+                return
+            }
+            if s.count == capacity {
+                s.queue[s.head] = nil
+                s.head = (s.head + 1) % capacity
+                s.count -= 1
+                s.dropped += 1
+            }
+            s.queue[(s.head + s.count) % capacity] = message
+            s.count += 1
+        }
+    }
+
+    /// Ends the sequence early (its reader is gone); the bus drops it on unsubscribe.
+    func finishFromReader() { finish() }
+
+    func finish() {
+        state.withLock { s in
+            s.finished = true
+            if let waiter = s.waiter {
+                s.waiter = nil
+                waiter.resume(returning: nil)
+            }
+        }
+    }
+
+    /// The next message; nil once unsubscribed and drained, or when the task is cancelled.
+    public func next() async -> BusMessage? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<BusMessage?, Never>) in
+                state.withLock { s in
+                    if s.count > 0 {
+                        let message = s.queue[s.head]
+                        s.queue[s.head] = nil
+                        s.head = (s.head + 1) % capacity
+                        s.count -= 1
+                        s.delivered += 1
+                        continuation.resume(returning: message)
+                    } else if s.finished || Task.isCancelled {
+                        continuation.resume(returning: nil)
+                    } else {
+                        s.waiter = continuation
+                    }
+                }
+            }
+        } onCancel: {
+            state.withLock { s in
+                if let waiter = s.waiter {
+                    s.waiter = nil
+                    waiter.resume(returning: nil)
+                }
+            }
+        }
+    }
+
+    /// Iterates the messages until unsubscribed.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let subscription: Subscription
+        /// The next message.
+        public mutating func next() async -> BusMessage? { await subscription.next() }
+    }
+
+    /// An iterator over the messages.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: self) }
+}

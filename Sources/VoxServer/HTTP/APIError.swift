@@ -1,0 +1,56 @@
+public import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// A client error of the control API: an HTTP status and a JSON body
+/// `{"error": {"code": "...", "message": "..."}}`.
+public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable snake_case code for programs.
+    public var code: String
+    /// One line for people.
+    public var message: String
+
+    /// An error from its parts.
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// The JSON error response.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = "{\"error\":{\"code\":\(JSONText.quote(code)),\"message\":\(JSONText.quote(message))}}"
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func notFound(_ what: String, _ id: String) -> APIError {
+        APIError(.notFound, "\(what)_not_found", "no \(what) '\(id.prefix(64))'")
+    }
+}
+
+/// Small JSON text helpers for hand-written replies.
+enum JSONText {
+    /// `text` as a JSON string literal.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

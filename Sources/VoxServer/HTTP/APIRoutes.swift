@@ -1,0 +1,214 @@
+import FoundationEssentials
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import NIOPosix
+import Synchronization
+import VoxCore
+import VoxDSP
+import VoxModel
+
+/// The control API (JSON over HTTP), `/health`, `/metrics` and NeuroSync's `/audio_to_blendshapes`.
+struct APIRoutes: Sendable {
+    let hub: StreamHub
+    let modelName: String
+    let placeholder: Bool
+    let started = MonotonicClock.now()
+    let batchPool: NIOThreadPool
+    let batchJobs = BatchSlots()
+
+    final class BatchSlots: Sendable {
+        let running = Atomic<Int>(0)
+    }
+
+    /// Settings bodies are small.
+    static let maxSettingsBody = 64 << 10
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        router.get("/health") { _, _ in try health() }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: hub.metrics.render())))
+        }
+        router.post("/v1/streams") { request, _ in try await createStream(request) }
+        router.get("/v1/streams") { _, _ in try json(StreamList(streams: hub.registry.all.map { $0.info() })) }
+        router.get("/v1/streams/:id") { _, context in try json(try stream(context).info()) }
+        router.delete("/v1/streams/:id") { _, context in
+            hub.close(try stream(context), reason: .deleted)
+            return Response(status: .noContent)
+        }
+        router.post("/v1/streams/:id/livelink") { request, context in try await addTarget(request, context) }
+        router.get("/v1/streams/:id/livelink") { _, context in
+            try json(TargetList(targets: try stream(context).targets.withLock { $0 }.map(\.json)))
+        }
+        router.delete("/v1/streams/:id/livelink/:target") { _, context in
+            let s = try stream(context)
+            let target = context.parameters.get("target") ?? ""
+            guard hub.removeTarget(target, from: s) else { throw APIError.notFound("target", target) }
+            return Response(status: .noContent)
+        }
+        router.post("/audio_to_blendshapes") { request, _ in try await audioToBlendshapes(request) }
+    }
+
+    // MARK: - Handlers
+
+    private func health() throws -> Response {
+        let body = Health(
+            status: "ok", streams: hub.registry.count, uptimeSeconds: Double(MonotonicClock.now() - started) / 1e6,
+            model: .init(name: modelName, parameters: hub.model.parameterCount, placeholder: placeholder), deviceID: hub.deviceID)
+        return try json(body)
+    }
+
+    private func createStream(_ request: Request) async throws -> Response {
+        let body = try await collect(request, limit: Self.maxSettingsBody)
+        var patch = StreamSettingsPatch()
+        if body.readableBytes > 0 && !body.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            patch = try decode(StreamSettingsPatch.self, from: body)
+        }
+        let stream = try hub.createStream(patch)
+        let host = request.head.authority ?? "\(hub.configuration.host):\(hub.configuration.port)"
+        let created = StreamCreated(
+            id: stream.id, ssrc: stream.ssrc, token: stream.token, rtpPort: hub.rtpPort,
+            audioURL: "ws://\(host)/v1/streams/\(stream.id)/audio?token=\(stream.token)",
+            framesURL: "ws://\(host)/v1/streams/\(stream.id)/frames", settings: stream.settings.withLock { $0 }, state: "waiting")
+        return try json(created, status: .created)
+    }
+
+    private func addTarget(_ request: Request, _ context: BasicWebSocketRequestContext) async throws -> Response {
+        let s = try stream(context)
+        let body = try await collect(request, limit: Self.maxSettingsBody)
+        let spec = try decode(TargetSpec.self, from: body)
+        let target = try hub.addTarget(to: s, host: spec.host, port: spec.port ?? 11111, subject: spec.subject ?? "Voxface")
+        return try json(target.json, status: .created)
+    }
+
+    private func audioToBlendshapes(_ request: Request) async throws -> Response {
+        hub.metrics.batchRequests.increment()
+        let body = try await collect(request, limit: hub.configuration.maxUploadBytes)
+        guard body.readableBytes > 0 else { throw APIError(.badRequest, "empty_body", "the request body must be an audio file") }
+        guard batchJobs.running.add(1, ordering: .relaxed).newValue <= hub.configuration.maxBatchJobs else {
+            batchJobs.running.subtract(1, ordering: .relaxed)
+            throw APIError(.serviceUnavailable, "busy", "too many batch jobs are running; retry later")
+        }
+        defer { batchJobs.running.subtract(1, ordering: .relaxed) }
+        let model = hub.model
+        let result: Result<String, APIError> = try await batchPool.runIfActive {
+            BatchJob.run(bytes: body, model: model)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: try result.get())))
+    }
+
+    // MARK: - Helpers
+
+    private func stream(_ context: BasicWebSocketRequestContext) throws(APIError) -> Stream {
+        let id = context.parameters.get("id") ?? ""
+        guard let s = hub.registry.stream(id: id) else { throw APIError.notFound("stream", id) }
+        return s
+    }
+
+    private func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        var request = request
+        do { return try await request.collectBody(upTo: limit) } catch {
+            hub.metrics.httpErrors.increment()
+            throw APIError(.contentTooLarge, "body_too_large", "the request body is over the \(limit)-byte limit")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws(APIError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch let error as APIError {
+            throw error
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw APIError(.badRequest, "bad_settings", "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw APIError(.badRequest, "bad_settings", "missing field '\(key.stringValue)'")
+        } catch {
+            throw APIError(.badRequest, "bad_json", "the body is not valid JSON")
+        }
+    }
+}
+
+/// Encodes `value` as a JSON response.
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(value)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+struct StreamList: Encodable { var streams: [StreamInfo] }
+struct TargetList: Encodable { var targets: [LiveLinkTargetInfo] }
+
+struct TargetSpec: Decodable {
+    var host: String
+    var port: Int?
+    var subject: String?
+}
+
+struct StreamCreated: Encodable {
+    var id: String
+    var ssrc: UInt32
+    var token: String
+    var rtpPort: Int
+    var audioURL: String
+    var framesURL: String
+    var settings: StreamSettings
+    var state: String
+    enum CodingKeys: String, CodingKey {
+        case id, ssrc, token, settings, state
+        case rtpPort = "rtp_port"
+        case audioURL = "audio_url"
+        case framesURL = "frames_url"
+    }
+}
+
+struct Health: Encodable {
+    struct Model: Encodable {
+        var name: String
+        var parameters: Int
+        var placeholder: Bool
+    }
+    var status: String
+    var streams: Int
+    var uptimeSeconds: Double
+    var model: Model
+    var deviceID: String
+    enum CodingKeys: String, CodingKey {
+        case status, streams, model
+        case uptimeSeconds = "uptime_s"
+        case deviceID = "device_id"
+    }
+}
+
+/// `/audio_to_blendshapes`: the batch pipeline on an uploaded file (run on the batch pool).
+enum BatchJob {
+    static func run(bytes: ByteBuffer, model: FaceModel) -> Result<String, APIError> {
+        var template = Array("/tmp/voxface-upload-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return .failure(APIError(.internalServerError, "storage", "cannot store the upload")) }
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { unlink(path) }
+        let wrote = bytes.withUnsafeReadableBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        close(fd)
+        guard wrote else { return .failure(APIError(.internalServerError, "storage", "cannot store the upload")) }
+        do {
+            let audio = try AudioFileReader().read(path: path)
+            let features = try NeuroSyncFeatures.extract(audio, source: "upload", threads: 1).features
+            let frames = try FacePipeline(session: InferenceSession(model: model, threads: 1)).process(features)
+            return .success(NeuroSyncReply.json(frames))
+        } catch let error as AudioInputError {
+            return .failure(APIError(.unprocessableContent, "bad_audio", error.description.replacingOccurrences(of: path, with: "upload")))
+        } catch {
+            return .failure(APIError(.unprocessableContent, "bad_audio", "\(error)"))
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import FoundationEssentials
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import NIOWebSocket
+import VoxMedia
+
+/// The WebSocket endpoints: audio ingest and frame subscription (Protocols/websocket.md).
+struct WebSocketRoutes: Sendable {
+    let hub: StreamHub
+
+    /// Largest binary audio message: Opus packets and 16-bit PCM.
+    static let maxOpusMessage = 4000
+    static let maxPCMMessage = 65536
+    /// Largest message read at all (the declaration, PCM); bigger closes with 1009.
+    static let maxMessage = 65536
+    /// How far a WebSocket sender may run ahead of real time before its reads pause.
+    static let maxSecondsAhead = 2.0
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        router.ws("/v1/streams/:id/audio") { inbound, outbound, context in
+            try await audio(inbound, outbound, context)
+        }
+        router.ws("/v1/streams/:id/frames") { inbound, outbound, context in
+            try await frames(inbound, outbound, context)
+        }
+    }
+
+    private func reject(_ outbound: WebSocketOutboundWriter, _ code: Int, _ reason: String, metric: String) async throws {
+        hub.metrics.rejectWebSocket(metric)
+        try await outbound.close(.init(codeNumber: code), reason: reason)
+    }
+
+    // MARK: - Audio ingest
+
+    private struct Declaration: Decodable {
+        var format: String
+        var sampleRate: Int?
+        enum CodingKeys: String, CodingKey {
+            case format
+            case sampleRate = "sample_rate"
+        }
+    }
+
+    private func audio(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
+        _ context: WebSocketRouterContext<BasicWebSocketRequestContext>
+    ) async throws {
+        let id = context.requestContext.parameters.get("id") ?? ""
+        guard let stream = hub.registry.stream(id: id) else {
+            return try await reject(outbound, 4404, "unknown stream", metric: "unknown_stream")
+        }
+        let query = context.request.uri.queryParameters.get("token")
+        let bearer = context.request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let token = query ?? bearer, constantTimeEqual(token, stream.token) else {
+            return try await reject(outbound, 4401, "missing or wrong token", metric: "bad_token")
+        }
+        var messages = inbound.messages(maxSize: Self.maxMessage).makeAsyncIterator()
+        guard case .text(let text)? = try await messages.next() else {
+            return try await reject(outbound, 1003, "the first message must declare the format", metric: "bad_format")
+        }
+        guard let declaration = try? JSONDecoder().decode(Declaration.self, from: Data(text.utf8)) else {
+            return try await reject(outbound, 1003, "bad format declaration", metric: "bad_format")
+        }
+        let format: AudioFormat
+        switch (declaration.format, declaration.sampleRate) {
+        case ("opus", _): format = .opus
+        case ("pcm16", let rate?) where (8000...192_000).contains(rate): format = .pcm16(rate: rate)
+        default:
+            return try await reject(outbound, 1003, "format must be opus or pcm16 with sample_rate 8000...192000", metric: "bad_format")
+        }
+        guard stream.bindWebSocket(format) else {
+            return try await reject(outbound, 4409, "the stream already has an ingest", metric: "ingest_conflict")
+        }
+        let name = format == .opus ? "opus" : "pcm16"
+        try await outbound.write(.text("{\"type\":\"ready\",\"format\":\"\(name)\",\"sample_rate\":\(format.sampleRate),\"frame_rate\":60}"))
+        hub.bus.publish(.stream(.live(id: id, ingest: "websocket")), on: .streams)
+        let limit = format == .opus ? Self.maxOpusMessage : Self.maxPCMMessage
+        while let message = try await messages.next() {
+            guard hub.registry.stream(id: id) != nil else {
+                return try await outbound.close(.goingAway, reason: "stream closed")
+            }
+            switch message {
+            case .binary(let buffer):
+                guard buffer.readableBytes <= limit else {
+                    return try await reject(outbound, 1009, "audio message over \(limit) bytes", metric: "too_big")
+                }
+                guard format == .opus || buffer.readableBytes % 2 == 0, buffer.readableBytes > 0 else {
+                    return try await reject(outbound, 1007, "PCM16 messages need a positive even number of bytes", metric: "bad_payload")
+                }
+                hub.metrics.websocketMessages.increment()
+                let bytes = Array(buffer.readableBytesView)
+                while !stream.offerWebSocket(bytes, now: MonotonicClock.now()) {
+                    stream.requestWork()
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                stream.requestWork()
+                // Backpressure: a sender ahead of real time waits (TCP flow control does the rest).
+                while stream.secondsAhead(now: MonotonicClock.now()) > Self.maxSecondsAhead {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            case .text(let text):
+                guard text.contains("\"end\"") else {
+                    return try await reject(outbound, 1003, "unexpected text message", metric: "bad_format")
+                }
+                stream.endAudio()
+                stream.requestWork()
+                for _ in 0..<3000 {
+                    if let total = stream.output.withLock({ $0.totalFrames }) {
+                        try await outbound.write(.text("{\"type\":\"ended\",\"frames\":\(total)}"))
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+        }
+    }
+
+    // MARK: - Frames
+
+    private func frames(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
+        _ context: WebSocketRouterContext<BasicWebSocketRequestContext>
+    ) async throws {
+        let id = context.requestContext.parameters.get("id") ?? ""
+        let asJSON = context.request.uri.queryParameters.get("format") == "json"
+        guard let stream = hub.registry.stream(id: id) else {
+            return try await reject(outbound, 4404, "unknown stream", metric: "unknown_stream")
+        }
+        let subscription = hub.bus.subscribe(stream.framesTopic, capacity: hub.configuration.subscriberQueue)
+        defer {
+            hub.metrics.subscriberDropped.increment(by: subscription.droppedCount)
+            hub.bus.unsubscribe(subscription)
+        }
+        guard hub.registry.stream(id: id) != nil else {
+            try await outbound.write(.text("{\"type\":\"stream_closed\",\"reason\":\"deleted\"}"))
+            return try await outbound.close(.normalClosure, reason: "stream closed")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The reader only watches for the client going away.
+            group.addTask {
+                for try await _ in inbound {}
+                subscription.finishFromReader()
+            }
+            group.addTask {
+                var buffer = ByteBuffer()
+                for await message in subscription {
+                    switch message {
+                    case .face(let frame):
+                        if asJSON {
+                            try await outbound.write(.text(Self.json(frame)))
+                        } else {
+                            buffer.clear()
+                            Self.encode(frame, into: &buffer)
+                            try await outbound.write(.binary(buffer))
+                        }
+                    case .stream(.closed(_, let reason)):
+                        try await outbound.write(.text("{\"type\":\"stream_closed\",\"reason\":\"\(reason.rawValue)\"}"))
+                        try await outbound.close(reason == .shutdown ? .goingAway : .normalClosure, reason: "stream closed")
+                        return
+                    case .stream: continue
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// The binary frame: u64 index, i64 audio time (us), u32 flags, u32 count, count float32; little-endian.
+    static func encode(_ frame: FaceFrame, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt64(frame.index), endianness: .little)
+        buffer.writeInteger(frame.timeMicroseconds, endianness: .little)
+        let flags: UInt32 = (frame.held ? 1 : 0) | (frame.last ? 2 : 0)
+        buffer.writeInteger(flags, endianness: .little)
+        buffer.writeInteger(UInt32(FaceFrame.channels), endianness: .little)
+        for k in 0..<FaceFrame.channels { buffer.writeInteger(frame.values[k].bitPattern, endianness: .little) }
+    }
+
+    static func json(_ frame: FaceFrame) -> String {
+        var text = "{\"frame\":\(frame.index),\"time_us\":\(frame.timeMicroseconds),\"held\":\(frame.held),\"values\":["
+        for k in 0..<FaceFrame.channels {
+            if k > 0 { text += "," }
+            let v = frame.values[k]
+            text += v.isFinite ? "\(v)" : "0"
+        }
+        return text + "]}"
+    }
+}
+
+/// Compares two secrets without an early exit.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var diff: UInt8 = 0
+    for i in 0..<x.count { diff |= x[i] ^ y[i] }
+    return diff == 0
+}

@@ -1,0 +1,44 @@
+/// Everything `voxface serve` is configured with.
+public struct ServerConfiguration: Sendable {
+    /// Address the HTTP/WebSocket server and the RTP socket bind to.
+    public var host: String
+    /// HTTP and WebSocket port; 0 picks a free one.
+    public var port: Int
+    /// UDP port for RTP ingest; 0 picks a free one.
+    public var rtpPort: Int
+    /// Model folder or file; nil runs the built-in placeholder (random weights).
+    public var modelPath: String?
+    /// Stream defaults (hop, lookahead, delays).
+    public var streamDefaults: StreamSettings
+    /// Most streams open at once.
+    public var maxStreams: Int
+    /// Threads running the per-stream pipelines (decode, features, model); 0 = one per core.
+    public var workers: Int
+    /// Largest body of `POST /audio_to_blendshapes`, in bytes.
+    public var maxUploadBytes: Int
+    /// Batch jobs (`/audio_to_blendshapes`) running at once; more get 503.
+    public var maxBatchJobs: Int
+    /// Frames a WebSocket subscriber or Live Link target may have queued before the oldest drop.
+    public var subscriberQueue: Int
+    /// Live Link device id (36-character UUID); nil = a random one per server run.
+    public var deviceID: String?
+
+    /// The defaults: 127.0.0.1, 8080, 5004, hop 6, lookahead 12, placeholder model.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, rtpPort: Int = 5004, modelPath: String? = nil,
+        streamDefaults: StreamSettings = StreamSettings(hop: 6, lookahead: 12), maxStreams: Int = 64, workers: Int = 0,
+        maxUploadBytes: Int = 64 << 20, maxBatchJobs: Int = 2, subscriberQueue: Int = 120, deviceID: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.rtpPort = rtpPort
+        self.modelPath = modelPath
+        self.streamDefaults = streamDefaults
+        self.maxStreams = maxStreams
+        self.workers = workers
+        self.maxUploadBytes = maxUploadBytes
+        self.maxBatchJobs = maxBatchJobs
+        self.subscriberQueue = subscriberQueue
+        self.deviceID = deviceID
+    }
+}

@@ -1,0 +1,139 @@
+public import VoxMedia
+public import VoxModel
+import VoxDSP
+
+/// The latency and ingest settings of one stream: the server's defaults, overridden per stream
+/// by the body of `POST /v1/streams`.
+public struct StreamSettings: Sendable, Equatable, Codable {
+    /// Frames between model windows (each window releases this many frames).
+    public var hop: Int
+    /// Frames a window reaches past the newest frame it releases.
+    public var lookahead: Int
+    /// Constant delay from a frame's audio arriving to the frame being sent, in milliseconds;
+    /// nil = computed by ``automaticPlayoutDelay(inputRate:)``.
+    public var playoutDelayMilliseconds: Int?
+    /// Seconds without audio after which the stream is closed.
+    public var idleTimeoutSeconds: Double
+    /// The only RTP payload type accepted, or nil for any dynamic type (96...127).
+    public var payloadType: Int?
+    /// A free-form label for the operator.
+    public var label: String?
+
+    enum CodingKeys: String, CodingKey {
+        case hop, lookahead, label
+        case playoutDelayMilliseconds = "playout_delay_ms"
+        case idleTimeoutSeconds = "idle_timeout_s"
+        case payloadType = "payload_type"
+    }
+
+    /// Settings from their parts.
+    public init(
+        hop: Int, lookahead: Int, playoutDelayMilliseconds: Int? = nil, idleTimeoutSeconds: Double = 10,
+        payloadType: Int? = nil, label: String? = nil
+    ) {
+        self.hop = hop
+        self.lookahead = lookahead
+        self.playoutDelayMilliseconds = playoutDelayMilliseconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.payloadType = payloadType
+        self.label = label
+    }
+
+    /// Encodes every field, null included, so clients see the effective values.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hop, forKey: .hop)
+        try c.encode(lookahead, forKey: .lookahead)
+        try c.encode(playoutDelayMilliseconds, forKey: .playoutDelayMilliseconds)
+        try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
+        try c.encode(payloadType, forKey: .payloadType)
+        try c.encode(label, forKey: .label)
+    }
+
+    /// Checks every field against the model's window; the message names the field.
+    public func validate(for config: ModelConfig) throws(APIError) {
+        func bad(_ message: String) -> APIError { APIError(.badRequest, "bad_settings", message) }
+        guard hop >= 1 else { throw bad("hop must be at least 1 frame") }
+        guard lookahead >= 0 else { throw bad("lookahead must not be negative") }
+        guard hop + lookahead <= config.frameSize else {
+            throw bad("hop + lookahead must fit the model's \(config.frameSize)-frame window")
+        }
+        if let delay = playoutDelayMilliseconds, !(0...5000).contains(delay) {
+            throw bad("playout_delay_ms must be 0...5000")
+        }
+        guard idleTimeoutSeconds.isFinite, (1...3600).contains(idleTimeoutSeconds) else {
+            throw bad("idle_timeout_s must be 1...3600")
+        }
+        if let pt = payloadType, !(96...127).contains(pt) { throw bad("payload_type must be a dynamic type, 96...127") }
+        if let label, label.utf8.count > 128 { throw bad("label must be at most 128 bytes") }
+    }
+
+    /// The model's schedule.
+    public var schedule: StreamingFacePipeline.Schedule { .init(hop: hop, lookahead: lookahead) }
+
+    /// The playout delay in effect, in microseconds.
+    public func playoutDelay(inputRate: Int) -> Microseconds {
+        if let ms = playoutDelayMilliseconds { return Microseconds(ms) * 1000 }
+        return automaticPlayoutDelay(inputRate: inputRate)
+    }
+
+    /// The delay that covers what a frame waits for: the features' future audio, the window's
+    /// lookahead and hop, the jitter buffer's wait for a missing packet, one 20 ms packet, and
+    /// a margin for the model's run time.
+    public func automaticPlayoutDelay(inputRate: Int) -> Microseconds {
+        let features = StreamingFeatureExtractor.algorithmicLatency(inputRate: inputRate)
+        let frames = Double(hop + lookahead) / 60
+        let jitter = 0.040
+        let packet = 0.020
+        let margin = 0.030
+        return Microseconds(((features + frames + jitter + packet + margin) * 1_000_000).rounded(.up))
+    }
+}
+
+/// Fields of `POST /v1/streams`: every one optional, unknown fields refused.
+struct StreamSettingsPatch: Decodable {
+    var hop: Int?
+    var lookahead: Int?
+    var playoutDelayMilliseconds: Int?
+    var idleTimeoutSeconds: Double?
+    var payloadType: Int?
+    var label: String?
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        let known = Set(StreamSettings.CodingKeys.allNames)
+        if let unknown = c.allKeys.first(where: { !known.contains($0.stringValue) }) {
+            throw APIError(.badRequest, "bad_settings", "unknown setting '\(unknown.stringValue)'")
+        }
+        hop = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "hop"))
+        lookahead = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "lookahead"))
+        playoutDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "playout_delay_ms"))
+        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: "idle_timeout_s"))
+        payloadType = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "payload_type"))
+        label = try c.decodeIfPresent(String.self, forKey: AnyKey(stringValue: "label"))
+    }
+
+    func applied(to defaults: StreamSettings) -> StreamSettings {
+        var s = defaults
+        if let hop { s.hop = hop }
+        if let lookahead { s.lookahead = lookahead }
+        if let playoutDelayMilliseconds { s.playoutDelayMilliseconds = playoutDelayMilliseconds }
+        if let idleTimeoutSeconds { s.idleTimeoutSeconds = idleTimeoutSeconds }
+        if let payloadType { s.payloadType = payloadType }
+        if let label { s.label = label }
+        return s
+    }
+}
+
+extension StreamSettings.CodingKeys {
+    static let allNames = ["hop", "lookahead", "playout_delay_ms", "idle_timeout_s", "payload_type", "label"]
+}

@@ -1,0 +1,70 @@
+import VoxMedia
+
+/// A stream's counters, as `GET /v1/streams/{id}` reports them.
+struct StreamCounters: Sendable, Encodable {
+    struct Dropped: Sendable, Encodable {
+        var sourceMismatch = 0
+        var payloadType = 0
+        var tooLarge = 0
+        enum CodingKeys: String, CodingKey {
+            case sourceMismatch = "source_mismatch"
+            case payloadType = "payload_type"
+            case tooLarge = "too_large"
+        }
+    }
+    struct Jitter: Sendable, Encodable {
+        var late = 0
+        var duplicates = 0
+        var lost = 0
+        var recoveredFEC = 0
+        var concealed = 0
+        var overflows = 0
+        var resets = 0
+        enum CodingKeys: String, CodingKey {
+            case late, duplicates, lost, concealed, overflows, resets
+            case recoveredFEC = "recovered_fec"
+        }
+        init() {}
+        init(_ c: JitterBufferCounters) {
+            late = c.late
+            duplicates = c.duplicates
+            lost = c.lost
+            recoveredFEC = c.recoveredByFEC
+            concealed = c.concealed
+            overflows = c.overflows
+            resets = c.resets
+        }
+    }
+    var rtpPackets = 0
+    var rtpDropped = Dropped()
+    var jitter = Jitter()
+    var websocketMessages = 0
+    var opusErrors = 0
+    var audioSeconds = 0.0
+    var silenceSeconds = 0.0
+    var timelineJumps = 0
+    var framesProduced = 0
+    var framesSent = 0
+    var framesHeld = 0
+    var framesLate = 0
+    var framesSkipped = 0
+    var hopWidenings = 0
+    var subscribers = 0
+
+    enum CodingKeys: String, CodingKey {
+        case jitter, subscribers
+        case rtpPackets = "rtp_packets"
+        case rtpDropped = "rtp_dropped"
+        case websocketMessages = "websocket_messages"
+        case opusErrors = "opus_errors"
+        case audioSeconds = "audio_seconds"
+        case silenceSeconds = "silence_seconds"
+        case timelineJumps = "timeline_jumps"
+        case framesProduced = "frames_produced"
+        case framesSent = "frames_sent"
+        case framesHeld = "frames_held"
+        case framesLate = "frames_late"
+        case framesSkipped = "frames_skipped"
+        case hopWidenings = "hop_widenings"
+    }
+}

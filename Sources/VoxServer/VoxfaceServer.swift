@@ -1,0 +1,105 @@
+public import Logging
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import VoxModel
+
+/// `voxface serve`: the HTTP/WebSocket server, the RTP socket, the per-stream pipelines and the
+/// pacer, as swift-service-lifecycle services with graceful shutdown on SIGTERM/SIGINT.
+public struct VoxfaceServer: Sendable {
+    /// Where the server listens, once it is up.
+    public struct Ports: Sendable {
+        /// HTTP and WebSocket port.
+        public var http: Int
+        /// RTP (UDP) port.
+        public var rtp: Int
+    }
+
+    /// The settings.
+    public let configuration: ServerConfiguration
+    private let model: FaceModel
+    private let modelName: String
+    private let placeholder: Bool
+    private let logger: Logger
+
+    /// Loads the model; throws a one-line error for a bad model or setting.
+    public init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        if let path = configuration.modelPath {
+            let loaded = try ModelLoader.load(path: path, checkValues: false)
+            model = try FaceModel(config: loaded.config, tensors: loaded.tensors)
+            modelName = loaded.weightsPath
+            placeholder = false
+        } else {
+            model = try RandomWeights.model(for: .small)
+            modelName = "placeholder (random weights, small configuration)"
+            placeholder = true
+        }
+        guard model.config.outputDim == FaceFrame.channels else {
+            throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
+        }
+        do { try configuration.streamDefaults.validate(for: model.config) } catch { throw ServerError(error.message) }
+    }
+
+    /// Runs until SIGTERM/SIGINT (or the task is cancelled); `onReady` gets the bound ports.
+    public func run(onReady: @escaping @Sendable (Ports) async -> Void = { _ in }) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let metrics = ServerMetrics()
+        let hub = StreamHub(configuration: configuration, model: model, metrics: metrics, logger: logger)
+        let rtp = try await RTPIngestHandler.bind(host: configuration.host, port: configuration.rtpPort, hub: hub, group: group)
+        hub.rtpPort = rtp.localAddress?.port ?? configuration.rtpPort
+        let liveLink = try await LiveLinkSocket(group: group)
+        hub.start(liveLink: liveLink)
+
+        let batchPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxBatchJobs))
+        batchPool.start()
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        APIRoutes(hub: hub, modelName: modelName, placeholder: placeholder, batchPool: batchPool).register(on: router)
+        WebSocketRoutes(hub: hub).register(on: router)
+        let rtpPort = hub.rtpPort
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "voxface"),
+            onServerRunning: { channel in
+                let http = channel.localAddress?.port ?? 0
+                await onReady(Ports(http: http, rtp: rtpPort))
+            },
+            eventLoopGroupProvider: .shared(group),
+            logger: logger)
+        let streaming = StreamingService(hub: hub, rtp: rtp, batchPool: batchPool)
+        // Services stop in reverse order: streams close (subscribers told) before HTTP stops.
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: streaming)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await services.run()
+    }
+}
+
+/// The streaming side as a service: on shutdown it closes every stream, telling subscribers,
+/// then stops the pacer, the workers and the sockets.
+struct StreamingService: Service {
+    let hub: StreamHub
+    let rtp: any Channel
+    let batchPool: NIOThreadPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await hub.shutdown()
+        try? await rtp.close()
+        try? await batchPool.shutdownGracefully()
+    }
+}
+
+/// A server start-up error: one line.
+public struct ServerError: Error, CustomStringConvertible {
+    /// The line.
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Logging
+import VoxServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `voxface serve`: the real-time server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the real-time server: Opus over RTP/UDP and WebSocket in, 60 fps face frames out.",
+        discussion: """
+            Every option can also be set in the environment (VOXFACE_HOST, VOXFACE_PORT, VOXFACE_RTP_PORT, \
+            VOXFACE_MODEL, VOXFACE_HOP, VOXFACE_LOOKAHEAD, VOXFACE_PLAYOUT_DELAY_MS, VOXFACE_IDLE_TIMEOUT, \
+            VOXFACE_MAX_STREAMS, VOXFACE_WORKERS, VOXFACE_MAX_UPLOAD_MB, VOXFACE_DEVICE_ID, VOXFACE_LOG_LEVEL); \
+            a flag wins over the environment. Without --model the built-in placeholder model is used: RANDOM \
+            weights, the pipeline runs but the face does not follow the speech. API: Protocols/openapi.yaml; \
+            wire formats: Protocols/websocket.md, Protocols/rtp-ingest.md. SIGTERM or SIGINT shuts down \
+            gracefully: every stream is closed and its subscribers are told.
+            """
+    )
+
+    @Option(help: "Address for HTTP, WebSocket and RTP.") var host = env("VOXFACE_HOST") ?? "127.0.0.1"
+    @Option(help: "HTTP and WebSocket port (0 = any free port).") var port = env("VOXFACE_PORT").flatMap(Int.init) ?? 8080
+    @Option(name: .customLong("rtp-port"), help: "UDP port for RTP/Opus ingest (0 = any free port).")
+    var rtpPort = env("VOXFACE_RTP_PORT").flatMap(Int.init) ?? 5004
+    @Option(help: "Model folder (config.json + model.safetensors or model.pth) or NeuroSync model.pth.")
+    var model: String?
+    @Option(help: "Default frames between model windows (latency vs CPU; see README).")
+    var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 6
+    @Option(help: "Default frames each window looks past the newest frame it releases.")
+    var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 12
+    @Option(name: .customLong("playout-delay-ms"), help: "Default playout delay in ms (default: computed from hop and lookahead).")
+    var playoutDelay: Int?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds without audio before a stream is closed.")
+    var idleTimeout = env("VOXFACE_IDLE_TIMEOUT").flatMap(Double.init) ?? 10
+    @Option(name: .customLong("max-streams"), help: "Most streams at once.")
+    var maxStreams = env("VOXFACE_MAX_STREAMS").flatMap(Int.init) ?? 64
+    @Option(help: "Pipeline worker threads (0 = one per core).") var workers = env("VOXFACE_WORKERS").flatMap(Int.init) ?? 0
+    @Option(name: .customLong("max-upload-mb"), help: "Largest /audio_to_blendshapes upload, MiB.")
+    var maxUploadMB = env("VOXFACE_MAX_UPLOAD_MB").flatMap(Int.init) ?? 64
+    @Option(name: .customLong("device-id"), help: "Live Link device id (36-character UUID; default: random per run).")
+    var deviceID: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = env("VOXFACE_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port), (0...65535).contains(rtpPort) else { throw ValidationError("ports must be 0...65535") }
+        guard hop >= 1, lookahead >= 0 else { throw ValidationError("--hop must be >= 1 and --lookahead >= 0") }
+        guard idleTimeout >= 1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 1...3600 seconds") }
+        guard maxStreams >= 1, workers >= 0, maxUploadMB >= 1, maxUploadMB <= 4096 else {
+            throw ValidationError("--max-streams and --max-upload-mb must be positive, --workers >= 0")
+        }
+        if let deviceID = deviceID ?? env("VOXFACE_DEVICE_ID"), deviceID.utf8.count != 36 { throw ValidationError("--device-id must be a 36-character UUID") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+    }
+
+    func run() async throws {
+        let model = self.model ?? env("VOXFACE_MODEL")
+        let playoutDelay = self.playoutDelay ?? env("VOXFACE_PLAYOUT_DELAY_MS").flatMap(Int.init)
+        let deviceID = self.deviceID ?? env("VOXFACE_DEVICE_ID")
+        var logger = Logger(label: "voxface")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let defaults = StreamSettings(hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout)
+        let configuration = ServerConfiguration(
+            host: host, port: port, rtpPort: rtpPort, modelPath: model, streamDefaults: defaults, maxStreams: maxStreams,
+            workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID)
+        let server: VoxfaceServer
+        do { server = try VoxfaceServer(configuration: configuration, logger: logger) } catch {
+            throw CLIError("voxface serve: \(error)")
+        }
+        if model == nil {
+            Console.error("voxface: no --model given: serving the placeholder model with RANDOM WEIGHTS (not a trained face)\n")
+        }
+        do {
+            try await server.run { ports in
+                Console.error("voxface: listening on http://\(host):\(ports.http) (API and WebSocket), RTP/Opus on udp://\(host):\(ports.rtp)\n")
+            }
+        } catch {
+            throw CLIError("voxface serve: \(error)")
+        }
+    }
+}
+
+/// An environment variable, if set and non-empty.
+func env(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    let text = String(decoding: UnsafeRawBufferPointer(start: value, count: strlen(value)), as: UTF8.self)
+    return text.isEmpty ? nil : text
+}
