@@ -14,6 +14,10 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// The numeric targets are optimised in debug builds too: tests run the model and the feature
+/// extractor in real time, which -Onone cannot keep up with.
+let numeric: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "voxface",
     platforms: [.macOS(.v15)],
@@ -43,21 +47,21 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
 
-        .target(name: "VoxCore", swiftSettings: strict),
+        .target(name: "VoxCore", swiftSettings: numeric),
         .target(
             name: "VoxDSP",
             dependencies: ["VoxCore", "CSndfile", "CSoxr"],
-            swiftSettings: strict
+            swiftSettings: numeric
         ),
         .target(
             name: "VoxMedia",
             dependencies: ["VoxCore", "COpus"],
-            swiftSettings: strict
+            swiftSettings: numeric
         ),
         .target(
             name: "VoxModel",
             dependencies: ["VoxCore", "COpenBLAS"],
-            swiftSettings: strict
+            swiftSettings: numeric
         ),
         .target(
             name: "VoxServer",
@@ -92,6 +96,15 @@ let package = Package(
             name: "VoxModelTests",
             dependencies: ["VoxModel", "VoxCore", "VoxDSP"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VoxServerTests",
+            dependencies: [
+                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),

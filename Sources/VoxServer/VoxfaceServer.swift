@@ -1,10 +1,10 @@
-public import Logging
 import Hummingbird
 import HummingbirdWebSocket
+public import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import VoxModel
+public import VoxModel
 
 /// `voxface serve`: the HTTP/WebSocket server, the RTP socket, the per-stream pipelines and the
 /// pacer, as swift-service-lifecycle services with graceful shutdown on SIGTERM/SIGINT.
@@ -38,6 +38,19 @@ public struct VoxfaceServer: Sendable {
             modelName = "placeholder (random weights, small configuration)"
             placeholder = true
         }
+        guard model.config.outputDim == FaceFrame.channels else {
+            throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
+        }
+        do { try configuration.streamDefaults.validate(for: model.config) } catch { throw ServerError(error.message) }
+    }
+
+    /// A server on an already built model (tests, embedding).
+    public init(configuration: ServerConfiguration, model: FaceModel, modelName: String, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.model = model
+        self.modelName = modelName
+        placeholder = false
         guard model.config.outputDim == FaceFrame.channels else {
             throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
         }

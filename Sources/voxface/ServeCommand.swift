@@ -53,7 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxStreams >= 1, workers >= 0, maxUploadMB >= 1, maxUploadMB <= 4096 else {
             throw ValidationError("--max-streams and --max-upload-mb must be positive, --workers >= 0")
         }
-        if let deviceID = deviceID ?? env("VOXFACE_DEVICE_ID"), deviceID.utf8.count != 36 { throw ValidationError("--device-id must be a 36-character UUID") }
+        if let deviceID = deviceID ?? env("VOXFACE_DEVICE_ID"), deviceID.utf8.count != 36 {
+            throw ValidationError("--device-id must be a 36-character UUID")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
@@ -63,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         let deviceID = self.deviceID ?? env("VOXFACE_DEVICE_ID")
         var logger = Logger(label: "voxface")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let defaults = StreamSettings(hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout)
+        let defaults = StreamSettings(
+            hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout)
         let configuration = ServerConfiguration(
             host: host, port: port, rtpPort: rtpPort, modelPath: model, streamDefaults: defaults, maxStreams: maxStreams,
             workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID)
@@ -76,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await server.run { ports in
-                Console.error("voxface: listening on http://\(host):\(ports.http) (API and WebSocket), RTP/Opus on udp://\(host):\(ports.rtp)\n")
+                Console.error(
+                    "voxface: listening on http://\(host):\(ports.http) (API and WebSocket), RTP/Opus on udp://\(host):\(ports.rtp)\n")
             }
         } catch {
             throw CLIError("voxface serve: \(error)")

@@ -73,7 +73,8 @@ struct WebSocketRoutes: Sendable {
             return try await reject(outbound, 4409, "the stream already has an ingest", metric: "ingest_conflict")
         }
         let name = format == .opus ? "opus" : "pcm16"
-        try await outbound.write(.text("{\"type\":\"ready\",\"format\":\"\(name)\",\"sample_rate\":\(format.sampleRate),\"frame_rate\":60}"))
+        try await outbound.write(
+            .text("{\"type\":\"ready\",\"format\":\"\(name)\",\"sample_rate\":\(format.sampleRate),\"frame_rate\":60}"))
         hub.bus.publish(.stream(.live(id: id, ingest: "websocket")), on: .streams)
         let limit = format == .opus ? Self.maxOpusMessage : Self.maxPCMMessage
         while let message = try await messages.next() {

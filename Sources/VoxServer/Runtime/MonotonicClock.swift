@@ -1,9 +1,10 @@
+public import VoxMedia
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-public import VoxMedia
 
 /// The server's monotonic clock in microseconds (CLOCK_MONOTONIC).
 public enum MonotonicClock {

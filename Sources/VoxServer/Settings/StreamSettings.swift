@@ -1,6 +1,6 @@
+import VoxDSP
 public import VoxMedia
 public import VoxModel
-import VoxDSP
 
 /// The latency and ingest settings of one stream: the server's defaults, overridden per stream
 /// by the body of `POST /v1/streams`.

@@ -27,7 +27,7 @@ struct OutputState {
     /// Known once the client ended its audio and the engine flushed.
     var totalFrames: Int?
     var counters = StreamCounters()
-    var jitterReported = JitterBufferCounters()
+    var jitterReported: JitterBufferCounters?
     var widenRequested = false
     private(set) var lastAppendWasLate = false
     private var producedIndex = 0

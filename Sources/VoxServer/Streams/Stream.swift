@@ -107,8 +107,11 @@ final class Stream: Sendable {
             case .none:
                 break
             }
-            if let fixed { if packet.payloadType != fixed { return .dropped(reason: "payload_type") } }
-            else if !(96...127).contains(packet.payloadType) { return .dropped(reason: "payload_type") }
+            if let fixed {
+                if packet.payloadType != fixed { return .dropped(reason: "payload_type") }
+            } else if !(96...127).contains(packet.payloadType) {
+                return .dropped(reason: "payload_type")
+            }
             guard packet.payload.count <= Self.maxPayload else { return .dropped(reason: "too_large") }
             if box.ingest == .none {
                 box.ingest = .rtp(source: source)
@@ -164,13 +167,15 @@ final class Stream: Sendable {
         let started = MonotonicClock.now()
         engine.withLock { slot in
             if slot == nil {
-                guard let format = inbox.withLock({ box -> AudioFormat? in
-                    switch box.ingest {
-                    case .none: nil
-                    case .rtp: .opus
-                    case .websocket(let f): f
-                    }
-                }) else { return }
+                guard
+                    let format = inbox.withLock({ box -> AudioFormat? in
+                        switch box.ingest {
+                        case .none: nil
+                        case .rtp: .opus
+                        case .websocket(let f): f
+                        }
+                    })
+                else { return }
                 let schedule = settings.withLock { $0.schedule }
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
@@ -188,9 +193,7 @@ final class Stream: Sendable {
         metrics.workSeconds.increment(by: Double(MonotonicClock.now() - started) / 1e6)
     }
 
-    private struct WorkCursor {
-        var jitterSeen = JitterBufferCounters()
-    }
+    private struct WorkCursor {}
 
     private enum Item {
         case decode(length: Int, timestamp: UInt32, resync: Bool)
@@ -218,7 +221,8 @@ final class Stream: Sendable {
             case .packet(_, let ts, let slot):
                 return .decode(length: box.copy(slot: slot, into: scratch), timestamp: ts, resync: resync)
             case .recoverWithFEC(_, let ts, let from):
-                return .fec(length: box.copy(slot: from.payload, into: scratch), samples: box.jitter.packetDuration, timestamp: ts, resync: resync)
+                return .fec(
+                    length: box.copy(slot: from.payload, into: scratch), samples: box.jitter.packetDuration, timestamp: ts, resync: resync)
             case .conceal(_, let ts, let samples):
                 return .conceal(samples: samples, timestamp: ts, resync: resync)
             }
@@ -237,7 +241,8 @@ final class Stream: Sendable {
                 place(engine, samples: n, timestamp: ts, resync: resync, timeline: &timeline)
             case .fec(let length, let samples, let ts, let resync):
                 let n = decode { () throws(OpusError) in
-                    try engine.decoder!.recover(from: UnsafeRawBufferPointer(rebasing: scratch[0..<length]), samples: samples, into: engine.pcm)
+                    try engine.decoder!.recover(
+                        from: UnsafeRawBufferPointer(rebasing: scratch[0..<length]), samples: samples, into: engine.pcm)
                 }
                 place(engine, samples: n, timestamp: ts, resync: resync, timeline: &timeline)
             case .conceal(let samples, let ts, let resync):
@@ -394,11 +399,18 @@ final class Stream: Sendable {
     }
 
     private func reportJitter(_ now: JitterBufferCounters) {
-        let last = output.withLock { out -> JitterBufferCounters in
+        let previous = output.withLock { out -> JitterBufferCounters? in
             let previous = out.jitterReported
             out.jitterReported = now
             out.counters.jitter = .init(now)
             return previous
+        }
+        guard let last = previous else {
+            if now.lost > 0 { metrics.jitterEvents["lost"]?.increment(by: now.lost) }
+            if now.recoveredByFEC > 0 { metrics.jitterEvents["recovered_fec"]?.increment(by: now.recoveredByFEC) }
+            if now.concealed > 0 { metrics.jitterEvents["concealed"]?.increment(by: now.concealed) }
+            if now.resets > 0 { metrics.jitterEvents["reset"]?.increment(by: now.resets) }
+            return
         }
         if now.lost > last.lost { metrics.jitterEvents["lost"]?.increment(by: now.lost - last.lost) }
         if now.recoveredByFEC > last.recoveredByFEC {
@@ -457,10 +469,11 @@ final class Stream: Sendable {
         counters.rtpDropped = inbox.withLock { $0.dropped }
         counters.subscribers = bus.subscriberCount(framesTopic)
         let state: String
-        if output.withLock({ $0.totalFrames != nil }) { state = "ended" }
-        else { state = ingest == .none ? "waiting" : "live" }
+        if output.withLock({ $0.totalFrames != nil }) { state = "ended" } else { state = ingest == .none ? "waiting" : "live" }
         var source: String?
-        if case .rtp(let address) = ingest { source = address.description }
+        if case .rtp(let address) = ingest, let ip = address.ipAddress, let port = address.port {
+            source = address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        }
         return StreamInfo(
             id: id, ssrc: ssrc, state: state, ingest: ingest.name, source: source, settings: settings.withLock { $0 },
             createdAt: createdAt, counters: counters, liveLinkTargets: targets.withLock { $0.count })

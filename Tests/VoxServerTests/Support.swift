@@ -1,0 +1,359 @@
+import Glibc
+import Logging
+import VoxCore
+import VoxDSP
+import VoxMedia
+import VoxModel
+import VoxServer
+
+/// A model small enough for debug builds: the NeuroSync architecture at hidden 64, one layer each.
+let testModelConfig = ModelConfig(inputDim: 256, hiddenDim: 64, layers: 1, heads: 2, outputDim: 68, frameSize: 128, overlap: 32)
+let testModel: FaceModel = try! RandomWeights.model(for: testModelConfig, seed: 7)
+
+/// The repository's audio fixtures.
+func fixturePath(_ name: String) -> String {
+    let here = "\(#filePath)"
+    let root = here.components(separatedBy: "/Tests/")[0]
+    return root + "/Tests/VoxDSPTests/Fixtures/audio/" + name
+}
+
+/// A fixture as 48 kHz mono.
+func speech48k(_ name: String = "speech.wav") throws -> [Float] {
+    let audio = try AudioFileReader().read(path: fixturePath(name))
+    return Resampler.resample(audio.samples, from: audio.sampleRate, to: 48_000)
+}
+
+/// A server on loopback with free ports, run in a task; `stop()` cancels it (graceful shutdown).
+final class TestServer: @unchecked Sendable {
+    let http: Int
+    let rtp: Int
+    private let task: Task<Void, any Error>
+
+    init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, rtpPort: 0)
+        configuration.streamDefaults = StreamSettings(hop: 6, lookahead: 12, playoutDelayMilliseconds: 700, idleTimeoutSeconds: 10)
+        configure(&configuration)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let server = try VoxfaceServer(configuration: configuration, model: testModel, modelName: "test", logger: logger)
+        let (ports, continuation) = AsyncStream<VoxfaceServer.Ports>.makeStream()
+        task = Task { try await server.run { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw TestError("server did not start") }
+        http = bound.http
+        rtp = bound.rtp
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    /// One HTTP/1.1 request over a fresh connection.
+    func request(_ method: String, _ path: String, body: [UInt8] = [], headers: [String] = []) throws -> HTTPReply {
+        try httpRequest(port: http, method, path, body: body, headers: headers)
+    }
+
+    /// Creates a stream; returns its JSON.
+    func createStream(_ settings: String = "") throws -> [String: JSON] {
+        let reply = try request("POST", "/v1/streams", body: Array(settings.utf8))
+        guard reply.status == 201, case .object(let o) = try reply.json() else { throw TestError("create failed: \(reply.text)") }
+        return o
+    }
+
+    /// The Prometheus value of `line` (a metric name with labels), 0 if absent.
+    func metric(_ name: String) throws -> Double {
+        let text = try request("GET", "/metrics").text
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.split(separator: " ").last!) ?? 0
+        }
+        return 0
+    }
+}
+
+struct TestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct HTTPReply {
+    var status: Int
+    var body: [UInt8]
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func json() throws -> JSON { try JSON.parse(body) }
+}
+
+/// A blocking HTTP/1.1 request on loopback (Connection: close), for tests.
+func httpRequest(port: Int, _ method: String, _ path: String, body: [UInt8] = [], headers: [String] = []) throws -> HTTPReply {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw TestError("socket") }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw TestError("connect to \(port) failed") }
+    var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+    for h in headers { head += h + "\r\n" }
+    head += "\r\n"
+    let request = Array(head.utf8) + body
+    var sent = 0
+    while sent < request.count {
+        let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if n <= 0 { break }  // the server may answer (413) and close before reading everything
+        sent += n
+    }
+    var response: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        response += chunk[0..<n]
+    }
+    guard let split = response.indices.first(where: { i in i + 3 < response.count && response[i..<i + 4].elementsEqual([13, 10, 13, 10]) })
+    else { throw TestError("no HTTP response") }
+    let headText = String(decoding: response[0..<split], as: UTF8.self)
+    let status = Int(headText.split(separator: " ")[1]) ?? 0
+    var payload = Array(response[(split + 4)...])
+    if headText.lowercased().contains("transfer-encoding: chunked") { payload = dechunk(payload) }
+    return HTTPReply(status: status, body: payload)
+}
+
+private func dechunk(_ bytes: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    var i = 0
+    while i < bytes.count {
+        guard let lineEnd = (i..<bytes.count - 1).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else { break }
+        let size = Int(String(decoding: bytes[i..<lineEnd], as: UTF8.self), radix: 16) ?? 0
+        if size == 0 { break }
+        out += bytes[(lineEnd + 2)..<min(bytes.count, lineEnd + 2 + size)]
+        i = lineEnd + 2 + size + 2
+    }
+    return out
+}
+
+/// A UDP socket on loopback.
+final class UDPSocket: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
+        }
+        guard bound else { throw TestError("UDP bind failed") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        var buffer: Int32 = 4 << 20
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8], to port: Int) {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = bytes.withUnsafeBytes { raw in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+    }
+
+    /// The next datagram, or nil after `timeout` seconds.
+    func receive(timeout: Double) -> [UInt8]? {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, Int32(timeout * 1000)) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 ? Array(buffer[0..<n]) : nil
+    }
+}
+
+/// A Live Link Face v6 packet, decoded from the byte layout in ../shared/reference/livelink-face.md.
+struct LiveLinkPacket {
+    var version: UInt8
+    var deviceID: String
+    var subject: String
+    var frameNumber: Int32
+    var subFrame: Float
+    var rate: (Int32, Int32)
+    var values: [Float]  // 61, packet (ARKit) order
+
+    init?(_ b: [UInt8]) {
+        var o = 0
+        func u32() -> UInt32? {
+            guard o + 4 <= b.count else { return nil }
+            defer { o += 4 }
+            return UInt32(b[o]) << 24 | UInt32(b[o + 1]) << 16 | UInt32(b[o + 2]) << 8 | UInt32(b[o + 3])
+        }
+        func string() -> String? {
+            guard let n = u32().map(Int.init), n <= 256, o + n <= b.count else { return nil }
+            defer { o += n }
+            return String(decoding: b[o..<o + n], as: UTF8.self)
+        }
+        guard !b.isEmpty else { return nil }
+        version = b[0]
+        o = 1
+        guard let d = string(), let s = string(), let f = u32(), let sf = u32(), let num = u32(), let den = u32() else { return nil }
+        deviceID = d
+        subject = s
+        frameNumber = Int32(bitPattern: f)
+        subFrame = Float(bitPattern: sf)
+        rate = (Int32(bitPattern: num), Int32(bitPattern: den))
+        guard o < b.count, b[o] == 61 else { return nil }
+        o += 1
+        var v: [Float] = []
+        for _ in 0..<61 {
+            guard let bits = u32() else { return nil }
+            v.append(Float(bitPattern: bits))
+        }
+        guard o == b.count else { return nil }
+        values = v
+    }
+}
+
+/// The ARKit names of the Live Link packet's 61 slots, in packet order (from the reference).
+let liveLinkSlotNames: [String] = [
+    "EyeBlinkLeft", "EyeLookDownLeft", "EyeLookInLeft", "EyeLookOutLeft", "EyeLookUpLeft", "EyeSquintLeft", "EyeWideLeft",
+    "EyeBlinkRight", "EyeLookDownRight", "EyeLookInRight", "EyeLookOutRight", "EyeLookUpRight", "EyeSquintRight", "EyeWideRight",
+    "JawForward", "JawLeft", "JawRight", "JawOpen", "MouthClose", "MouthFunnel", "MouthPucker", "MouthLeft", "MouthRight",
+    "MouthSmileLeft", "MouthSmileRight", "MouthFrownLeft", "MouthFrownRight", "MouthDimpleLeft", "MouthDimpleRight",
+    "MouthStretchLeft", "MouthStretchRight", "MouthRollLower", "MouthRollUpper", "MouthShrugLower", "MouthShrugUpper",
+    "MouthPressLeft", "MouthPressRight", "MouthLowerDownLeft", "MouthLowerDownRight", "MouthUpperUpLeft", "MouthUpperUpRight",
+    "BrowDownLeft", "BrowDownRight", "BrowInnerUp", "BrowOuterUpLeft", "BrowOuterUpRight", "CheekPuff", "CheekSquintLeft",
+    "CheekSquintRight", "NoseSneerLeft", "NoseSneerRight", "TongueOut", "HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw",
+    "LeftEyePitch", "LeftEyeRoll", "RightEyeYaw", "RightEyePitch", "RightEyeRoll",
+]
+
+/// The Live Link slots' values as a model-order row (by name), for comparison with the pipeline.
+func modelOrder(_ packetValues: [Float]) -> [Float] {
+    var row = [Float](repeating: 0, count: 61)
+    for (slot, name) in liveLinkSlotNames.enumerated() {
+        if let column = FaceChannels.names.firstIndex(of: name), column < 61 { row[column] = packetValues[slot] }
+    }
+    return row
+}
+
+/// What the server computes for `pcm` (48 kHz) pushed in `block`-sample pieces: running
+/// statistics, the same schedule, the same model; frames as they are released (no finish unless asked).
+func offlineFrames(_ pcm: [Float], rate: Int = 48_000, block: Int, hop: Int, lookahead: Int, finish: Bool) throws -> [[Float]] {
+    let extractor = StreamingFeatureExtractor(inputRate: rate, statistics: .running(.default))
+    let pipeline = try StreamingFacePipeline(
+        session: InferenceSession(model: testModel, threads: 1), schedule: .init(hop: hop, lookahead: lookahead), outputCapacity: 100_000)
+    var row = [Float](repeating: 0, count: 256)
+    func drain() {
+        while row.withUnsafeMutableBufferPointer({ extractor.pull(into: $0) }) {
+            row.withUnsafeBufferPointer { pipeline.push($0) }
+        }
+    }
+    var i = 0
+    while i < pcm.count {
+        let n = min(block, pcm.count - i)
+        pcm[i..<i + n].withUnsafeBufferPointer { extractor.push($0) }
+        drain()
+        i += n
+    }
+    if finish {
+        extractor.finish()
+        drain()
+        pipeline.finish()
+    }
+    var frames: [[Float]] = []
+    var frame = [Float](repeating: 0, count: 68)
+    while frame.withUnsafeMutableBufferPointer({ pipeline.pull(into: $0) }) { frames.append(frame) }
+    return frames
+}
+
+/// A minimal JSON value for reading replies.
+indirect enum JSON: Equatable {
+    case object([String: JSON]), array([JSON]), string(String), number(Double), bool(Bool), null
+
+    subscript(_ key: String) -> JSON? { if case .object(let o) = self { o[key] } else { nil } }
+    var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
+    var double: Double? { if case .number(let n) = self { n } else { nil } }
+    var string: String? { if case .string(let s) = self { s } else { nil } }
+    var array: [JSON]? { if case .array(let a) = self { a } else { nil } }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSON {
+        var p = Parser(bytes: bytes)
+        let v = try p.value()
+        return v
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var i = 0
+        mutating func skip() { while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 } }
+        mutating func value() throws -> JSON {
+            skip()
+            guard i < bytes.count else { throw TestError("JSON ends early") }
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                i += 1
+                var o: [String: JSON] = [:]
+                skip()
+                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
+                while true {
+                    skip()
+                    guard case .string(let k) = try value() else { throw TestError("JSON key") }
+                    skip()
+                    i += 1  // :
+                    o[k] = try value()
+                    skip()
+                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    i += 1
+                    return .object(o)
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                var a: [JSON] = []
+                skip()
+                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
+                while true {
+                    a.append(try value())
+                    skip()
+                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    i += 1
+                    return .array(a)
+                }
+            case UInt8(ascii: "\""):
+                i += 1
+                var s: [UInt8] = []
+                while bytes[i] != UInt8(ascii: "\"") {
+                    if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+                    s.append(bytes[i])
+                    i += 1
+                }
+                i += 1
+                return .string(String(decoding: s, as: UTF8.self))
+            case UInt8(ascii: "t"): i += 4; return .bool(true)
+            case UInt8(ascii: "f"): i += 5; return .bool(false)
+            case UInt8(ascii: "n"): i += 4; return .null
+            default:
+                let start = i
+                while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
+                guard let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw TestError("JSON number") }
+                return .number(d)
+            }
+        }
+    }
+}
+
+enum VoxDSPBridge {
+    static func resample(_ samples: [Float], from: Int, to: Int) -> [Float] { Resampler.resample(samples, from: from, to: to) }
+}
