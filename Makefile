@@ -28,7 +28,7 @@ release: deps
 
 ## Until the server lands: the offline pipeline (batch + streaming features) on the bundled sample.
 run: release
-	.build/release/voxface demo
+	.build/release/voxface serve
 
 ## Debug build of everything, tests included.
 build: deps

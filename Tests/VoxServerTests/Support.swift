@@ -8,6 +8,7 @@ import VoxServer
 
 /// A model small enough for debug builds: the NeuroSync architecture at hidden 64, one layer each.
 let testModelConfig = ModelConfig(inputDim: 256, hiddenDim: 64, layers: 1, heads: 2, outputDim: 68, frameSize: 128, overlap: 32)
+// swift-format-ignore: NeverUseForceTry
 let testModel: FaceModel = try! RandomWeights.model(for: testModelConfig, seed: 7)
 
 /// The repository's audio fixtures.

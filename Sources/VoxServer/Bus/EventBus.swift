@@ -19,6 +19,7 @@ public struct Topic: Hashable, Sendable, CustomStringConvertible {
     /// State changes of avatar `id` (avatar service).
     public static func avatarState(of id: String) -> Topic { Topic("avatars/\(id)/state") }
 
+    /// The topic name.
     public var description: String { name }
 }
 
