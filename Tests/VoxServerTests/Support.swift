@@ -358,3 +358,17 @@ indirect enum JSON: Equatable {
 enum VoxDSPBridge {
     static func resample(_ samples: [Float], from: Int, to: Int) -> [Float] { Resampler.resample(samples, from: from, to: to) }
 }
+
+/// A whole file's bytes.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let file = fopen(path, "rb") else { throw TestError("cannot open \(path)") }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, file)
+        if n <= 0 { break }
+        bytes += chunk[0..<n]
+    }
+    return bytes
+}
