@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,10 +1,15 @@
 import Glibc
 import Logging
+import NIOPosix
+import Testing
 import VoxCore
 import VoxDSP
 import VoxMedia
 import VoxModel
 import VoxServer
+
+/// Every suite that starts a server, one at a time (servers compete for the cores).
+@Suite(.serialized) struct ServerTests {}
 
 /// A model small enough for debug builds: the NeuroSync architecture at hidden 64, one layer each.
 let testModelConfig = ModelConfig(inputDim: 256, hiddenDim: 64, layers: 1, heads: 2, outputDim: 68, frameSize: 128, overlap: 32)
@@ -50,21 +55,23 @@ final class TestServer: @unchecked Sendable {
         _ = try? await task.value
     }
 
-    /// One HTTP/1.1 request over a fresh connection.
-    func request(_ method: String, _ path: String, body: [UInt8] = [], headers: [String] = []) throws -> HTTPReply {
-        try httpRequest(port: http, method, path, body: body, headers: headers)
+    /// One HTTP/1.1 request over a fresh connection, on a thread of its own (blocking calls must
+    /// not hold the cooperative pool the server's handlers run on).
+    func request(_ method: String, _ path: String, body: [UInt8] = [], headers: [String] = []) async throws -> HTTPReply {
+        let port = http
+        return try await NIOThreadPool.singleton.runIfActive { try httpRequest(port: port, method, path, body: body, headers: headers) }
     }
 
     /// Creates a stream; returns its JSON.
-    func createStream(_ settings: String = "") throws -> [String: JSON] {
-        let reply = try request("POST", "/v1/streams", body: Array(settings.utf8))
+    func createStream(_ settings: String = "") async throws -> [String: JSON] {
+        let reply = try await request("POST", "/v1/streams", body: Array(settings.utf8))
         guard reply.status == 201, case .object(let o) = try reply.json() else { throw TestError("create failed: \(reply.text)") }
         return o
     }
 
     /// The Prometheus value of `line` (a metric name with labels), 0 if absent.
-    func metric(_ name: String) throws -> Double {
-        let text = try request("GET", "/metrics").text
+    func metric(_ name: String) async throws -> Double {
+        let text = try await request("GET", "/metrics").text
         for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
             return Double(line.split(separator: " ").last!) ?? 0
         }
@@ -175,8 +182,12 @@ final class UDPSocket: @unchecked Sendable {
         }
     }
 
-    /// The next datagram, or nil after `timeout` seconds.
-    func receive(timeout: Double) -> [UInt8]? {
+    /// The next datagram, or nil after `timeout` seconds (waited for off the cooperative pool).
+    func receive(timeout: Double) async -> [UInt8]? {
+        (try? await NIOThreadPool.singleton.runIfActive { self.receiveBlocking(timeout: timeout) }) ?? nil
+    }
+
+    private func receiveBlocking(timeout: Double) -> [UInt8]? {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, Int32(timeout * 1000)) == 1 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 65536)
