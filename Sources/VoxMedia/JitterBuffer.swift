@@ -49,6 +49,8 @@ public struct JitterBufferConfiguration: Sendable, Equatable {
 /// Invariants: `lost == recoveredByFEC + concealed`, and `released + lost` is the number of
 /// outputs, one per sequence number of the timeline.
 public struct JitterBufferCounters: Sendable, Equatable {
+    /// All counters at zero.
+    public static let zero = JitterBufferCounters()
     /// Packets passed to ``JitterBuffer/insert(sequence:timestamp:payload:arrival:)``, whatever the outcome.
     public internal(set) var received = 0
     /// Packets handed out as ``JitterBuffer/Output/packet(sequence:timestamp:payload:)``.

@@ -5,6 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 import VoxCore
+import VoxDSP
 import VoxMedia
 
 @testable import VoxServer
@@ -197,7 +198,7 @@ extension ServerTests {
 enum AudioFileReaderFixture {
     static func pcm16k() throws -> [UInt8] {
         let audio = try speech48k()
-        let resampled = VoxDSPBridge.resample(audio, from: 48_000, to: 16_000)
+        let resampled = Resampler.resample(audio, from: 48_000, to: 16_000)
         var bytes: [UInt8] = []
         for s in resampled {
             let v = Int16(max(-32768, min(32767, (s * 32768).rounded())))

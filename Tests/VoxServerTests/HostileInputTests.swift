@@ -36,7 +36,7 @@ extension ServerTests {
                 400,
                 "bad_target")
             try expectError(
-                try await server.request("POST", "/v1/streams/\(id)/livelink", body: Array("{\"port\":1}".utf8)), 400, "bad_settings")
+                try await server.request("POST", "/v1/streams/\(id)/livelink", body: Array("{\"port\":1}".utf8)), 400, "bad_target")
             for _ in 0..<16 {
                 #expect(
                     try await server.request("POST", "/v1/streams/\(id)/livelink", body: Array("{\"host\":\"localhost\"}".utf8)).status

@@ -366,10 +366,6 @@ indirect enum JSON: Equatable {
     }
 }
 
-enum VoxDSPBridge {
-    static func resample(_ samples: [Float], from: Int, to: Int) -> [Float] { Resampler.resample(samples, from: from, to: to) }
-}
-
 /// A whole file's bytes.
 func readFile(_ path: String) throws -> [UInt8] {
     guard let file = fopen(path, "rb") else { throw TestError("cannot open \(path)") }

@@ -156,9 +156,7 @@ public final class Subscription: Sendable, AsyncSequence {
         }
     }
 
-    /// Ends the sequence early (its reader is gone); the bus drops it on unsubscribe.
-    func finishFromReader() { finish() }
-
+    /// Ends the sequence (unsubscribed, or its reader is gone); queued messages are still delivered.
     func finish() {
         state.withLock { s in
             s.finished = true

@@ -64,7 +64,7 @@ struct APIRoutes: Sendable {
         let body = try await collect(request, limit: Self.maxSettingsBody)
         var patch = StreamSettingsPatch()
         if body.readableBytes > 0 && !body.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            patch = try decode(StreamSettingsPatch.self, from: body)
+            patch = try decode(StreamSettingsPatch.self, from: body, fieldError: "bad_settings")
         }
         let stream = try hub.createStream(patch)
         let host = request.head.authority ?? "\(hub.configuration.host):\(hub.configuration.port)"
@@ -78,7 +78,7 @@ struct APIRoutes: Sendable {
     private func addTarget(_ request: Request, _ context: BasicWebSocketRequestContext) async throws -> Response {
         let s = try stream(context)
         let body = try await collect(request, limit: Self.maxSettingsBody)
-        let spec = try decode(TargetSpec.self, from: body)
+        let spec = try decode(TargetSpec.self, from: body, fieldError: "bad_target")
         let target = try hub.addTarget(to: s, host: spec.host, port: spec.port ?? 11111, subject: spec.subject ?? "Voxface")
         return try json(target.json, status: .created)
     }
@@ -116,13 +116,14 @@ struct APIRoutes: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws(APIError) -> T {
+    /// Decodes a JSON body: malformed JSON is `bad_json`; a missing or mistyped field is `fieldError`.
+    private func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, fieldError: String) throws(APIError) -> T {
         do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch let error as APIError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw APIError(.badRequest, "bad_settings", "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+            throw APIError(.badRequest, fieldError, "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
         } catch DecodingError.keyNotFound(let key, _) {
-            throw APIError(.badRequest, "bad_settings", "missing field '\(key.stringValue)'")
+            throw APIError(.badRequest, fieldError, "missing field '\(key.stringValue)'")
         } catch {
             throw APIError(.badRequest, "bad_json", "the body is not valid JSON")
         }

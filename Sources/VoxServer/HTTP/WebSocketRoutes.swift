@@ -141,7 +141,7 @@ struct WebSocketRoutes: Sendable {
             // The reader only watches for the client going away.
             group.addTask {
                 for try await _ in inbound {}
-                subscription.finishFromReader()
+                subscription.finish()
             }
             group.addTask {
                 var buffer = ByteBuffer()

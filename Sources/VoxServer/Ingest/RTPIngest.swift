@@ -30,7 +30,6 @@ final class RTPIngestHandler: ChannelInboundHandler, Sendable {
         switch stream.offerRTP(packet, datagram: raw, from: source, now: MonotonicClock.now()) {
         case .dropped(let reason):
             metrics.dropRTP(reason)
-            stream.countDrop(reason)
         case .accepted(let outcome, let becameLive):
             metrics.rtpPackets.increment()
             switch outcome {

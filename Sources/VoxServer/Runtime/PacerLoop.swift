@@ -22,7 +22,7 @@ final class PacerLoop: Sendable {
                 var wake = now + Self.tick
                 let kick = now >= nextTick
                 if kick { nextTick = now + Self.tick }
-                for stream in registry.all {
+                for stream in registry.snapshot {
                     if kick { stream.requestWork() }
                     switch stream.pace(now: now, frame: &frame) {
                     case .wait(let until): wake = min(wake, until)

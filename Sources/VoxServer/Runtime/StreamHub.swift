@@ -76,9 +76,7 @@ final class StreamHub: Sendable {
         let event = BusMessage.stream(.closed(id: stream.id, reason: reason))
         bus.publish(event, on: stream.framesTopic)
         bus.publish(event, on: .streams)
-        for target in stream.targets.withLock({ $0 }) {
-            bus.unsubscribe(target.subscription)
-        }
+        for target in stream.targets.withLock({ $0 }) { retire(target) }
         metrics.streamsClosed[reason.rawValue]?.increment()
         metrics.streamsOpen.record(registry.count)
         logger.info("stream closed", metadata: ["id": "\(stream.id)", "reason": "\(reason.rawValue)"])
@@ -115,10 +113,15 @@ final class StreamHub: Sendable {
             return list.remove(at: i)
         }
         guard let target else { return false }
+        retire(target)
+        return true
+    }
+
+    /// Ends a target's subscription (counting what it dropped) and its sending task.
+    private func retire(_ target: LiveLinkTarget) {
         metrics.subscriberDropped.increment(by: target.subscription.droppedCount)
         bus.unsubscribe(target.subscription)
         target.stop()
-        return true
     }
 
     static func randomUUID() -> String {

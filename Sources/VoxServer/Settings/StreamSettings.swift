@@ -19,7 +19,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// A free-form label for the operator.
     public var label: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case hop, lookahead, label
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
@@ -109,17 +109,17 @@ struct StreamSettingsPatch: Decodable {
     init() {}
 
     init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
-        let known = Set(StreamSettings.CodingKeys.allNames)
-        if let unknown = c.allKeys.first(where: { !known.contains($0.stringValue) }) {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
+        if let unknown = keys.first(where: { StreamSettings.CodingKeys(rawValue: $0.stringValue) == nil }) {
             throw APIError(.badRequest, "bad_settings", "unknown setting '\(unknown.stringValue)'")
         }
-        hop = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "hop"))
-        lookahead = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "lookahead"))
-        playoutDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "playout_delay_ms"))
-        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: "idle_timeout_s"))
-        payloadType = try c.decodeIfPresent(Int.self, forKey: AnyKey(stringValue: "payload_type"))
-        label = try c.decodeIfPresent(String.self, forKey: AnyKey(stringValue: "label"))
+        let c = try decoder.container(keyedBy: StreamSettings.CodingKeys.self)
+        hop = try c.decodeIfPresent(Int.self, forKey: .hop)
+        lookahead = try c.decodeIfPresent(Int.self, forKey: .lookahead)
+        playoutDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: .playoutDelayMilliseconds)
+        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds)
+        payloadType = try c.decodeIfPresent(Int.self, forKey: .payloadType)
+        label = try c.decodeIfPresent(String.self, forKey: .label)
     }
 
     func applied(to defaults: StreamSettings) -> StreamSettings {
@@ -132,8 +132,4 @@ struct StreamSettingsPatch: Decodable {
         if let label { s.label = label }
         return s
     }
-}
-
-extension StreamSettings.CodingKeys {
-    static let allNames = ["hop", "lookahead", "playout_delay_ms", "idle_timeout_s", "payload_type", "label"]
 }

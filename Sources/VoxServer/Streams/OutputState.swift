@@ -23,13 +23,15 @@ struct OutputState {
     var frameOffset = 0
     /// Position on the audio timeline, samples at the input rate.
     var timelinePosition: Int64 = 0
-    var timelineSeconds = 0.0
+    /// Sample rate of the stream's audio (set when its engine is built).
+    var inputRate = 48_000
+    /// ``timelinePosition`` in seconds.
+    var timelineSeconds: Double { Double(timelinePosition) / Double(inputRate) }
     /// Known once the client ended its audio and the engine flushed.
     var totalFrames: Int?
     var counters = StreamCounters()
-    var jitterReported: JitterBufferCounters?
+    var jitterReported = JitterBufferCounters.zero
     var widenRequested = false
-    private(set) var lastAppendWasLate = false
     private var producedIndex = 0
     private var lateInWindow = 0
     private var sentInWindow = 0
@@ -56,12 +58,10 @@ struct OutputState {
         let index = frameOffset + producedIndex
         producedIndex += 1
         if let pacer, index < pacer.nextIndex {
-            lastAppendWasLate = true
             counters.framesLate += 1
             lateInWindow += 1
             return true
         }
-        lastAppendWasLate = false
         if ringCount == capacity {  // bounded: the oldest unsent frame goes
             ringHead = (ringHead + 1) % capacity
             ringStart += 1

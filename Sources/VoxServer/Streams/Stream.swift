@@ -55,6 +55,8 @@ final class Stream: Sendable {
     let bus: EventBus
     let pool: WorkerPool
 
+    /// The only RTP payload type accepted, if the stream fixed one (never changes).
+    let fixedPayloadType: Int?
     /// Settings in effect (the hop may widen).
     let settings: Mutex<StreamSettings>
     let inbox: Mutex<Inbox>
@@ -83,6 +85,7 @@ final class Stream: Sendable {
         self.token = token
         self.createdAt = createdAt
         self.settings = Mutex(settings)
+        fixedPayloadType = settings.payloadType
         self.model = model
         self.metrics = metrics
         self.bus = bus
@@ -92,27 +95,31 @@ final class Stream: Sendable {
         output = Mutex(OutputState(channels: model.config.outputDim, capacity: Self.frameRingCapacity))
     }
 
-    var payloadTypeFixed: Int? { settings.withLock { $0.payloadType } }
-
     // MARK: - Ingest (network threads; short critical sections)
 
     /// Offers an RTP packet (header already parsed) from `source`.
     func offerRTP(_ packet: RTPPacket, datagram: UnsafeRawBufferPointer, from source: SocketAddress, now: Microseconds) -> RTPVerdict {
-        let fixed = payloadTypeFixed
+        let fixed = fixedPayloadType
         return inbox.withLock { box -> RTPVerdict in
             var becameLive = false
             switch box.ingest {
             case .websocket: return .dropped(reason: "ingest_conflict")
-            case .rtp(let bound): if bound != source { return .dropped(reason: "source_mismatch") }
+            case .rtp(let bound):
+                if bound != source {
+                    box.dropped.sourceMismatch += 1
+                    return .dropped(reason: "source_mismatch")
+                }
             case .none:
                 break
             }
-            if let fixed {
-                if packet.payloadType != fixed { return .dropped(reason: "payload_type") }
-            } else if !(96...127).contains(packet.payloadType) {
+            guard fixed.map({ packet.payloadType == $0 }) ?? (96...127).contains(packet.payloadType) else {
+                box.dropped.payloadType += 1
                 return .dropped(reason: "payload_type")
             }
-            guard packet.payload.count <= Self.maxPayload else { return .dropped(reason: "too_large") }
+            guard packet.payload.count <= Self.maxPayload else {
+                box.dropped.tooLarge += 1
+                return .dropped(reason: "too_large")
+            }
             if box.ingest == .none {
                 box.ingest = .rtp(source: source)
                 box.firstArrival = now
@@ -180,20 +187,18 @@ final class Stream: Sendable {
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
                 slot = created
+                output.withLock { $0.inputRate = format.sampleRate }
             }
             guard let engine = slot else { return }
             let windowsBefore = engine.pipeline.windowsRun
-            var cursor = WorkCursor()
-            drain(engine, &cursor)
-            padAfterStall(engine, now: now, cursor: &cursor)
+            drain(engine)
+            padAfterStall(engine, now: now)
             collectFrames(engine, now: now)
             metrics.modelWindows.increment(by: engine.pipeline.windowsRun - windowsBefore)
             applyHopWidening(engine)
         }
         metrics.workSeconds.increment(by: Double(MonotonicClock.now() - started) / 1e6)
     }
-
-    private struct WorkCursor {}
 
     private enum Item {
         case decode(length: Int, timestamp: UInt32, resync: Bool)
@@ -229,7 +234,7 @@ final class Stream: Sendable {
         }
     }
 
-    private func drain(_ engine: StreamEngine, _ cursor: inout WorkCursor) {
+    private func drain(_ engine: StreamEngine) {
         let scratch = engine.packet
         var timeline = inbox.withLock { $0.timeline }
         while let item = nextItem(into: scratch) {
@@ -296,7 +301,6 @@ final class Stream: Sendable {
         output.withLock {
             $0.counters.audioSeconds += seconds
             $0.timelinePosition += Int64(samples.count)
-            $0.timelineSeconds = Double($0.timelinePosition) / Double(engine.inputRate)
         }
     }
 
@@ -305,7 +309,6 @@ final class Stream: Sendable {
         output.withLock {
             $0.counters.silenceSeconds += Double(count) / Double(engine.inputRate)
             $0.timelinePosition += count
-            $0.timelineSeconds = Double($0.timelinePosition) / Double(engine.inputRate)
         }
     }
 
@@ -336,7 +339,7 @@ final class Stream: Sendable {
 
     /// After audio stops, silence is pushed in real time (for a bounded while) so the frames
     /// waiting for lookahead are released and the face settles on the model's silence.
-    private func padAfterStall(_ engine: StreamEngine, now: Microseconds, cursor: inout WorkCursor) {
+    private func padAfterStall(_ engine: StreamEngine, now: Microseconds) {
         guard !engine.finished, let first = inbox.withLock({ $0.firstArrival }) else { return }
         let rate = Int64(engine.inputRate)
         let wall = (now - first - Self.stallAllowance) * rate / 1_000_000
@@ -354,7 +357,6 @@ final class Stream: Sendable {
             let jump = behind / unit * unit
             output.withLock {
                 $0.timelinePosition += jump
-                $0.timelineSeconds = Double($0.timelinePosition) / Double(rate)
                 $0.frameOffset += Int(jump * 60 / rate)
                 $0.counters.timelineJumps += 1
             }
@@ -363,8 +365,9 @@ final class Stream: Sendable {
 
     private func collectFrames(_ engine: StreamEngine, now: Microseconds) {
         output.withLock { out in
-            var late = 0
-            while out.pullFrame(from: engine) { if out.lastAppendWasLate { late += 1 } }
+            let lateBefore = out.counters.framesLate
+            while out.pullFrame(from: engine) {}
+            let late = out.counters.framesLate - lateBefore
             if engine.finished && out.totalFrames == nil { out.totalFrames = out.frameOffset + engine.framesProduced }
             out.counters.framesProduced = out.frameOffset + engine.framesProduced
             if late > 0 { metrics.framesLate.increment(by: late) }
@@ -399,25 +402,17 @@ final class Stream: Sendable {
     }
 
     private func reportJitter(_ now: JitterBufferCounters) {
-        let previous = output.withLock { out -> JitterBufferCounters? in
-            let previous = out.jitterReported
-            out.jitterReported = now
+        let last = output.withLock { out -> JitterBufferCounters in
+            defer { out.jitterReported = now }
             out.counters.jitter = .init(now)
-            return previous
+            return out.jitterReported
         }
-        guard let last = previous else {
-            if now.lost > 0 { metrics.jitterEvents["lost"]?.increment(by: now.lost) }
-            if now.recoveredByFEC > 0 { metrics.jitterEvents["recovered_fec"]?.increment(by: now.recoveredByFEC) }
-            if now.concealed > 0 { metrics.jitterEvents["concealed"]?.increment(by: now.concealed) }
-            if now.resets > 0 { metrics.jitterEvents["reset"]?.increment(by: now.resets) }
-            return
+        let kinds: [(String, KeyPath<JitterBufferCounters, Int>)] = [
+            ("lost", \.lost), ("recovered_fec", \.recoveredByFEC), ("concealed", \.concealed), ("reset", \.resets),
+        ]
+        for (kind, path) in kinds where now[keyPath: path] > last[keyPath: path] {
+            metrics.jitterEvents[kind]?.increment(by: now[keyPath: path] - last[keyPath: path])
         }
-        if now.lost > last.lost { metrics.jitterEvents["lost"]?.increment(by: now.lost - last.lost) }
-        if now.recoveredByFEC > last.recoveredByFEC {
-            metrics.jitterEvents["recovered_fec"]?.increment(by: now.recoveredByFEC - last.recoveredByFEC)
-        }
-        if now.concealed > last.concealed { metrics.jitterEvents["concealed"]?.increment(by: now.concealed - last.concealed) }
-        if now.resets > last.resets { metrics.jitterEvents["reset"]?.increment(by: now.resets - last.resets) }
     }
 
     // MARK: - Pacing (pacer thread)
@@ -437,7 +432,6 @@ final class Stream: Sendable {
                 frame.streamID = id
                 bus.publish(.face(frame), on: framesTopic)
                 if frame.last { return .close(.ended) }
-                if output.withLock({ $0.widenRequested }) { requestWork() }
             }
         }
     }
@@ -462,11 +456,12 @@ final class Stream: Sendable {
     /// The stream's state for the API.
     func info(includeToken: Bool = false) -> StreamInfo {
         let ingest = inbox.withLock { $0.ingest }
-        let rtp = inbox.withLock { ($0.rtpPackets, $0.websocketMessages) }
         var counters = output.withLock { $0.counters }
-        counters.rtpPackets = rtp.0
-        counters.websocketMessages = rtp.1
-        counters.rtpDropped = inbox.withLock { $0.dropped }
+        inbox.withLock { box in
+            counters.rtpPackets = box.rtpPackets
+            counters.websocketMessages = box.websocketMessages
+            counters.rtpDropped = box.dropped
+        }
         counters.subscribers = bus.subscriberCount(framesTopic)
         let state: String
         if output.withLock({ $0.totalFrames != nil }) { state = "ended" } else { state = ingest == .none ? "waiting" : "live" }
@@ -477,18 +472,6 @@ final class Stream: Sendable {
         return StreamInfo(
             id: id, ssrc: ssrc, state: state, ingest: ingest.name, source: source, settings: settings.withLock { $0 },
             createdAt: createdAt, counters: counters, liveLinkTargets: targets.withLock { $0.count })
-    }
-
-    /// Counts an RTP drop against this stream.
-    func countDrop(_ reason: String) {
-        inbox.withLock { box in
-            switch reason {
-            case "source_mismatch": box.dropped.sourceMismatch += 1
-            case "payload_type": box.dropped.payloadType += 1
-            case "too_large": box.dropped.tooLarge += 1
-            default: break
-            }
-        }
     }
 }
 

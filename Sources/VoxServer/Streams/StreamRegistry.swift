@@ -35,7 +35,10 @@ final class StreamRegistry: Sendable {
 
     func stream(id: String) -> Stream? { tables.withLock { $0.byID[id] } }
     func stream(ssrc: UInt32) -> Stream? { tables.withLock { $0.bySSRC[ssrc] } }
-    var all: [Stream] { tables.withLock { Array($0.byID.values) }.sorted { $0.createdAt < $1.createdAt } }
+    /// Every stream, oldest first (for listings).
+    var all: [Stream] { snapshot.sorted { $0.createdAt < $1.createdAt } }
+    /// Every stream, in no order (for the pacer's loop).
+    var snapshot: [Stream] { tables.withLock { Array($0.byID.values) } }
     var count: Int { tables.withLock { $0.byID.count } }
 
     /// Removes a stream; nil if it was not registered.
