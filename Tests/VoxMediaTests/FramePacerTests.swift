@@ -49,6 +49,34 @@ import VoxMedia
         #expect(pacer.next(now: 100_000) == .wait(until: pacer.dueTime(of: 7)))
     }
 
+    /// A widened hop lengthens the playout delay: output pauses once for the extra delay (no frame
+    /// is sent twice or early), then runs on the new schedule, one frame per 1/60 s.
+    @Test func extendingThePlayoutDelayPausesOnceWithoutBursting() {
+        var pacer = FramePacer(
+            origin: 0, configuration: .init(frameRate: 60, playoutDelay: 100_000, easeFrames: 30, idleTimeout: 10_000_000))
+        pacer.framesAvailable(10_000, now: 0)
+        var now: Microseconds = 0
+        var sendTimes: [Microseconds] = []
+        while sendTimes.count < 120 {
+            if sendTimes.count == 60 && pacer.configuration.playoutDelay == 100_000 { pacer.extendPlayoutDelay(by: 50_000) }
+            switch pacer.next(now: now) {
+            case .wait(let until): now = until
+            case .send(let index):
+                #expect(index == sendTimes.count)
+                sendTimes.append(now)
+            case .hold, .close:
+                Issue.record("unexpected action")
+                return
+            }
+        }
+        let gaps = zip(sendTimes.dropFirst(), sendTimes).map { $0 - $1 }
+        #expect(gaps.filter { $0 > 17_000 }.count == 1, "one pause")
+        #expect(gaps.max()! >= 66_000 && gaps.max()! <= 67_000, "the pause is 1/60 s + 50 ms")
+        #expect(gaps.allSatisfy { $0 >= 16_666 })
+        #expect(sendTimes.last! == pacer.dueTime(of: 119) && pacer.dueTime(of: 119) == 150_000 + 119 * 1_000_000 / 60)
+        #expect(pacer.deadlineMisses == 0 && pacer.skippedFrames == 0)
+    }
+
     @Test func idleStreamsClose() {
         var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 1_000_000))
         pacer.framesAvailable(3, now: 50_000)
