@@ -104,6 +104,7 @@ let package = Package(
                 "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 public import VoxModel
 
 /// `voxface serve`: the HTTP/WebSocket server, the RTP socket, the per-stream pipelines and the
@@ -57,8 +58,10 @@ public struct VoxfaceServer: Sendable {
         do { try configuration.streamDefaults.validate(for: model.config) } catch { throw ServerError(error.message) }
     }
 
-    /// Runs until SIGTERM/SIGINT (or the task is cancelled); `onReady` gets the bound ports.
-    public func run(onReady: @escaping @Sendable (Ports) async -> Void = { _ in }) async throws {
+    /// Runs until SIGTERM/SIGINT, `shutdown` is triggered, or the task is cancelled; `onReady`
+    /// gets the bound ports. SIGTERM, SIGINT and `shutdown` are graceful: every stream closes and
+    /// its subscribers are told (`stream_closed`, reason `shutdown`) before the sockets close.
+    public func run(shutdown: ShutdownTrigger? = nil, onReady: @escaping @Sendable (Ports) async -> Void = { _ in }) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let metrics = ServerMetrics()
         let hub = StreamHub(configuration: configuration, model: model, metrics: metrics, logger: logger)
@@ -69,7 +72,7 @@ public struct VoxfaceServer: Sendable {
 
         let batchPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxBatchJobs))
         batchPool.start()
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: VoxRequestContext.self)
         APIRoutes(hub: hub, modelName: modelName, placeholder: placeholder, batchPool: batchPool).register(on: router)
         WebSocketRoutes(hub: hub).register(on: router)
         let rtpPort = hub.rtpPort
@@ -91,6 +94,7 @@ public struct VoxfaceServer: Sendable {
             configuration: .init(
                 services: [.init(service: app), .init(service: streaming)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        await shutdown?.attach(services)
         try await services.run()
     }
 }
@@ -115,4 +119,29 @@ public struct ServerError: Error, CustomStringConvertible {
     /// The line.
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Starts a running server's graceful shutdown from code, exactly as SIGTERM does.
+public final class ShutdownTrigger: Sendable {
+    private let state = Mutex<(group: ServiceGroup?, requested: Bool)>((nil, false))
+
+    /// A trigger to pass to ``VoxfaceServer/run(shutdown:onReady:)``.
+    public init() {}
+
+    /// Begins the graceful shutdown (now, or as soon as the server runs).
+    public func trigger() async {
+        let group = state.withLock { s -> ServiceGroup? in
+            s.requested = true
+            return s.group
+        }
+        await group?.triggerGracefulShutdown()
+    }
+
+    func attach(_ group: ServiceGroup) async {
+        let requested = state.withLock { s -> Bool in
+            s.group = group
+            return s.requested
+        }
+        if requested { await group.triggerGracefulShutdown() }
+    }
 }

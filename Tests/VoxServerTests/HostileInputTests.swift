@@ -1,6 +1,7 @@
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOWebSocket
 import Synchronization
 import Testing
 import VoxMedia
@@ -129,23 +130,59 @@ extension ServerTests {
             await server.stop()
         }
 
-        /// WebSocket ingest: wrong token, unknown stream, no declaration: closed with a code.
+        /// WebSocket ingest: wrong token, unknown stream, bad declarations, bad or oversized
+        /// messages, a second ingest: each closed with its code (Protocols/websocket.md) and counted.
         @Test func websocketIngestRefusals() async throws {
             let server = try await TestServer()
-            let id = try await server.createStream()["id"]!.string!
+            let created = try await server.createStream()
+            let id = created["id"]!.string!
             let logger = Logger(label: "ws")
             func closeCode(_ url: String, _ first: WebSocketOutboundWriter.OutboundFrame?) async throws -> Int? {
                 let frame = try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
                     if let first { try await outbound.write(first) }
                     for try await _ in inbound {}
                 }
-                if case .unknown(let code) = frame?.closeCode { return Int(code) }
-                return nil
+                return frame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }
             }
             let base = "ws://127.0.0.1:\(server.http)/v1/streams"
             #expect(try await closeCode("\(base)/\(id)/audio?token=wrong", nil) == 4401)
             #expect(try await closeCode("\(base)/nope/audio?token=x", nil) == 4404)
             #expect(try await closeCode("\(base)/nope/frames", nil) == 4404)
+            // Bad declarations: binary first, not JSON, unknown format, PCM without a rate.
+            let token = "?token=\(created["token"]!.string!)"
+            let audio = "\(base)/\(id)/audio\(token)"
+            #expect(try await closeCode(audio, .binary(ByteBuffer(bytes: [1, 2, 3]))) == 1003)
+            #expect(try await closeCode(audio, .text("{format: opus")) == 1003)
+            #expect(try await closeCode(audio, .text("{\"format\":\"mp3\"}")) == 1003)
+            #expect(try await closeCode(audio, .text("{\"format\":\"pcm16\"}")) == 1003)
+            // Declared, then a bad message: odd PCM length (1007), an Opus message over 4000 bytes (1009).
+            func closeAfter(_ url: String, _ declaration: String, _ message: [UInt8]) async throws -> Int? {
+                let frame = try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+                    try await outbound.write(.text(declaration))
+                    var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                    _ = try await messages.next()  // ready
+                    try await outbound.write(.binary(ByteBuffer(bytes: message)))
+                    while try await messages.next() != nil {}
+                }
+                return frame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }
+            }
+            let second = try await server.createStream()
+            let secondAudio = "\(base)/\(second["id"]!.string!)/audio?token=\(second["token"]!.string!)"
+            #expect(try await closeAfter(secondAudio, "{\"format\":\"pcm16\",\"sample_rate\":16000}", [1, 2, 3]) == 1007)
+            let third = try await server.createStream()
+            let thirdAudio = "\(base)/\(third["id"]!.string!)/audio?token=\(third["token"]!.string!)"
+            #expect(try await closeAfter(thirdAudio, "{\"format\":\"opus\"}", [UInt8](repeating: 7, count: 4001)) == 1009)
+            // The second stream already has its ingest (bound by the first connection): 4409.
+            #expect(try await closeCode(secondAudio, .text("{\"format\":\"opus\"}")) == 4409)
+            // A message over the 64 KiB frame limit closes the connection too (1009).
+            let fourth = try await server.createStream()
+            let fourthAudio = "\(base)/\(fourth["id"]!.string!)/audio?token=\(fourth["token"]!.string!)"
+            #expect(
+                try await closeAfter(fourthAudio, "{\"format\":\"pcm16\",\"sample_rate\":16000}", [UInt8](repeating: 0, count: 70_000))
+                    == 1009)
+            for reason in ["bad_token", "unknown_stream", "bad_format", "bad_payload", "too_big", "ingest_conflict"] {
+                #expect(try await server.metric("voxface_websocket_rejected_total{reason=\"\(reason)\"}") >= 1, "\(reason)")
+            }
             await server.stop()
         }
     }

@@ -1,6 +1,9 @@
 import Glibc
+import HummingbirdWSClient
 import Logging
 import NIOPosix
+import NIOWebSocket
+import Synchronization
 import Testing
 import VoxCore
 import VoxDSP
@@ -34,6 +37,7 @@ final class TestServer: @unchecked Sendable {
     let http: Int
     let rtp: Int
     private let task: Task<Void, any Error>
+    private let shutdown = ShutdownTrigger()
 
     init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, rtpPort: 0)
@@ -43,15 +47,17 @@ final class TestServer: @unchecked Sendable {
         logger.logLevel = .warning
         let server = try VoxfaceServer(configuration: configuration, model: testModel, modelName: "test", logger: logger)
         let (ports, continuation) = AsyncStream<VoxfaceServer.Ports>.makeStream()
-        task = Task { try await server.run { continuation.yield($0) } }
+        let shutdown = self.shutdown
+        task = Task { try await server.run(shutdown: shutdown) { continuation.yield($0) } }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw TestError("server did not start") }
         http = bound.http
         rtp = bound.rtp
     }
 
+    /// Graceful shutdown, the path SIGTERM takes; waits until the server has stopped.
     func stop() async {
-        task.cancel()
+        await shutdown.trigger()
         _ = try? await task.value
     }
 
@@ -378,4 +384,87 @@ func readFile(_ path: String) throws -> [UInt8] {
         bytes += chunk[0..<n]
     }
     return bytes
+}
+
+/// A WebSocket frames subscriber running in the background: collects binary frames, text
+/// messages and the close code until the server hangs up.
+final class FrameSubscriber: Sendable {
+    struct Frame {
+        var index: UInt64
+        var flags: UInt32
+        var values: [Float]
+    }
+    struct Result {
+        var frames: [Frame] = []
+        var texts: [String] = []
+        var closeCode: Int?
+    }
+    private final class State: Sendable {
+        let collected = Mutex(Result())
+        let done = Atomic<Bool>(false)
+    }
+    private let state = State()
+    private let task: Task<Void, any Error>
+
+    init(url: String) {
+        let state = self.state
+        task = Task {
+            defer { state.done.store(true, ordering: .sequentiallyConsistent) }
+            let close = try await WebSocketClient.connect(url: url, logger: Logger(label: "subscriber")) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    switch message {
+                    case .binary(var buffer):
+                        let index = buffer.readInteger(endianness: .little, as: UInt64.self)!
+                        _ = buffer.readInteger(endianness: .little, as: Int64.self)
+                        let flags = buffer.readInteger(endianness: .little, as: UInt32.self)!
+                        let n = buffer.readInteger(endianness: .little, as: UInt32.self)!
+                        var values: [Float] = []
+                        for _ in 0..<n { values.append(Float(bitPattern: buffer.readInteger(endianness: .little, as: UInt32.self)!)) }
+                        state.collected.withLock { $0.frames.append(Frame(index: index, flags: flags, values: values)) }
+                    case .text(let text): state.collected.withLock { $0.texts.append(text) }
+                    }
+                }
+            }
+            state.collected.withLock { $0.closeCode = close.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) } }
+        }
+    }
+
+    /// What arrived so far.
+    var snapshot: Result { state.collected.withLock { $0 } }
+
+    /// Waits until the server closes the connection (at most `timeout` seconds).
+    func finished(timeout: Double) async throws -> Result {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
+            if state.done.load(ordering: .sequentiallyConsistent) { return snapshot }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestError("the subscriber was not closed within \(timeout) s")
+    }
+
+    /// Waits until `count` frames have arrived.
+    func waitForFrames(_ count: Int, timeout: Double) async throws {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while snapshot.frames.count < count {
+            guard ContinuousClock.now < deadline else { throw TestError("only \(snapshot.frames.count) of \(count) frames") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// Sends `pcm` (48 kHz) as 20 ms Opus RTP packets in real time from `socket`.
+func sendRTP(_ pcm: ArraySlice<Float>, ssrc: UInt32, to port: Int, from socket: UDPSocket, firstSequence: Int = 0) async throws {
+    let encoder = try OpusEncoder()
+    let began = ContinuousClock.now
+    var k = 0
+    var start = pcm.startIndex
+    while start + 960 <= pcm.endIndex {
+        let payload = try pcm[start..<start + 960].withUnsafeBufferPointer { try encoder.encode($0) }
+        let sequence = UInt16(truncatingIfNeeded: firstSequence + k)
+        socket.send(
+            RTPPacket.encode(payloadType: 97, sequence: sequence, timestamp: UInt32(k * 960), ssrc: ssrc, payload: payload), to: port)
+        k += 1
+        start += 960
+        try await Task.sleep(until: began + .milliseconds(20 * k))
+    }
 }

@@ -96,10 +96,14 @@ public final class EventBus: Sendable {
         subscription.finish()
     }
 
-    /// Delivers `message` to every subscriber of `topic`.
-    public func publish(_ message: BusMessage, on topic: Topic) {
+    /// Delivers `message` to every subscriber of `topic`; returns how many subscribers dropped
+    /// their oldest message to make room (the publisher counts them).
+    @discardableResult
+    public func publish(_ message: BusMessage, on topic: Topic) -> Int {
         let targets = subscribers.withLock { $0[topic] ?? [] }
-        for target in targets { target.offer(message) }
+        var drops = 0
+        for target in targets where target.offer(message) { drops += 1 }
+        return drops
     }
 
     /// Subscribers of `topic` now.
@@ -136,16 +140,18 @@ public final class Subscription: Sendable, AsyncSequence {
     /// Messages handed to this subscriber.
     public var deliveredCount: Int { state.withLock { $0.delivered } }
 
-    func offer(_ message: BusMessage) {
+    /// Queues `message`; true if the oldest queued message was dropped for it.
+    func offer(_ message: BusMessage) -> Bool {
         state.withLock { s in
-            guard !s.finished else { return }
+            guard !s.finished else { return false }
             if let waiter = s.waiter {
                 s.waiter = nil
                 s.delivered += 1
                 waiter.resume(returning: message)
-                return
+                return false
             }
-            if s.count == capacity {
+            let full = s.count == capacity
+            if full {
                 s.queue[s.head] = nil
                 s.head = (s.head + 1) % capacity
                 s.count -= 1
@@ -153,6 +159,7 @@ public final class Subscription: Sendable, AsyncSequence {
             }
             s.queue[(s.head + s.count) % capacity] = message
             s.count += 1
+            return full
         }
     }
 

@@ -24,7 +24,7 @@ struct APIRoutes: Sendable {
     /// Settings bodies are small.
     static let maxSettingsBody = 64 << 10
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<VoxRequestContext>) {
         router.get("/health") { _, _ in try health() }
         router.get("/metrics") { _, _ in
             Response(
@@ -75,7 +75,7 @@ struct APIRoutes: Sendable {
         return try json(created, status: .created)
     }
 
-    private func addTarget(_ request: Request, _ context: BasicWebSocketRequestContext) async throws -> Response {
+    private func addTarget(_ request: Request, _ context: VoxRequestContext) async throws -> Response {
         let s = try stream(context)
         let body = try await collect(request, limit: Self.maxSettingsBody)
         let spec = try decode(TargetSpec.self, from: body, fieldError: "bad_target")
@@ -102,7 +102,7 @@ struct APIRoutes: Sendable {
 
     // MARK: - Helpers
 
-    private func stream(_ context: BasicWebSocketRequestContext) throws(APIError) -> Stream {
+    private func stream(_ context: VoxRequestContext) throws(APIError) -> Stream {
         let id = context.parameters.get("id") ?? ""
         guard let s = hub.registry.stream(id: id) else { throw APIError.notFound("stream", id) }
         return s

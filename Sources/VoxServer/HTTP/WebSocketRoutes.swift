@@ -17,7 +17,7 @@ struct WebSocketRoutes: Sendable {
     /// How far a WebSocket sender may run ahead of real time before its reads pause.
     static let maxSecondsAhead = 2.0
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<VoxRequestContext>) {
         router.ws("/v1/streams/:id/audio") { inbound, outbound, context in
             try await audio(inbound, outbound, context)
         }
@@ -44,7 +44,7 @@ struct WebSocketRoutes: Sendable {
 
     private func audio(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
-        _ context: WebSocketRouterContext<BasicWebSocketRequestContext>
+        _ context: WebSocketRouterContext<VoxRequestContext>
     ) async throws {
         let id = context.requestContext.parameters.get("id") ?? ""
         guard let stream = hub.registry.stream(id: id) else {
@@ -77,6 +77,13 @@ struct WebSocketRoutes: Sendable {
             .text("{\"type\":\"ready\",\"format\":\"\(name)\",\"sample_rate\":\(format.sampleRate),\"frame_rate\":60}"))
         hub.bus.publish(.stream(.live(id: id, ingest: "websocket")), on: .streams)
         let limit = format == .opus ? Self.maxOpusMessage : Self.maxPCMMessage
+        // Hang up as soon as the stream closes (deleted, idle, shutdown), not at the next message.
+        let hangUp = Task {
+            await stream.closed.wait()
+            guard !Task.isCancelled else { return }
+            try? await outbound.close(.goingAway, reason: "stream closed")
+        }
+        defer { hangUp.cancel() }
         while let message = try await messages.next() {
             guard hub.registry.stream(id: id) != nil else {
                 return try await outbound.close(.goingAway, reason: "stream closed")
@@ -121,18 +128,16 @@ struct WebSocketRoutes: Sendable {
 
     private func frames(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
-        _ context: WebSocketRouterContext<BasicWebSocketRequestContext>
+        _ context: WebSocketRouterContext<VoxRequestContext>
     ) async throws {
         let id = context.requestContext.parameters.get("id") ?? ""
         let asJSON = context.request.uri.queryParameters.get("format") == "json"
         guard let stream = hub.registry.stream(id: id) else {
             return try await reject(outbound, 4404, "unknown stream", metric: "unknown_stream")
         }
+        await context.requestContext.boundSendBuffers()
         let subscription = hub.bus.subscribe(stream.framesTopic, capacity: hub.configuration.subscriberQueue)
-        defer {
-            hub.metrics.subscriberDropped.increment(by: subscription.droppedCount)
-            hub.bus.unsubscribe(subscription)
-        }
+        defer { hub.bus.unsubscribe(subscription) }
         guard hub.registry.stream(id: id) != nil else {
             try await outbound.write(.text("{\"type\":\"stream_closed\",\"reason\":\"deleted\"}"))
             return try await outbound.close(.normalClosure, reason: "stream closed")

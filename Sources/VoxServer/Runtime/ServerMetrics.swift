@@ -31,7 +31,7 @@ public final class ServerMetrics: Sendable {
 
     /// RTP drop reasons.
     static let rtpDropReasons = [
-        "malformed", "unknown_ssrc", "source_mismatch", "payload_type", "too_large", "ingest_conflict",
+        "malformed", "unknown_ssrc", "source_mismatch", "rate_limited", "payload_type", "too_large", "ingest_conflict",
         "jitter_late", "jitter_duplicate", "jitter_overflow",
     ]
     /// WebSocket rejection reasons.

@@ -73,9 +73,9 @@ final class StreamHub: Sendable {
     /// Removes `stream`, tells its subscribers and stops its Live Link targets. Idempotent.
     func close(_ stream: Stream, reason: CloseReason) {
         guard registry.remove(id: stream.id) != nil else { return }
+        stream.closed.fire()
         let event = BusMessage.stream(.closed(id: stream.id, reason: reason))
-        bus.publish(event, on: stream.framesTopic)
-        bus.publish(event, on: .streams)
+        metrics.subscriberDropped.increment(by: bus.publish(event, on: stream.framesTopic) + bus.publish(event, on: .streams))
         for target in stream.targets.withLock({ $0 }) { retire(target) }
         metrics.streamsClosed[reason.rawValue]?.increment()
         metrics.streamsOpen.record(registry.count)
@@ -117,9 +117,8 @@ final class StreamHub: Sendable {
         return true
     }
 
-    /// Ends a target's subscription (counting what it dropped) and its sending task.
+    /// Ends a target's subscription and its sending task.
     private func retire(_ target: LiveLinkTarget) {
-        metrics.subscriberDropped.increment(by: target.subscription.droppedCount)
         bus.unsubscribe(target.subscription)
         target.stop()
     }

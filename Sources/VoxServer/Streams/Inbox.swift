@@ -21,6 +21,7 @@ struct Inbox {
     var rtpPackets = 0
     var websocketMessages = 0
     var dropped = StreamCounters.Dropped()
+    var rateLimit = PacketRateLimit()
 
     init() {
         let slots = jitter.configuration.capacity

@@ -65,6 +65,8 @@ final class Stream: Sendable {
     let targets = Mutex<[LiveLinkTarget]>([])
     let scheduled = Atomic<Bool>(false)
     let pending = Atomic<Bool>(false)
+    /// Fired when the stream closes.
+    let closed = CloseSignal()
 
     /// Samples of silence pushed after audio stops, so the last frames are released.
     static let stallAllowance: Microseconds = 120_000
@@ -111,6 +113,10 @@ final class Stream: Sendable {
                 }
             case .none:
                 break
+            }
+            guard box.rateLimit.admit(now: now) else {
+                box.dropped.rateLimited += 1
+                return .dropped(reason: "rate_limited")
             }
             guard fixed.map({ packet.payloadType == $0 }) ?? (96...127).contains(packet.payloadType) else {
                 box.dropped.payloadType += 1
@@ -430,7 +436,11 @@ final class Stream: Sendable {
                 if skipped > 0 { metrics.framesSkipped.increment(by: skipped) }
                 metrics.framesSent.increment()
                 frame.streamID = id
-                bus.publish(.face(frame), on: framesTopic)
+                let drops = bus.publish(.face(frame), on: framesTopic)
+                if drops > 0 {
+                    metrics.subscriberDropped.increment(by: drops)
+                    output.withLock { $0.counters.subscriberDropped += drops }
+                }
                 if frame.last { return .close(.ended) }
             }
         }

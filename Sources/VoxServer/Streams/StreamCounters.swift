@@ -6,10 +6,12 @@ struct StreamCounters: Sendable, Encodable {
         var sourceMismatch = 0
         var payloadType = 0
         var tooLarge = 0
+        var rateLimited = 0
         enum CodingKeys: String, CodingKey {
             case sourceMismatch = "source_mismatch"
             case payloadType = "payload_type"
             case tooLarge = "too_large"
+            case rateLimited = "rate_limited"
         }
     }
     struct Jitter: Sendable, Encodable {
@@ -50,6 +52,7 @@ struct StreamCounters: Sendable, Encodable {
     var framesSkipped = 0
     var hopWidenings = 0
     var subscribers = 0
+    var subscriberDropped = 0
 
     enum CodingKeys: String, CodingKey {
         case jitter, subscribers
@@ -66,5 +69,6 @@ struct StreamCounters: Sendable, Encodable {
         case framesLate = "frames_late"
         case framesSkipped = "frames_skipped"
         case hopWidenings = "hop_widenings"
+        case subscriberDropped = "subscriber_dropped"
     }
 }

@@ -1,0 +1,92 @@
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+import VoxMedia
+
+@testable import VoxServer
+
+/// How streams end: graceful shutdown, idle timeout, deletion. Every subscriber is told why.
+extension ServerTests {
+    @Suite struct LifecycleTests {
+        /// The SIGTERM path: frame subscribers get `stream_closed` (reason `shutdown`) and a 1001
+        /// close, an idle audio WebSocket is hung up with 1001, and the server returns promptly.
+        @Test func gracefulShutdownTellsEverySubscriber() async throws {
+            let server = try await TestServer()
+            let rtpStream = try await server.createStream()
+            let wsStream = try await server.createStream()
+            let subscriber = FrameSubscriber(url: rtpStream["frames_url"]!.string!)
+            let ingestClose = Mutex<Int?>(nil)
+            let ready = Mutex(false)
+            let ingest = Task {
+                let close = try await WebSocketClient.connect(url: wsStream["audio_url"]!.string!, logger: Logger(label: "ingest")) {
+                    inbound, outbound, _ in
+                    try await outbound.write(.text("{\"format\":\"opus\"}"))
+                    for try await _ in inbound.messages(maxSize: 1 << 16) { ready.withLock { $0 = true } }
+                }
+                ingestClose.withLock { $0 = close.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) } }
+            }
+            let sender = try UDPSocket()
+            let pcm = try speech48k()
+            let port = server.rtp
+            let ssrc = UInt32(rtpStream["ssrc"]!.int!)
+            let sending = Task { try await sendRTP(pcm[0..<96_000], ssrc: ssrc, to: port, from: sender) }
+            try await subscriber.waitForFrames(20, timeout: 10)
+            #expect(ready.withLock { $0 })
+
+            let began = ContinuousClock.now
+            await server.stop()
+            let stopTime = ContinuousClock.now - began
+            #expect(stopTime < .seconds(5), "shutdown took \(stopTime)")
+            let result = try await subscriber.finished(timeout: 5)
+            #expect(result.texts.last?.contains("\"stream_closed\"") == true && result.texts.last?.contains("\"shutdown\"") == true)
+            #expect(result.closeCode == 1001)
+            _ = try? await ingest.value
+            #expect(ingestClose.withLock { $0 } == 1001)
+            // Frames came in order with no gap up to the end.
+            #expect(result.frames.map(\.index) == (0..<UInt64(result.frames.count)).map { $0 })
+            sending.cancel()
+        }
+
+        /// Audio stops: frames keep flowing at 60 fps, easing to a neutral face, until the idle
+        /// timeout closes the stream; the subscriber is told (`idle`), the stream is gone, and
+        /// the close is counted.
+        @Test func idleStreamKeepsFramesFlowingThenCloses() async throws {
+            let server = try await TestServer()
+            let stream = try await server.createStream("{\"idle_timeout_s\": 1.5}")
+            let id = stream["id"]!.string!
+            let subscriber = FrameSubscriber(url: stream["frames_url"]!.string!)
+            try await Task.sleep(for: .milliseconds(100))
+            let sender = try UDPSocket()
+            let pcm = try speech48k()
+            try await sendRTP(pcm[0..<48_000], ssrc: UInt32(stream["ssrc"]!.int!), to: server.rtp, from: sender)
+            let result = try await subscriber.finished(timeout: 10)
+            #expect(result.texts.last?.contains("\"idle\"") == true, "\(result.texts)")
+            #expect(result.closeCode == 1000)
+            let indices = result.frames.map(\.index)
+            #expect(indices == (0..<UInt64(indices.count)).map { $0 }, "consecutive frames")
+            // One second of audio, then at least the idle timeout's worth of frames after it.
+            #expect(indices.count >= 60 + 80, "\(indices.count) frames")
+            // The face ends neutral: shapes and rotations at zero on the last frame.
+            let last = try #require(result.frames.last)
+            #expect(last.values[0..<61].allSatisfy { abs($0) < 1e-6 }, "last frame not neutral")
+            #expect(try await server.request("GET", "/v1/streams/\(id)").status == 404)
+            #expect(try await server.metric("voxface_streams_closed_total{reason=\"idle\"}") == 1)
+            await server.stop()
+        }
+
+        /// DELETE: the subscriber hears `deleted` with a normal close; the ingest is hung up.
+        @Test func deletingAStreamTellsItsSubscribers() async throws {
+            let server = try await TestServer()
+            let stream = try await server.createStream()
+            let subscriber = FrameSubscriber(url: stream["frames_url"]!.string!)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await server.request("DELETE", "/v1/streams/\(stream["id"]!.string!)").status == 204)
+            let result = try await subscriber.finished(timeout: 5)
+            #expect(result.texts.last?.contains("\"deleted\"") == true)
+            #expect(result.closeCode == 1000)
+            await server.stop()
+        }
+    }
+}

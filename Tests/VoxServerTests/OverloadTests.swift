@@ -1,0 +1,135 @@
+import Glibc
+import Testing
+import VoxMedia
+
+@testable import VoxServer
+
+/// A flooding sender and a subscriber that stops reading: each is bounded and counted, and the
+/// streams beside them keep real time.
+extension ServerTests {
+    @Suite struct OverloadTests {
+        /// One source floods a stream it bound with garbage Opus at tens of thousands of packets a
+        /// second, and sprays unknown SSRCs: the flood is rate-limited and counted, garbage that
+        /// gets through is counted as decode errors, and another stream loses no frame.
+        @Test func floodFromOneSourceIsRateLimitedAndCounted() async throws {
+            let server = try await TestServer()
+            let good = try await server.createStream()
+            let victim = try await server.createStream()
+            let victimID = victim["id"]!.string!
+            let receiver = try UDPSocket()
+            _ = try await server.request(
+                "POST", "/v1/streams/\(good["id"]!.string!)/livelink",
+                body: Array("{\"host\":\"127.0.0.1\",\"port\":\(receiver.port)}".utf8))
+            let pcm = try speech48k()
+            let port = server.rtp
+            let sender = try UDPSocket()
+            let goodSSRC = UInt32(good["ssrc"]!.int!)
+            let sending = Task { try await sendRTP(pcm[0..<96_000], ssrc: goodSSRC, to: port, from: sender) }
+            let flooder = try UDPSocket()
+            let victimSSRC = UInt32(victim["ssrc"]!.int!)
+            let flood = Task {
+                var random = SystemRandomNumberGenerator()
+                for burst in 0..<40 {
+                    for k in 0..<500 {
+                        let n = burst * 500 + k
+                        let payload = (0..<Int.random(in: 1...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                        flooder.send(
+                            RTPPacket.encode(
+                                payloadType: 97, sequence: UInt16(truncatingIfNeeded: n), timestamp: UInt32(n * 960), ssrc: victimSSRC,
+                                payload: payload), to: port)
+                        flooder.send(
+                            RTPPacket.encode(payloadType: 97, sequence: 1, timestamp: 0, ssrc: UInt32(n) | 0x4000_0000, payload: payload),
+                            to: port)
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            try await flood.value
+            var frames = 0
+            while frames < 90, await receiver.receive(timeout: 3) != nil { frames += 1 }
+            try await sending.value
+            #expect(frames == 90)
+            let info = try await server.request("GET", "/v1/streams/\(victimID)").json()
+            let limited = try #require(info["counters"]?["rtp_dropped"]?["rate_limited"]?.int)
+            let accepted = try #require(info["counters"]?["rtp_packets"]?.int)
+            // At most the burst plus 500 packets/s over the flood's second or so were let through.
+            #expect(accepted <= 250 + 500 * 2, "\(accepted) flood packets accepted")
+            #expect(limited >= 15_000, "\(limited) rate-limited")
+            #expect(try await server.metric("voxface_rtp_dropped_total{reason=\"rate_limited\"}") == Double(limited))
+            #expect(try await server.metric("voxface_rtp_dropped_total{reason=\"unknown_ssrc\"}") >= 15_000)
+            #expect(try await server.metric("voxface_opus_decode_errors_total") > 0)
+            let goodInfo = try await server.request("GET", "/v1/streams/\(good["id"]!.string!)").json()
+            #expect(goodInfo["counters"]?["frames_late"]?.int == 0)
+            #expect(goodInfo["counters"]?["rtp_dropped"]?["rate_limited"]?.int == 0)
+            await server.stop()
+        }
+
+        /// A frame subscriber that never reads: its queue drops the oldest frames (counted on the
+        /// stream and in /metrics) while a Live Link target of the same stream gets every frame.
+        @Test func slowWebSocketReaderDropsOnlyItsOwnFrames() async throws {
+            let server = try await TestServer { $0.subscriberQueue = 16 }
+            let stream = try await server.createStream("{\"idle_timeout_s\": 1}")
+            let id = stream["id"]!.string!
+            let receiver = try UDPSocket()
+            _ = try await server.request(
+                "POST", "/v1/streams/\(id)/livelink", body: Array("{\"host\":\"127.0.0.1\",\"port\":\(receiver.port)}".utf8))
+            let stalled = try StalledWebSocket(port: server.http, path: "/v1/streams/\(id)/frames?format=json")
+            let pcm = try speech48k()
+            let sender = try UDPSocket()
+            try await sendRTP((pcm + pcm)[...], ssrc: UInt32(stream["ssrc"]!.int!), to: server.rtp, from: sender)
+            var dropped = 0
+            while true {  // read the stream's counters while it is still open (the idle close follows)
+                guard let info = try? await server.request("GET", "/v1/streams/\(id)").json(), let counters = info["counters"] else {
+                    break
+                }
+                dropped = counters["subscriber_dropped"]?.int ?? 0
+                #expect(counters["frames_late"]?.int == 0)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            var received = 0
+            while await receiver.receive(timeout: 1) != nil { received += 1 }
+            let sent = try await server.metric("voxface_frames_sent_total")
+            #expect(dropped > 0, "the stalled reader dropped nothing")
+            #expect(Double(received) == sent, "Live Link got \(received) of \(sent)")
+            #expect(try await server.metric("voxface_subscriber_dropped_frames_total") >= Double(dropped))
+            stalled.close()
+            await server.stop()
+        }
+    }
+}
+
+/// A WebSocket client that upgrades and then never reads (a tiny receive buffer, so the server's
+/// writes back up quickly).
+final class StalledWebSocket: @unchecked Sendable {
+    private let fd: Int32
+
+    init(port: Int, path: String) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var small: Int32 = 2048
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw TestError("connect failed") }
+        let request =
+            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        // Read only the 101 response head, byte by byte so no frame is consumed.
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {
+            guard recv(fd, &byte, 1, 0) == 1 else { throw TestError("no upgrade response") }
+            head.append(byte)
+        }
+        guard String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 101") else { throw TestError("upgrade refused") }
+    }
+
+    func close() { Glibc.close(fd) }
+}
