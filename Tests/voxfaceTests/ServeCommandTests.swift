@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// `voxface serve` as users run it: a real process, real signals.
+@Suite struct ServeCommandTests {
+    /// Starts on free ports, says where it listens, and exits 0 promptly on SIGTERM and SIGINT.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func servesAndStopsGracefullyOnSignal(signal: Int32) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: FeaturesCommandTests.binary)
+        process.arguments = ["serve", "--port", "0", "--rtp-port", "0", "--log-level", "warning"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Read stderr until the "listening" line (at most 30 s).
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !text.contains("listening on http://"), Date() < deadline, process.isRunning {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(text.contains("listening on http://127.0.0.1:") && text.contains("udp://127.0.0.1:"), "\(text)")
+        let stopped = Date()
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(stopped) < 10)
+    }
+
+    @Test func badOptionsFailWithOneLine() throws {
+        let result = try FeaturesCommandTests.run(["serve", "--hop", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("hop"), "\(result.stderr)")
+        let missing = try FeaturesCommandTests.run(["serve", "--model", "/nonexistent/model"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.split(separator: "\n").contains { $0.contains("voxface serve:") }, "\(missing.stderr)")
+    }
+}
