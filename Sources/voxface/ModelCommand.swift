@@ -7,7 +7,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect, convert and benchmark NeuroSync-architecture face models.",
-        subcommands: [Inspect.self, Convert.self, Bench.self, Random.self]
+        subcommands: [Inspect.self, Convert.self, Bench.self, Random.self, Sweep.self]
     )
 
     struct Inspect: ParsableCommand {

@@ -86,4 +86,24 @@ import VoxCore
         #expect(result.status == 0)
         #expect(String(decoding: result.stdout, as: UTF8.self).contains("ms_per_window="))
     }
+
+    /// The batch schedule (hop 96, lookahead 32) reproduces batch exactly, so the sweep's error
+    /// column reads 0 there and not elsewhere; bad lists are one-line errors.
+    @Test func sweepMeasuresTheScheduleAgainstBatch() throws {
+        let audio = FeaturesCommandTests.fixtures.appendingPathComponent("audio/speech.wav").path
+        let result = try FeaturesCommandTests.run([
+            "model", "sweep", audio, "--model", Self.model("small"), "--hops", "4,96", "--lookaheads", "4,32",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .filter { $0.count == 9 && Int($0[0]) != nil }
+        #expect(rows.count == 4)
+        let batch = try #require(rows.first { $0[0] == "96" && $0[1] == "32" })
+        let low = try #require(rows.first { $0[0] == "4" && $0[1] == "4" })
+        #expect(Double(batch[7])! < 1e-4, "batch schedule error \(batch[7])")
+        #expect(Double(low[7])! > 0.001)
+        #expect(Double(low[2])! < Double(batch[2])! && Double(low[5])! > Double(batch[5])!)
+        let bad = try FeaturesCommandTests.run(["model", "sweep", audio, "--hops", "two"])
+        #expect(bad.status != 0 && bad.stderr.contains("--hops"))
+    }
 }

@@ -77,16 +77,17 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         return automaticPlayoutDelay(inputRate: inputRate)
     }
 
-    /// The delay that covers what a frame waits for: the features' future audio, the window's
-    /// lookahead and hop, the jitter buffer's wait for a missing packet, one 20 ms packet, and
-    /// a margin for the model's run time.
+    /// The delay that covers what a frame waits for, counted from the arrival of the stream's
+    /// first audio: the features' future audio, the window's lookahead, up to hop - 1 frames for
+    /// the next window, the jitter buffer's wait for a missing packet (40 ms), and a margin for
+    /// the model run and a worker to be free (30 ms). Packetisation needs no term: audio time s
+    /// arrives no later than first arrival + s when packets come in real time.
     public func automaticPlayoutDelay(inputRate: Int) -> Microseconds {
         let features = StreamingFeatureExtractor.algorithmicLatency(inputRate: inputRate)
-        let frames = Double(hop + lookahead) / 60
+        let frames = Double(hop - 1 + lookahead) / 60
         let jitter = 0.040
-        let packet = 0.020
         let margin = 0.030
-        return Microseconds(((features + frames + jitter + packet + margin) * 1_000_000).rounded(.up))
+        return Microseconds(((features + frames + jitter + margin) * 1_000_000).rounded(.up))
     }
 }
 
