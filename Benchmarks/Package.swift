@@ -8,7 +8,7 @@ let package = Package(
     name: "voxface-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // The repository root: products VoxDSP and VoxCore. Named so that the identity does not
+        // The repository root: its library products. Named so that the identity does not
         // depend on the name of the folder the repository is cloned into.
         .package(name: "voxface", path: ".."),
         // The MallocInterposer trait alone (no RuntimeInterposer): malloc counts on Swift 6.3.
@@ -27,6 +27,19 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
-        )
+        ),
+        .executableTarget(
+            name: "PipelineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VoxDSP", package: "voxface"),
+                .product(name: "VoxMedia", package: "voxface"),
+                .product(name: "VoxServer", package: "voxface"),
+            ],
+            path: "Benchmarks/PipelineBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
     ]
 )

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import VoxMedia
+import VoxModel
 
 @testable import VoxServer
 
@@ -61,6 +62,44 @@ extension ServerTests {
             let goodInfo = try await server.request("GET", "/v1/streams/\(good["id"]!.string!)").json()
             #expect(goodInfo["counters"]?["frames_late"]?.int == 0)
             #expect(goodInfo["counters"]?["rtp_dropped"]?["rate_limited"]?.int == 0)
+            await server.stop()
+        }
+
+        /// More model work than the one worker can do (a 7.5 M-parameter model every frame on
+        /// three streams): the server does not fall silently behind; late frames are held and
+        /// counted, and the streams widen their hop (fewer windows) until they keep up.
+        @Test func overloadIsVisibleAndSheddedByWideningTheHop() async throws {
+            let heavy = try RandomWeights.model(for: .small, seed: 3)
+            let server = try await TestServer(model: heavy) {
+                $0.workers = 1
+                $0.streamDefaults = StreamSettings(hop: 1, lookahead: 2, playoutDelayMilliseconds: 250, idleTimeoutSeconds: 10)
+            }
+            let pcm = try speech48k()
+            var ids: [String] = []
+            var senders: [Task<Void, any Error>] = []
+            for _ in 0..<3 {
+                let stream = try await server.createStream()
+                ids.append(stream["id"]!.string!)
+                let socket = try UDPSocket()
+                let ssrc = UInt32(stream["ssrc"]!.int!)
+                let port = server.rtp
+                senders.append(Task { try await sendRTP(pcm[...], ssrc: ssrc, to: port, from: socket) })
+            }
+            for sender in senders { try await sender.value }
+            var widenings = 0
+            var late = 0
+            for id in ids {
+                let info = try await server.request("GET", "/v1/streams/\(id)").json()
+                let n = info["counters"]?["hop_widenings"]?.int ?? 0
+                widenings += n
+                late += info["counters"]?["deadline_misses"]?.int ?? 0
+                #expect((info["counters"]?["frames_produced"]?.int ?? 0) >= 60, "a stream starved of the worker")
+                if n > 0 { #expect((info["settings"]?["hop"]?.int ?? 0) >= 2, "hop widened in the settings") }
+            }
+            #expect(late > 0, "no deadline was missed: the test did not overload the worker")
+            #expect(widenings >= 1)
+            #expect(try await server.metric("voxface_hop_widenings_total") == Double(widenings))
+            #expect(try await server.metric("voxface_deadline_misses_total") == Double(late))
             await server.stop()
         }
 

@@ -39,13 +39,13 @@ final class TestServer: @unchecked Sendable {
     private let task: Task<Void, any Error>
     private let shutdown = ShutdownTrigger()
 
-    init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(model: FaceModel = testModel, _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, rtpPort: 0)
         configuration.streamDefaults = StreamSettings(hop: 6, lookahead: 12, playoutDelayMilliseconds: 700, idleTimeoutSeconds: 10)
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let server = try VoxfaceServer(configuration: configuration, model: testModel, modelName: "test", logger: logger)
+        let server = try VoxfaceServer(configuration: configuration, model: model, modelName: "test", logger: logger)
         let (ports, continuation) = AsyncStream<VoxfaceServer.Ports>.makeStream()
         let shutdown = self.shutdown
         task = Task { try await server.run(shutdown: shutdown) { continuation.yield($0) } }

@@ -38,6 +38,15 @@ public struct FaceFrame: Sendable {
     /// The 68 values in the model's channel order.
     public var values: InlineArray<68, Float>
 
+    /// A frame from its parts.
+    public init(streamID: String, index: Int, held: Bool, last: Bool, values: InlineArray<68, Float>) {
+        self.streamID = streamID
+        self.index = index
+        self.held = held
+        self.last = last
+        self.values = values
+    }
+
     /// Audio time of the frame in microseconds (index * 1e6 / 60, rounded down).
     public var timeMicroseconds: Int64 { Int64(index) * 1_000_000 / 60 }
 }

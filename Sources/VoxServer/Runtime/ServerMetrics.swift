@@ -18,6 +18,7 @@ public final class ServerMetrics: Sendable {
     let framesSent: Metrics.Counter
     let framesHeld: Metrics.Counter
     let framesLate: Metrics.Counter
+    let deadlineMisses: Metrics.Counter
     let framesSkipped: Metrics.Counter
     let hopWidenings: Metrics.Counter
     let subscriberDropped: Metrics.Counter
@@ -63,6 +64,7 @@ public final class ServerMetrics: Sendable {
         framesSent = counter("voxface_frames_sent_total")
         framesHeld = counter("voxface_frames_held_total")
         framesLate = counter("voxface_frames_late_total")
+        deadlineMisses = counter("voxface_deadline_misses_total")
         framesSkipped = counter("voxface_frames_skipped_total")
         hopWidenings = counter("voxface_hop_widenings_total")
         subscriberDropped = counter("voxface_subscriber_dropped_frames_total")

@@ -3,7 +3,7 @@ import VoxMedia
 /// The paced side of a stream: frames produced and not yet sent, the pacer, and the counters.
 struct OutputState {
     enum Step {
-        case sent(held: Bool, skipped: Int)
+        case sent(held: Bool, skipped: Int, missed: Bool)
         case wait(until: Microseconds)
         case close(CloseReason)
         case noPacer
@@ -32,6 +32,8 @@ struct OutputState {
     var counters = StreamCounters()
     var jitterReported = JitterBufferCounters.zero
     var widenRequested = false
+    /// Frames below this index were jumped over (a long silence): holding them is no miss.
+    var noMissBefore = 0
     private var producedIndex = 0
     private var lateInWindow = 0
     private var sentInWindow = 0
@@ -59,7 +61,6 @@ struct OutputState {
         producedIndex += 1
         if let pacer, index < pacer.nextIndex {
             counters.framesLate += 1
-            lateInWindow += 1
             return true
         }
         if ringCount == capacity {  // bounded: the oldest unsent frame goes
@@ -75,7 +76,8 @@ struct OutputState {
     }
 
     /// One pacing step at `now`: sends the frame due (or a held one), or says when to come back.
-    mutating func step(now: Microseconds, into frame: inout FaceFrame) -> Step {
+    /// `audioFlowing`: the sender is sending, so a frame not ready is the model's deadline miss.
+    mutating func step(now: Microseconds, audioFlowing: Bool, into frame: inout FaceFrame) -> Step {
         guard var p = pacer else { return .noPacer }
         let skippedBefore = p.skippedFrames
         let action = p.next(now: now)
@@ -92,29 +94,34 @@ struct OutputState {
                 ease(neutral: 1)
                 frame.held = true
             }
-            return finishStep(index: index, into: &frame, skipped: skipped)
+            return finishStep(index: index, into: &frame, skipped: skipped, audioFlowing: audioFlowing)
         case .hold(let index, let neutral):
             let skipped = p.skippedFrames - skippedBefore
             ease(neutral: neutral)
             frame.held = true
-            return finishStep(index: index, into: &frame, skipped: skipped)
+            return finishStep(index: index, into: &frame, skipped: skipped, audioFlowing: audioFlowing)
         }
     }
 
-    private mutating func finishStep(index: Int, into frame: inout FaceFrame, skipped: Int) -> Step {
+    private mutating func finishStep(index: Int, into frame: inout FaceFrame, skipped: Int, audioFlowing: Bool) -> Step {
         frame.index = index
         frame.last = totalFrames.map { index >= $0 - 1 } ?? false
         for k in 0..<min(channels, FaceFrame.channels) { frame.values[k] = lastSent[k] }
         counters.framesSent += 1
         if frame.held { counters.framesHeld += 1 }
         counters.framesSkipped += skipped
+        let missed = frame.held && audioFlowing && index >= noMissBefore  // audio was arriving: the model was late
+        if missed {
+            counters.deadlineMisses += 1
+            lateInWindow += 1
+        }
         sentInWindow += 1
-        if sentInWindow == 60 {  // once a second: shed load if over 10% of frames came late
+        if sentInWindow == 60 {  // once a second: shed load if over 10% of frames missed their deadline
             if lateInWindow >= 6 { widenRequested = true }
             sentInWindow = 0
             lateInWindow = 0
         }
-        return .sent(held: frame.held, skipped: skipped)
+        return .sent(held: frame.held, skipped: skipped, missed: missed)
     }
 
     /// Moves frame `index` from the ring into `lastSent`; false if it is not there.

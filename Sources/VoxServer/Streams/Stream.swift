@@ -67,6 +67,8 @@ final class Stream: Sendable {
     let pending = Atomic<Bool>(false)
     /// Fired when the stream closes.
     let closed = CloseSignal()
+    /// Monotonic time of the last audio packet or message accepted (0 before any).
+    let lastArrival = Atomic<Int64>(0)
 
     /// Samples of silence pushed after audio stops, so the last frames are released.
     static let stallAllowance: Microseconds = 120_000
@@ -74,6 +76,9 @@ final class Stream: Sendable {
     static let maxGapSeconds = 2.0
     /// Largest Opus payload accepted, bytes.
     static let maxPayload = 1500
+    /// Audio counts as flowing while its last packet is this recent: a frame held then is a
+    /// deadline miss of the model, not a pause of the sender.
+    static let flowingWithin: Microseconds = 200_000
     /// Frames a stream may hold produced but not yet due.
     static let frameRingCapacity = 360
 
@@ -138,6 +143,7 @@ final class Stream: Sendable {
                 if outcome == .reset { box.resyncPending = true }
             }
             box.rtpPackets += 1
+            lastArrival.store(now, ordering: .relaxed)
             return .accepted(outcome, becameLive: becameLive)
         }
     }
@@ -158,6 +164,7 @@ final class Stream: Sendable {
             if box.firstArrival == nil { box.firstArrival = now }
             box.messages.append(bytes)
             box.websocketMessages += 1
+            lastArrival.store(now, ordering: .relaxed)
             return true
         }
     }
@@ -174,9 +181,17 @@ final class Stream: Sendable {
 
     // MARK: - Work (worker pool)
 
-    /// Runs the stream's pending work on the calling worker thread: drains the inbox through the
-    /// decoder, features and model, pads silence after a stall, and appends the frames produced.
-    func work(now: Microseconds) {
+    /// Inbox items (packets or messages) one job decodes and runs through the model before it
+    /// hands the worker to the next stream: streams share the workers fairly even when one has
+    /// a backlog.
+    static let itemsPerJob = 4
+
+    /// Runs the stream's pending work on the calling worker thread: drains (up to
+    /// ``itemsPerJob`` of) the inbox through the decoder, features and model, pads silence after a
+    /// stall, and appends the frames produced. Returns true when work is left for another job.
+    @discardableResult
+    func work(now: Microseconds) -> Bool {
+        var more = false
         let started = MonotonicClock.now()
         engine.withLock { slot in
             if slot == nil {
@@ -197,13 +212,14 @@ final class Stream: Sendable {
             }
             guard let engine = slot else { return }
             let windowsBefore = engine.pipeline.windowsRun
-            drain(engine)
+            more = drain(engine)
             padAfterStall(engine, now: now)
             collectFrames(engine, now: now)
             metrics.modelWindows.increment(by: engine.pipeline.windowsRun - windowsBefore)
             applyHopWidening(engine)
         }
         metrics.workSeconds.increment(by: Double(MonotonicClock.now() - started) / 1e6)
+        return more
     }
 
     private enum Item {
@@ -240,10 +256,13 @@ final class Stream: Sendable {
         }
     }
 
-    private func drain(_ engine: StreamEngine) {
+    /// Processes up to ``itemsPerJob`` inbox items; true if it stopped with items left.
+    private func drain(_ engine: StreamEngine) -> Bool {
         let scratch = engine.packet
         var timeline = inbox.withLock { $0.timeline }
-        while let item = nextItem(into: scratch) {
+        var budget = Self.itemsPerJob
+        while budget > 0, let item = nextItem(into: scratch) {
+            budget -= 1
             switch item {
             case .decode(let length, let ts, let resync):
                 let n = decode { () throws(OpusError) in
@@ -270,6 +289,7 @@ final class Stream: Sendable {
             return box.jitter.counters
         }
         reportJitter(jitter)
+        return budget == 0  // maybe more: another job looks (and finds nothing at worst)
     }
 
     /// Decodes with `body`; a libopus error is counted and the packet's time concealed.
@@ -364,6 +384,7 @@ final class Stream: Sendable {
             output.withLock {
                 $0.timelinePosition += jump
                 $0.frameOffset += Int(jump * 60 / rate)
+                $0.noMissBefore = $0.frameOffset + engine.framesProduced
                 $0.counters.timelineJumps += 1
             }
         }
@@ -426,13 +447,15 @@ final class Stream: Sendable {
     /// Sends every frame due at `now` to the bus; returns when to come back, or a close reason.
     func pace(now: Microseconds, frame: inout FaceFrame) -> PaceResult {
         while true {
-            let step = output.withLock { $0.step(now: now, into: &frame) }
+            let flowing = now - lastArrival.load(ordering: .relaxed) < Self.flowingWithin
+            let step = output.withLock { $0.step(now: now, audioFlowing: flowing, into: &frame) }
             switch step {
             case .wait(let until): return .wait(until: until)
             case .close(let reason): return .close(reason)
             case .noPacer: return .wait(until: now + 10_000)
-            case .sent(let held, let skipped):
+            case .sent(let held, let skipped, let missed):
                 if held { metrics.framesHeld.increment() }
+                if missed { metrics.deadlineMisses.increment() }
                 if skipped > 0 { metrics.framesSkipped.increment(by: skipped) }
                 metrics.framesSent.increment()
                 frame.streamID = id
@@ -447,15 +470,17 @@ final class Stream: Sendable {
     }
 
     /// Asks the worker pool to run ``work(now:)``; at most one job per stream is queued or running,
-    /// and a request made while one runs makes it run again.
+    /// and a request made while one runs makes it run again. A job that used its budget with work
+    /// left goes to the back of the pool's queue, behind the other streams.
     func requestWork() {
         pending.store(true, ordering: .sequentiallyConsistent)
         guard !scheduled.exchange(true, ordering: .sequentiallyConsistent) else { return }
         pool.submit { [self] in
             while true {
                 pending.store(false, ordering: .sequentiallyConsistent)
-                work(now: MonotonicClock.now())
+                let more = work(now: MonotonicClock.now())
                 scheduled.store(false, ordering: .sequentiallyConsistent)
+                if more { return requestWork() }
                 guard pending.load(ordering: .sequentiallyConsistent),
                     !scheduled.exchange(true, ordering: .sequentiallyConsistent)
                 else { return }

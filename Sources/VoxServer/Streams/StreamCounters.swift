@@ -49,6 +49,7 @@ struct StreamCounters: Sendable, Encodable {
     var framesSent = 0
     var framesHeld = 0
     var framesLate = 0
+    var deadlineMisses = 0
     var framesSkipped = 0
     var hopWidenings = 0
     var subscribers = 0
@@ -67,6 +68,7 @@ struct StreamCounters: Sendable, Encodable {
         case framesSent = "frames_sent"
         case framesHeld = "frames_held"
         case framesLate = "frames_late"
+        case deadlineMisses = "deadline_misses"
         case framesSkipped = "frames_skipped"
         case hopWidenings = "hop_widenings"
         case subscriberDropped = "subscriber_dropped"
