@@ -42,9 +42,9 @@ test: build
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
 
-## The deterministic benchmark thresholds: 0 mallocs per streamed 20 ms block and per model window after warm-up.
+## The deterministic benchmark thresholds: 0 mallocs per streamed 20 ms block, per model window, per RTP packet (parse + jitter buffer), per Opus decode, per Live Link packet and per bus fan-out after warm-up.
 bench-check: deps
-	cd Benchmarks && $(SWIFT) package benchmark thresholds check --filter '^(StreamingPush20ms(Frozen)?|ModelWindowSmall1T)$$'
+	cd Benchmarks && $(SWIFT) package benchmark thresholds check --filter '^(StreamingPush20ms(Frozen)?|ModelWindowSmall1T|RTPJitterPerPacket|OpusDecodePerPacket|LiveLinkEncodePerFrame|BusFanOutPerFrame)$$'
 
 ## Style check with the toolchain's swift-format and the checked-in .swift-format.
 lint:

@@ -8,9 +8,22 @@ import Synchronization
 public struct Topic: Hashable, Sendable, CustomStringConvertible {
     /// The topic's path.
     public let name: String
+    /// The name's hash, computed once: hashing a String on every publish allocates.
+    private let key: Int
 
     /// A topic by name.
-    public init(_ name: String) { self.name = name }
+    public init(_ name: String) {
+        self.name = name
+        var hasher = Hasher()
+        hasher.combine(name)
+        key = hasher.finalize()
+    }
+
+    /// Same name.
+    public static func == (a: Topic, b: Topic) -> Bool { a.key == b.key && a.name == b.name }
+
+    /// Hashes the precomputed key.
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 
     /// Lifecycle events of all streams.
     public static let streams = Topic("streams")
