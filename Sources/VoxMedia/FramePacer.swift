@@ -4,8 +4,9 @@
 /// Frame k is due at `origin + playoutDelay + k / frameRate` seconds, computed from k each time
 /// (never by adding periods), so there is no drift however long the stream runs. A frame the
 /// model has not produced by its due time is replaced by the last frame eased towards a neutral
-/// face (a counted deadline miss); a caller that wakes up more than a frame late skips to the
-/// current frame instead of sending a burst (counted). With no audio for `idleTimeout` the stream
+/// face (a counted deadline miss). A caller that wakes up late (a busy machine) sends the overdue
+/// frames at once if they are at most `catchUpFrames` periods overdue, so receivers see no gap;
+/// later than that it skips to the current frame instead of sending a long burst (counted). With no audio for `idleTimeout` the stream
 /// is to be closed. A plain value driven by injected time: tests run an hour in microseconds.
 public struct FramePacer: Sendable {
     /// Pacing settings.
@@ -18,13 +19,17 @@ public struct FramePacer: Sendable {
         public var easeFrames: Int
         /// Time without new frames after which the stream should be closed.
         public var idleTimeout: Microseconds
+        /// Most periods a late wake-up catches up by sending overdue frames back to back.
+        public var catchUpFrames: Int
 
         /// 60 fps, 150 ms playout delay, 0.5 s ease, 10 s idle timeout.
         public static let `default` = Configuration(frameRate: 60, playoutDelay: 150_000, easeFrames: 30, idleTimeout: 10_000_000)
 
         /// Settings from their parts.
-        public init(frameRate: Int, playoutDelay: Microseconds, easeFrames: Int, idleTimeout: Microseconds) {
-            precondition(frameRate > 0 && playoutDelay >= 0 && easeFrames >= 1 && idleTimeout > 0, "invalid pacer settings")
+        public init(frameRate: Int, playoutDelay: Microseconds, easeFrames: Int, idleTimeout: Microseconds, catchUpFrames: Int = 4) {
+            precondition(
+                frameRate > 0 && playoutDelay >= 0 && easeFrames >= 1 && idleTimeout > 0 && catchUpFrames >= 0, "invalid pacer settings")
+            self.catchUpFrames = catchUpFrames
             self.frameRate = frameRate
             self.playoutDelay = playoutDelay
             self.easeFrames = easeFrames
@@ -93,9 +98,9 @@ public struct FramePacer: Sendable {
         if now - lastProgress >= configuration.idleTimeout { return .close }
         let due = dueTime(of: nextIndex)
         if now < due { return .wait(until: due) }
-        // More than one period late: skip to the frame due now rather than send a burst.
+        // Over `catchUpFrames` periods late: skip to the frame due now rather than send a long burst.
         let period = 1_000_000 / Microseconds(configuration.frameRate)
-        if now - due >= period {
+        if now - due > period * Microseconds(configuration.catchUpFrames) {
             let current = Int((now - origin - configuration.playoutDelay) * Microseconds(configuration.frameRate) / 1_000_000)
             if current > nextIndex {
                 skippedFrames += current - nextIndex

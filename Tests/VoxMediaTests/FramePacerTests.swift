@@ -39,6 +39,19 @@ import VoxMedia
         #expect(pacer.next(now: pacer.dueTime(of: 7)) == .send(index: 7))
     }
 
+    /// A wake-up a few periods late (a busy machine) catches up: the overdue frames go at once, in
+    /// order, none skipped; then pacing resumes on the schedule.
+    @Test func aSlightlyLateWakeUpCatchesUpWithoutAGap() {
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 10_000_000))
+        pacer.framesAvailable(1000, now: 0)
+        #expect(pacer.next(now: 0) == .send(index: 0))
+        // 40 ms late: frames 1 and 2 are overdue (due at 16.7 and 33.3 ms).
+        #expect(pacer.next(now: 40_000) == .send(index: 1))
+        #expect(pacer.next(now: 40_000) == .send(index: 2))
+        #expect(pacer.next(now: 40_000) == .wait(until: pacer.dueTime(of: 3)))
+        #expect(pacer.skippedFrames == 0)
+    }
+
     @Test func aLateWakeUpSkipsInsteadOfBursting() {
         var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 10_000_000))
         pacer.framesAvailable(1000, now: 0)

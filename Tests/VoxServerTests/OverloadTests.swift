@@ -28,6 +28,7 @@ extension ServerTests {
             let sending = Task { try await sendRTP(pcm[0..<96_000], ssrc: goodSSRC, to: port, from: sender) }
             let flooder = try UDPSocket()
             let victimSSRC = UInt32(victim["ssrc"]!.int!)
+            let floodStart = ContinuousClock.now
             let flood = Task {
                 var random = SystemRandomNumberGenerator()
                 for burst in 0..<40 {
@@ -46,6 +47,7 @@ extension ServerTests {
                 }
             }
             try await flood.value
+            let floodSeconds = Double((ContinuousClock.now - floodStart).components.seconds) + 1
             var frames = 0
             while frames < 90, await receiver.receive(timeout: 3) != nil { frames += 1 }
             try await sending.value
@@ -53,8 +55,8 @@ extension ServerTests {
             let info = try await server.request("GET", "/v1/streams/\(victimID)").json()
             let limited = try #require(info["counters"]?["rtp_dropped"]?["rate_limited"]?.int)
             let accepted = try #require(info["counters"]?["rtp_packets"]?.int)
-            // At most the burst plus 500 packets/s over the flood's second or so were let through.
-            #expect(accepted <= 250 + 500 * 2, "\(accepted) flood packets accepted")
+            // At most the burst plus 500 packets/s over the flood's duration were let through.
+            #expect(Double(accepted) <= 250 + 500 * floodSeconds, "\(accepted) flood packets accepted in \(floodSeconds) s")
             #expect(limited >= 15_000, "\(limited) rate-limited")
             #expect(try await server.metric("voxface_rtp_dropped_total{reason=\"rate_limited\"}") == Double(limited))
             #expect(try await server.metric("voxface_rtp_dropped_total{reason=\"unknown_ssrc\"}") >= 15_000)
@@ -98,8 +100,8 @@ extension ServerTests {
             }
             #expect(late > 0, "no deadline was missed: the test did not overload the worker")
             #expect(widenings >= 1)
-            #expect(try await server.metric("voxface_hop_widenings_total") == Double(widenings))
-            #expect(try await server.metric("voxface_deadline_misses_total") == Double(late))
+            #expect(try await server.metric("voxface_hop_widenings_total") >= Double(widenings))
+            #expect(try await server.metric("voxface_deadline_misses_total") >= Double(late))  // frames still flow
             await server.stop()
         }
 
