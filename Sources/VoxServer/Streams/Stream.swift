@@ -70,15 +70,18 @@ final class Stream: Sendable {
     /// Monotonic time of the last audio packet or message accepted (0 before any).
     let lastArrival = Atomic<Int64>(0)
 
-    /// Samples of silence pushed after audio stops, so the last frames are released.
-    static let stallAllowance: Microseconds = 120_000
+    /// Time without a packet after which the sender counts as paused and silence is pushed in
+    /// real time behind the last audio, so the frames waiting for lookahead come out on time:
+    /// the jitter buffer's 40 ms wait plus one 20 ms packet. The playout delay leaves room for
+    /// it (its jitter and model margins are 70 ms).
+    static let stallAllowance: Microseconds = 60_000
     /// Longest timeline gap filled with silence; longer gaps jump the timeline.
     static let maxGapSeconds = 2.0
     /// Largest Opus payload accepted, bytes.
     static let maxPayload = 1500
     /// Audio counts as flowing while its last packet is this recent: a frame held then is a
     /// deadline miss of the model, not a pause of the sender.
-    static let flowingWithin: Microseconds = 200_000
+    static let flowingWithin: Microseconds = 100_000
     /// Frames a stream may hold produced but not yet due.
     static let frameRingCapacity = 360
 
@@ -213,7 +216,7 @@ final class Stream: Sendable {
             guard let engine = slot else { return }
             let windowsBefore = engine.pipeline.windowsRun
             more = drain(engine)
-            padAfterStall(engine, now: now)
+            if !more { padAfterStall(engine, now: now) }  // a backlog is not a stall
             collectFrames(engine, now: now)
             metrics.modelWindows.increment(by: engine.pipeline.windowsRun - windowsBefore)
             applyHopWidening(engine)
@@ -367,6 +370,8 @@ final class Stream: Sendable {
     /// waiting for lookahead are released and the face settles on the model's silence.
     private func padAfterStall(_ engine: StreamEngine, now: Microseconds) {
         guard !engine.finished, let first = inbox.withLock({ $0.firstArrival }) else { return }
+        // Only a sender that paused stalls the stream; audio still arriving is never overwritten.
+        guard now - lastArrival.load(ordering: .relaxed) >= Self.stallAllowance else { return }
         let rate = Int64(engine.inputRate)
         let wall = (now - first - Self.stallAllowance) * rate / 1_000_000
         let position = output.withLock { $0.timelinePosition }
