@@ -17,17 +17,23 @@ public final class FrameLog: @unchecked Sendable {
     public private(set) var extra = 0
     /// Messages that did not decode as a frame.
     public private(set) var malformed = 0
+    /// Per expected frame: 1 when its first arrival was flagged *held* (frame WebSockets carry the
+    /// flag; Live Link does not).
+    public private(set) var held: [UInt8]
     private var highest = -1
     private let counted = Atomic<Int>(0)
 
     /// A log for frames 0..<expectedFrames.
-    public init(expectedFrames: Int) { arrivals = [Nanoseconds](repeating: 0, count: expectedFrames) }
+    public init(expectedFrames: Int) {
+        arrivals = [Nanoseconds](repeating: 0, count: expectedFrames)
+        held = [UInt8](repeating: 0, count: expectedFrames)
+    }
 
     /// Distinct expected frames received so far (safe to read while the receiver runs).
     public var receivedExpected: Int { counted.load(ordering: .relaxed) }
 
-    /// Records frame `index` arriving at `time`.
-    public func record(frame index: Int, at time: Nanoseconds) {
+    /// Records frame `index` arriving at `time`, flagged held (the server had no fresh frame in time) or not.
+    public func record(frame index: Int, at time: Nanoseconds, held isHeld: Bool = false) {
         guard index >= 0, index < arrivals.count else {
             extra += 1
             return
@@ -37,6 +43,7 @@ public final class FrameLog: @unchecked Sendable {
             return
         }
         arrivals[index] = time
+        if isHeld { held[index] = 1 }
         if index < highest { outOfOrder += 1 } else { highest = index }
         counted.add(1, ordering: .relaxed)
     }

@@ -154,8 +154,11 @@ public struct RunResult: Sendable, Equatable, Codable {
     public var durationSeconds: Double
     /// Frame counts over every receiver.
     public var frames: FrameCounts
-    /// The server's deadline-miss counters summed over streams (nil if any read failed).
+    /// The server's deadline-miss counters summed over streams, read just before deleting them
+    /// (nil if any read failed).
     public var deadlineMisses: DeadlineMisses?
+    /// The same counters read as the last packet left (before the server's end-of-audio flush).
+    public var deadlineMissesAtAudioEnd: DeadlineMisses?
     /// Raw latency: frame arrival minus the send of the packet carrying its audio.
     public var latencyMs: Summary?
     /// Latency minus the lookahead.
@@ -186,6 +189,7 @@ public struct RunResult: Sendable, Equatable, Codable {
         self.durationSeconds = durationSeconds
         self.frames = frames
         self.deadlineMisses = deadlineMisses
+        deadlineMissesAtAudioEnd = nil
         self.latencyMs = latencyMs
         self.latencyMinusLookaheadMs = latencyMinusLookaheadMs
         self.lookaheadMs = lookaheadMs
@@ -202,6 +206,7 @@ public struct RunResult: Sendable, Equatable, Codable {
         case receiversPerStream = "receivers_per_stream"
         case durationSeconds = "duration_s"
         case deadlineMisses = "deadline_misses"
+        case deadlineMissesAtAudioEnd = "deadline_misses_at_audio_end"
         case latencyMs = "latency_ms"
         case latencyMinusLookaheadMs = "latency_minus_lookahead_ms"
         case lookaheadMs = "lookahead_ms"

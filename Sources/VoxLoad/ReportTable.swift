@@ -16,15 +16,22 @@ public enum ReportTable {
         let f = run.frames
         lines.append(
             "frames: expected \(f.expected), received \(f.received), missing \(f.missing), duplicate \(f.duplicate), "
-                + "out of order \(f.outOfOrder), after the audio \(f.extra)" + (f.malformed > 0 ? ", malformed \(f.malformed)" : ""))
+                + "out of order \(f.outOfOrder), after the audio \(f.extra)" + (f.malformed > 0 ? ", malformed \(f.malformed)" : "")
+                + (c.webSocketPerStream > 0 ? "; held (WebSocket) \(f.held), \(f.heldLastSecond) in the audio's last second" : ""))
         let p = run.packets
-        lines.append("packets: \(p.packets) in the audio, \(p.sent) sent, \(p.lost) lost, \(p.reordered) reordered, \(p.duplicated) duplicated")
+        lines.append(
+            "packets: \(p.packets) in the audio, \(p.sent) sent, \(p.lost) lost, \(p.reordered) reordered, \(p.duplicated) duplicated")
         if let m = run.deadlineMisses {
             lines.append(
                 "server: frames sent \(m.framesSent), late \(m.framesLate), held \(m.framesHeld), skipped \(m.framesSkipped), "
                     + "hop widenings \(m.hopWidenings), packets lost \(m.jitterLost) (FEC \(m.recoveredFEC))")
         } else {
             lines.append("server: counters not read")
+        }
+        if let m = run.deadlineMissesAtAudioEnd {
+            lines.append(
+                "server as the last packet left: frames sent \(m.framesSent), late \(m.framesLate), held \(m.framesHeld), "
+                    + "hop widenings \(m.hopWidenings), packets lost \(m.jitterLost)")
         }
         lines.append("")
         let header = ["ms", "p50", "p90", "p99", "p99.9", "max", "count"]

@@ -155,7 +155,8 @@ extension SLO {
         }
         var unit = metric.unit
         if isFraction, let v = value {
-            let expected = metric == .late || metric == .held ? run.frames.expected / Swift.max(1, run.receiversPerStream) : run.frames.expected
+            let expected =
+                metric == .late || metric == .held ? run.frames.expected / Swift.max(1, run.receiversPerStream) : run.frames.expected
             value = expected > 0 ? v / Double(expected) : nil
             unit = "fraction"
         }

@@ -16,6 +16,10 @@ public struct FrameCounts: Sendable, Equatable, Codable {
     public var malformed = 0
     /// Received frames whose audio packet was never sent (lost on purpose), so without a latency.
     public var unmatched = 0
+    /// Received frames flagged held by the server (frame WebSocket receivers only).
+    public var held = 0
+    /// Of those, frames in the last second of the audio (the flush after the sender stops).
+    public var heldLastSecond = 0
 
     /// No frames yet.
     public init() {}
@@ -30,11 +34,14 @@ public struct FrameCounts: Sendable, Equatable, Codable {
         extra += other.extra
         malformed += other.malformed
         unmatched += other.unmatched
+        held += other.held
+        heldLastSecond += other.heldLastSecond
     }
 
     enum CodingKeys: String, CodingKey {
-        case expected, received, missing, duplicate, extra, malformed, unmatched
+        case expected, received, missing, duplicate, extra, malformed, unmatched, held
         case outOfOrder = "out_of_order"
+        case heldLastSecond = "held_last_second"
     }
 }
 
@@ -68,8 +75,13 @@ public struct StreamAnalysis: Sendable {
             counts.malformed = log.malformed
             var offsets: [Nanoseconds] = []
             offsets.reserveCapacity(arrivals.count)
+            let held = log.held
             for (k, arrival) in arrivals.enumerated() where arrival != 0 {
                 counts.received += 1
+                if held[k] != 0 {
+                    counts.held += 1
+                    if k >= arrivals.count - 60 { counts.heldLastSecond += 1 }
+                }
                 offsets.append(arrival - FrameTimeline.audioTime(ofFrame: k))
                 let j = timeline.packet(carryingFrame: k)
                 if j < sendTimes.count, sendTimes[j] != 0 {

@@ -115,7 +115,8 @@ public struct LiveLinkFacePacket: Sendable, Equatable {
         func u32() -> UInt32? {
             guard offset + 4 <= bytes.count else { return nil }
             defer { offset += 4 }
-            return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+            return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+                | UInt32(bytes[offset + 3])
         }
         func string() -> String? {
             guard let n = u32().map({ Int(Int32(bitPattern: $0)) }), n >= 0, n <= LiveLinkFaceEncoder.maxNameBytes,

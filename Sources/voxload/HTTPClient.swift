@@ -18,7 +18,7 @@ struct HTTPClient: Sendable {
     func request(_ method: String, _ path: String, body: String = "") throws(LoadError) -> Reply {
         let fd = try connectSocket()
         defer { close(fd) }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(server.host):\(server.port)\r\nConnection: close\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(server.description.dropFirst("http://".count))\r\nConnection: close\r\n"
         if !body.isEmpty { head += "Content-Type: application/json\r\n" }
         head += "Content-Length: \(body.utf8.count)\r\n\r\n"
         let bytes = Array(head.utf8) + Array(body.utf8)

@@ -123,12 +123,14 @@ struct LoadRun {
                     await sampler?.sampleMemory()
                 }
             }
-            progress("sending \(ReportTable.fixed(c.durationSeconds, 0)) s of audio into \(c.streams) stream(s) over \(c.transport.rawValue)")
+            progress(
+                "sending \(ReportTable.fixed(c.durationSeconds, 0)) s of audio into \(c.streams) stream(s) over \(c.transport.rawValue)")
             let senderThread = NIOThreadPool(numberOfThreads: 1)
             senderThread.start()
             let start = Monotonic.now() + 100_000_000
             try await senderThread.runIfActive { sender.run(start: start) }
             try await senderThread.shutdownGracefully()
+            let atAudioEnd = await readCounters(streams.map(\.created.id), client: client)
 
             // 5. The last frames: every receiver has every expected frame, or the wait runs out.
             let delay = Nanoseconds(streams.map { $0.created.settings.playoutDelayMilliseconds ?? 600 }.max() ?? 600) * 1_000_000
@@ -143,12 +145,7 @@ struct LoadRun {
             let usage = await sampler?.finish()
 
             // 6. The server's counters, read before the streams go.
-            var counters: [DeadlineMisses?] = []
-            for s in streams {
-                let id = s.created.id
-                let reply = try? await blocking { try client.request("GET", "/v1/streams/\(id)") }
-                counters.append(reply.flatMap { $0.status == 200 ? try? StreamCountersReply.decode($0.body).deadlineMisses : nil })
-            }
+            let counters = await readCounters(streams.map(\.created.id), client: client)
             progress("deleting \(streams.count) stream(s)")
             await cleanUp()
             for task in tasks { _ = await task.result }
@@ -170,15 +167,31 @@ struct LoadRun {
                 packetCounts.duplicated += schedule.duplicated[s]
             }
             let aggregate = RunAggregate(
-                streams: inputs, receiversPerStream: c.receiversPerStream, durationSeconds: Double(c.packetsPerStream * c.frameMilliseconds) / 1000,
+                streams: inputs, receiversPerStream: c.receiversPerStream,
+                durationSeconds: Double(c.packetsPerStream * c.frameMilliseconds) / 1000,
                 playoutDelayMs: streams.first?.created.settings.playoutDelayMilliseconds, packets: packetCounts, server: usage)
-            let results = slos.map { $0.evaluate(aggregate.run) }
-            return LoadReport(
-                config: ReportConfiguration(c, audio: audioPath), run: aggregate.run, streams: aggregate.streams, slo: results)
+            var totals = aggregate.run
+            totals.deadlineMissesAtAudioEnd = atAudioEnd.reduce(DeadlineMisses?.some(DeadlineMisses())) { sum, next in
+                guard var sum, let next else { return nil }
+                sum.add(next)
+                return sum
+            }
+            let results = slos.map { $0.evaluate(totals) }
+            return LoadReport(config: ReportConfiguration(c, audio: audioPath), run: totals, streams: aggregate.streams, slo: results)
         } catch {
             await cleanUp()
             throw error
         }
+    }
+
+    /// Each stream's counters from `GET /v1/streams/{id}`; nil where the read failed.
+    private func readCounters(_ ids: [String], client: HTTPClient) async -> [DeadlineMisses?] {
+        var counters: [DeadlineMisses?] = []
+        for id in ids {
+            let reply = try? await blocking { try client.request("GET", "/v1/streams/\(id)") }
+            counters.append(reply.flatMap { $0.status == 200 ? try? StreamCountersReply.decode($0.body).deadlineMisses : nil })
+        }
+        return counters
     }
 
     /// Waits until `count` signals arrived (10 s at most).

@@ -18,7 +18,11 @@ enum WebSocketPeers {
                 switch message {
                 case .binary(let buffer):
                     let header = buffer.withUnsafeReadableBytes { FrameMessageHeader($0) }
-                    if let header { log.record(frame: Int(header.frame), at: now) } else { log.recordMalformed() }
+                    if let header {
+                        log.record(frame: Int(header.frame), at: now, held: header.flags & 1 != 0)
+                    } else {
+                        log.recordMalformed()
+                    }
                 case .text:
                     return  // stream_closed: the subscription ends
                 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The voxload smoke test (`make smoke`, run by `make test`): a fresh `voxface serve` on free ports
+# (port 0: the kernel picks; the server prints what it bound), a 10 s voxload run of 4 RTP streams
+# with a Live Link target and a WebSocket subscriber each, `--slo missing=0` (delivery, not
+# timing), then SIGTERM. Fails when a frame is missing, the server does not start, or either
+# process fails.
+set -euo pipefail
+
+BIN=${BIN:-.build/debug}
+STREAMS=${STREAMS:-4}
+DURATION=${DURATION:-10}
+log=$(mktemp /tmp/voxface-smoke.XXXXXX)
+server_pid=
+
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    wait "$server_pid" || true
+  fi
+  server_pid=
+}
+trap 'stop_server; rm -f "$log"' EXIT
+
+"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --log-level warning 2>"$log" &
+server_pid=$!
+
+http=
+for _ in $(seq 1 300); do
+  line=$(grep -o 'listening on http://127.0.0.1:[0-9]*.*udp://127.0.0.1:[0-9]*' "$log" || true)
+  if [[ -n "$line" ]]; then
+    http=$(sed -E 's|.*http://127.0.0.1:([0-9]+).*|\1|' <<<"$line")
+    break
+  fi
+  kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; echo "voxload smoke: the server exited" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$http" ]] || { cat "$log" >&2; echo "voxload smoke: the server did not report its ports" >&2; exit 1; }
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$http/health" >/dev/null && break
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$http/health" >/dev/null || { echo "voxload smoke: /health did not answer" >&2; exit 1; }
+
+status=0
+"$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
+  --livelink-per-stream 1 --ws-per-stream 1 --server-pid "$server_pid" --slo missing=0 || status=$?
+stop_server
+if [[ $status -ne 0 ]]; then
+  cat "$log" >&2
+  echo "voxload smoke: FAILED (voxload exit status $status)" >&2
+  exit "$status"
+fi
+echo "voxload smoke: passed"
