@@ -46,8 +46,9 @@ import VoxLoad
     @Test func evaluatesAgainstTheRun() throws {
         let good = Self.run(missing: 0, p99: 140)
         #expect(try SLO(parsing: "p99=150ms").evaluate(good).passed)
-        #expect(try SLO(parsing: "net_p99=-59ms").evaluate(good).passed == false)
-        #expect(try SLO(parsing: "net_p99=-60ms").evaluate(good).passed)
+        let slow = Self.run(missing: 0, p99: 450)
+        #expect(try SLO(parsing: "net_p99=250ms").evaluate(slow).passed)
+        #expect(try SLO(parsing: "net_p99=249ms").evaluate(slow).passed == false)
         #expect(try SLO(parsing: "missing=0").evaluate(good).passed)
         #expect(try SLO(parsing: "drift=3ms").evaluate(good).passed)
         #expect(try SLO(parsing: "drift=2ms").evaluate(good).passed == false)
