@@ -93,6 +93,14 @@ public struct PacketCounts: Sendable, Equatable, Codable {
     public var reordered = 0
     /// Packets sent twice (`--duplicate`).
     public var duplicated = 0
+    /// How late voxload sent packets against its schedule (its own lateness: if this is large,
+    /// the load tool, not the server, delayed the audio).
+    public var sendLagMs: Summary?
+
+    enum CodingKeys: String, CodingKey {
+        case packets, sent, lost, reordered, duplicated
+        case sendLagMs = "send_lag_ms"
+    }
 
     /// All zero.
     public init() {}

@@ -43,6 +43,7 @@ public enum ReportTable {
         row("latency", run.latencyMs)
         row("- lookahead \(fixed(run.lookaheadMs, 0))", run.latencyMinusLookaheadMs)
         row("jitter", run.jitterMs)
+        row("send lag (voxload)", run.packets.sendLagMs)
         if run.fanOutMs != nil { row("fan-out spread", run.fanOutMs) }
         let widths = (0..<header.count).map { i in rows.map { $0[i].count }.max() ?? 0 }
         for r in rows {

@@ -12,13 +12,16 @@ public final class SendLog: @unchecked Sendable {
     public private(set) var sent = 0
     /// Second copies sent.
     public private(set) var duplicates = 0
+    /// How late each send was against its scheduled time (the load tool's own lateness).
+    public private(set) var lag = MicrosecondHistogram()
 
     /// A log for `packets` packets.
     public init(packets: Int) { times = [Nanoseconds](repeating: 0, count: packets) }
 
-    /// Records a send of packet `index` at `time`.
-    public func record(packet index: Int, at time: Nanoseconds) {
+    /// Records a send of packet `index` at `time`, scheduled for `due`.
+    public func record(packet index: Int, at time: Nanoseconds, due: Nanoseconds) {
         sent += 1
+        lag.record(nanoseconds: time - due)
         if times[index] == 0 { times[index] = time } else { duplicates += 1 }
     }
 }

@@ -2,6 +2,7 @@ import Glibc
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 import VoxLoad
 
 /// One load run: creates the streams, subscribes the receivers, pushes the audio on an absolute
@@ -37,11 +38,18 @@ struct LoadRun {
         logger.logLevel = .error
         var streams: [StreamState] = []
         var tasks: [Task<Void, any Error>] = []
+        let finished = Counter()
 
+        /// Deletes the streams (the server then closes their WebSockets), closes the Live Link
+        /// sockets, waits for the WebSocket tasks (5 s, then cancelled and 2 s more), and only then
+        /// stops the event loop they run on.
         func cleanUp() async {
             for s in streams { _ = try? await blocking { try client.request("DELETE", "/v1/streams/\(s.created.id)") } }
             for s in streams { for channel in s.channels { try? await channel.close() } }
-            for task in tasks { task.cancel() }
+            if await !finished.wait(for: tasks.count, seconds: 5) {
+                for task in tasks { task.cancel() }
+                _ = await finished.wait(for: tasks.count, seconds: 2)
+            }
             try? await group.shutdownGracefully()
         }
 
@@ -74,6 +82,7 @@ struct LoadRun {
                     let url = streams[s].created.framesURL
                     tasks.append(
                         Task {
+                            defer { finished.increment() }
                             try await WebSocketPeers.subscribe(url: url, log: log, group: group, logger: logger) {
                                 connectedSignal.yield()
                             }
@@ -91,12 +100,13 @@ struct LoadRun {
                 case .rtp:
                     sinks.append(.rtp(try RTPSocket(host: c.server.host, port: state.created.rtpPort, ssrc: state.created.ssrc)))
                 case .ws:
-                    let (queue, feed) = AsyncStream<Int>.makeStream()
+                    let (queue, feed) = AsyncStream<(packet: Int, due: Nanoseconds)>.makeStream()
                     sinks.append(.webSocket(feed))
                     let url = state.created.audioURL
                     let log = sendLogs[s]
                     tasks.append(
                         Task {
+                            defer { finished.increment() }
                             try await WebSocketPeers.ingest(
                                 url: url, packets: packets, queue: queue, log: log, group: group, logger: logger
                             ) { readySignal.yield() }
@@ -148,13 +158,15 @@ struct LoadRun {
             let counters = await readCounters(streams.map(\.created.id), client: client)
             progress("deleting \(streams.count) stream(s)")
             await cleanUp()
-            for task in tasks { _ = await task.result }
 
             // 7. The report.
             let timeline = FrameTimeline(samplesPerPacket: c.samplesPerPacket)
             var inputs: [RunAggregate.Stream] = []
             var packetCounts = PacketCounts()
             packetCounts.packets = c.packetsPerStream * c.streams
+            var lag = MicrosecondHistogram()
+            for log in sendLogs { lag.add(log.lag) }
+            packetCounts.sendLagMs = lag.summary
             for (s, state) in streams.enumerated() {
                 let analysis = StreamAnalysis(sendTimes: sendLogs[s].times, timeline: timeline, receivers: state.logs)
                 inputs.append(
@@ -215,6 +227,23 @@ struct LoadRun {
             return first
         }
         guard arrived == count else { throw LoadError.server("\(what) did not all connect within 10 s") }
+    }
+}
+
+/// Counts finished tasks, so the run can wait for them with a bound (awaiting a task's result cannot time out).
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func increment() { value.add(1, ordering: .relaxed) }
+
+    /// Polls until `count` tasks finished or `seconds` passed; true when they all finished.
+    func wait(for count: Int, seconds: Int) async -> Bool {
+        let deadline = Monotonic.now() + Nanoseconds(seconds) * 1_000_000_000
+        while value.load(ordering: .relaxed) < count {
+            if Monotonic.now() >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
     }
 }
 

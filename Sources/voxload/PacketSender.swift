@@ -11,7 +11,7 @@ enum PacketSink: Sendable {
     /// A UDP socket connected to the server's RTP port, with the stream's RTP header fields.
     case rtp(RTPSocket)
     /// The stream's audio WebSocket task, fed packet indices; it records the send time itself.
-    case webSocket(AsyncStream<Int>.Continuation)
+    case webSocket(AsyncStream<(packet: Int, due: Nanoseconds)>.Continuation)
 }
 
 /// A connected UDP socket for one stream's RTP packets (one source address per stream, as the
@@ -70,15 +70,16 @@ struct PacketSender: Sendable {
     func run(start: Nanoseconds) {
         for event in schedule.events {
             if interrupted.load(ordering: .relaxed) { break }
-            Monotonic.sleep(until: start + event.due)
+            let due = start + event.due
+            Monotonic.sleep(until: due)
             let s = Int(event.stream)
             let j = Int(event.packet)
             switch sinks[s] {
             case .rtp(let socket):
-                logs[s].record(packet: j, at: Monotonic.now())
+                logs[s].record(packet: j, at: Monotonic.now(), due: due)
                 socket.send(packet: j, samplesPerPacket: samplesPerPacket, payload: packets.payloads[j])
             case .webSocket(let queue):
-                queue.yield(j)
+                queue.yield((j, due))
             }
         }
         for sink in sinks { if case .webSocket(let queue) = sink { queue.finish() } }

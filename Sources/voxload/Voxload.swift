@@ -71,7 +71,12 @@ struct Voxload: AsyncParsableCommand {
         } catch {
             fail(error.description)
         }
-        for sig in [SIGINT, SIGTERM] { signal(sig) { _ in interrupted.store(true, ordering: .relaxed) } }
+        // The first signal stops the sending and lets the run clean up; a second one exits at once.
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { _ in
+                if interrupted.exchange(true, ordering: .relaxed) { _exit(130) }
+            }
+        }
         let quiet = quiet
         let run = LoadRun(
             configuration: configuration, audioPath: audio ?? AudioPackets.bundledSample, receiverHost: receiverHost,

@@ -34,7 +34,8 @@ enum WebSocketPeers {
     /// writes each packet index handed over by the sender thread, recording its send time in
     /// `log`, until the queue finishes and `stop` resolves (the run deletes the stream, which closes the socket).
     static func ingest(
-        url: String, packets: AudioPackets, queue: AsyncStream<Int>, log: SendLog, group: any EventLoopGroup, logger: Logger,
+        url: String, packets: AudioPackets, queue: AsyncStream<(packet: Int, due: Nanoseconds)>, log: SendLog, group: any EventLoopGroup,
+        logger: Logger,
         ready: @escaping @Sendable () -> Void
     ) async throws {
         try await WebSocketClient.connect(url: url, eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
@@ -44,8 +45,8 @@ enum WebSocketPeers {
                 throw LoadError.server("the audio WebSocket did not answer the format declaration")
             }
             ready()
-            for await j in queue {
-                log.record(packet: j, at: Monotonic.now())
+            for await (j, due) in queue {
+                log.record(packet: j, at: Monotonic.now(), due: due)
                 try await outbound.write(.binary(ByteBuffer(bytes: packets.payloads[j])))
             }
             // No `end` message: an ended stream leaves the registry, and its counters must still be
