@@ -4,11 +4,20 @@
 # with a Live Link target and a WebSocket subscriber each, `--slo missing=0` (delivery, not
 # timing), then SIGTERM. Fails when a frame is missing, the server does not start, or either
 # process fails.
+#
+# The server's pacer skips frames when it wakes more than a frame late (FramePacer), and voxload
+# counts those as missing. So that a busy 2-core machine (other builds and jobs) does not fail a
+# delivery test, the streams use hop 24 (a quarter of the model work; SMOKE_SETTINGS) and the
+# server runs at a raised scheduling priority when this script may raise it (root; otherwise as is).
+# Timing is what voxload measures on release builds, not here.
 set -euo pipefail
 
 BIN=${BIN:-.build/debug}
 STREAMS=${STREAMS:-4}
 DURATION=${DURATION:-10}
+SMOKE_SETTINGS=${SMOKE_SETTINGS:---hop 24}
+priority=()
+if [[ $(id -u) -eq 0 ]]; then priority=(nice -n -10); fi
 log=$(mktemp /tmp/voxface-smoke.XXXXXX)
 server_pid=
 
@@ -21,7 +30,7 @@ stop_server() {
 }
 trap 'stop_server; rm -f "$log"' EXIT
 
-"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --log-level warning 2>"$log" &
+"${priority[@]}" "$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --log-level warning 2>"$log" &
 server_pid=$!
 
 http=
@@ -42,8 +51,8 @@ done
 curl -sf "http://127.0.0.1:$http/health" >/dev/null || { echo "voxload smoke: /health did not answer" >&2; exit 1; }
 
 status=0
-"$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
-  --livelink-per-stream 1 --ws-per-stream 1 --server-pid "$server_pid" --slo missing=0 || status=$?
+"${priority[@]}" "$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
+  --livelink-per-stream 1 --ws-per-stream 1 --server-pid "$server_pid" $SMOKE_SETTINGS --slo missing=0 || status=$?
 stop_server
 if [[ $status -ne 0 ]]; then
   cat "$log" >&2

@@ -126,6 +126,8 @@ public struct StreamResult: Sendable, Equatable, Codable {
     public var server: DeadlineMisses?
     /// The stream's lookahead in frames, from the server's reply.
     public var lookahead: Int
+    /// Frame ranges [first, last] some receiver missed (at most 20).
+    public var missingRanges: [[Int]] = []
 
     /// A result from its parts.
     public init(
@@ -145,6 +147,7 @@ public struct StreamResult: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, receivers, frames, server, lookahead
+        case missingRanges = "missing_ranges"
         case latencyMs = "latency_ms"
         case jitterMs = "jitter_ms"
         case driftMs = "drift_ms"

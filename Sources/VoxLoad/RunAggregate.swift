@@ -49,11 +49,12 @@ public struct RunAggregate: Sendable {
             if abs(s.analysis.driftNanoseconds) > abs(drift) { drift = s.analysis.driftNanoseconds }
             if let counters = s.server { misses?.add(counters) } else { misses = nil }
             lookahead = max(lookahead, s.lookahead)
-            results.append(
-                StreamResult(
-                    id: s.id, receivers: s.receivers, frames: s.analysis.frames, latencyMs: s.analysis.latency.summary,
-                    jitterMs: s.analysis.jitter.summary, driftMs: Self.milliseconds(s.analysis.driftNanoseconds),
-                    fanOutMs: s.analysis.fanOut.summary, server: s.server, lookahead: s.lookahead))
+            var result = StreamResult(
+                id: s.id, receivers: s.receivers, frames: s.analysis.frames, latencyMs: s.analysis.latency.summary,
+                jitterMs: s.analysis.jitter.summary, driftMs: Self.milliseconds(s.analysis.driftNanoseconds),
+                fanOutMs: s.analysis.fanOut.summary, server: s.server, lookahead: s.lookahead)
+            result.missingRanges = s.analysis.missingRanges
+            results.append(result)
         }
         if input.isEmpty { misses = nil }
         let lookaheadMs = (Double(lookahead) * 1000 / 60 * 1000).rounded() / 1000

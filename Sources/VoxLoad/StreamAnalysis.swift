@@ -60,6 +60,11 @@ public struct StreamAnalysis: Sendable {
     /// time, at the end of the run than at its start (the receiver with the largest magnitude).
     public var driftNanoseconds: Nanoseconds = 0
 
+    /// Frame ranges (first, last) some receiver missed, in order, at most ``maxMissingRanges``.
+    public var missingRanges: [[Int]] = []
+    /// Ranges listed at most.
+    public static let maxMissingRanges = 20
+
     /// Frames at each end of the run whose median offset the drift compares (one second's worth).
     public static let driftWindow = 60
 
@@ -97,6 +102,15 @@ public struct StreamAnalysis: Sendable {
             frames.add(counts)
             let drift = Self.drift(offsets)
             if abs(drift) > abs(driftNanoseconds) { driftNanoseconds = drift }
+        }
+        if let frameCount = receivers.first?.arrivals.count {
+            for k in 0..<frameCount where receivers.contains(where: { $0.arrivals[k] == 0 }) {
+                if let last = missingRanges.last, last[1] == k - 1 {
+                    missingRanges[missingRanges.count - 1][1] = k
+                } else if missingRanges.count < Self.maxMissingRanges {
+                    missingRanges.append([k, k])
+                }
+            }
         }
         guard receivers.count >= 2, let frameCount = receivers.first?.arrivals.count else { return }
         for k in 0..<frameCount {
