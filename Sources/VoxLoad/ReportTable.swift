@@ -15,7 +15,7 @@ public enum ReportTable {
         }
         let f = run.frames
         lines.append(
-            "frames: expected \(f.expected), received \(f.received), missing \(f.missing), duplicate \(f.duplicate), "
+            "frames: expected \(f.expected), received \(f.received), missing \(f.missing) (undelivered \(f.undelivered)), duplicate \(f.duplicate), "
                 + "out of order \(f.outOfOrder), after the audio \(f.extra)" + (f.malformed > 0 ? ", malformed \(f.malformed)" : "")
                 + (c.webSocketPerStream > 0 ? "; held (WebSocket) \(f.held), \(f.heldLastSecond) in the audio's last second" : ""))
         let p = run.packets

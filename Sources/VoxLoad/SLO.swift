@@ -3,7 +3,7 @@
 /// Names and units (a bare number takes the first unit listed):
 /// - latency `p50`, `p90`, `p99`, `p999`, `max` (raw) and `net_p50` ... `net_max` (minus the
 ///   lookahead); `jitter_p50`, `jitter_p99`; `fanout_p99`; `drift` (absolute): `ms`, `us`, `s`
-/// - `missing`, `duplicate`, `out_of_order`, `late`, `held`: a count, or a percentage of the
+/// - `missing`, `undelivered`, `duplicate`, `out_of_order`, `late`, `held`: a count, or a percentage of the
 ///   frames expected (`missing=0.1%`)
 /// - `cpu`: server CPU in cores (`1.5`), or `%` of one core; `rss`: `MB`, `kB`, `GB`
 public struct SLO: Sendable, Equatable, Codable {
@@ -21,6 +21,8 @@ public struct SLO: Sendable, Equatable, Codable {
         case drift
         /// Frames missing or received twice, over all receivers.
         case missing, duplicate
+        /// Missing frames another receiver of the stream got (lost in delivery, not unsent).
+        case undelivered
         /// Frames received after a higher-numbered one.
         case outOfOrder = "out_of_order"
         /// The server's deadline misses (`frames_late`, `frames_held`), over all streams.
@@ -32,7 +34,7 @@ public struct SLO: Sendable, Equatable, Codable {
 
         var kind: Kind {
             switch self {
-            case .missing, .duplicate, .outOfOrder, .late, .held: .count
+            case .missing, .duplicate, .undelivered, .outOfOrder, .late, .held: .count
             case .cpu: .cpu
             case .rss: .memory
             default: .duration
@@ -147,6 +149,7 @@ extension SLO {
         case .drift: value = abs(run.driftMs)
         case .missing: value = Double(run.frames.missing)
         case .duplicate: value = Double(run.frames.duplicate)
+        case .undelivered: value = Double(run.frames.undelivered)
         case .outOfOrder: value = Double(run.frames.outOfOrder)
         case .late: value = run.deadlineMisses.map { Double($0.framesLate) }
         case .held: value = run.deadlineMisses.map { Double($0.framesHeld) }

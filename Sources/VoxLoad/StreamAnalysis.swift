@@ -16,6 +16,9 @@ public struct FrameCounts: Sendable, Equatable, Codable {
     public var malformed = 0
     /// Received frames whose audio packet was never sent (lost on purpose), so without a latency.
     public var unmatched = 0
+    /// Missing frames that another receiver of the same stream did get: lost between the server
+    /// and this receiver (the rest of `missing` was never sent, e.g. skipped by the server's pacer).
+    public var undelivered = 0
     /// Received frames flagged held by the server (frame WebSocket receivers only).
     public var held = 0
     /// Of those, frames in the last second of the audio (the flush after the sender stops).
@@ -34,12 +37,13 @@ public struct FrameCounts: Sendable, Equatable, Codable {
         extra += other.extra
         malformed += other.malformed
         unmatched += other.unmatched
+        undelivered += other.undelivered
         held += other.held
         heldLastSecond += other.heldLastSecond
     }
 
     enum CodingKeys: String, CodingKey {
-        case expected, received, missing, duplicate, extra, malformed, unmatched, held
+        case expected, received, missing, duplicate, extra, malformed, unmatched, held, undelivered
         case outOfOrder = "out_of_order"
         case heldLastSecond = "held_last_second"
     }
@@ -105,6 +109,8 @@ public struct StreamAnalysis: Sendable {
         }
         if let frameCount = receivers.first?.arrivals.count {
             for k in 0..<frameCount where receivers.contains(where: { $0.arrivals[k] == 0 }) {
+                let got = receivers.count(where: { $0.arrivals[k] != 0 })
+                if got > 0 { frames.undelivered += receivers.count - got }
                 if let last = missingRanges.last, last[1] == k - 1 {
                     missingRanges[missingRanges.count - 1][1] = k
                 } else if missingRanges.count < Self.maxMissingRanges {

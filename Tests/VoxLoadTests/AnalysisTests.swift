@@ -49,6 +49,19 @@ import VoxLoad
         #expect(analysis.jitter.count == 3)
     }
 
+    /// A frame missing at every receiver was never sent; one missing at some receivers was lost on the way.
+    @Test func separatesUndeliveredFromUnsentFrames() {
+        let a = FrameLog(expectedFrames: 10)
+        let b = FrameLog(expectedFrames: 10)
+        for k in 0..<10 where k != 4 {
+            a.record(frame: k, at: 1_000 + Nanoseconds(k))
+            if k != 7 { b.record(frame: k, at: 1_000 + Nanoseconds(k)) }
+        }
+        let analysis = StreamAnalysis(sendTimes: [1, 1, 1, 1, 1, 1, 1, 1, 1], timeline: Self.timeline, receivers: [a, b])
+        #expect(analysis.frames.missing == 3 && analysis.frames.undelivered == 1)
+        #expect(analysis.missingRanges == [[4, 4], [7, 7]])
+    }
+
     @Test func framesOfLostPacketsHaveNoLatency() {
         let (sent, logs) = Self.logs(frames: 60, delay: 400 * Self.ms, receivers: 1)
         var send = sent
