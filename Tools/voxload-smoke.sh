@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The voxload smoke test (`make smoke`, run by `make test`): a fresh `voxface serve` on free ports
 # (port 0: the kernel picks; the server prints what it bound), a 10 s voxload run of 4 RTP streams
-# with a Live Link target and a WebSocket subscriber each, `--slo missing=0` (delivery, not
-# timing), then SIGTERM. Fails when a frame is missing, the server does not start, or either
+# with a Live Link target and a WebSocket subscriber each, delivery SLOs (below; not timing), then
+# SIGTERM. Fails when a frame is missing, the server does not start, or either
 # process fails.
 #
 # The server's pacer skips frames when it wakes more than a frame late (FramePacer), and voxload
@@ -16,10 +16,11 @@ BIN=${BIN:-.build/debug}
 STREAMS=${STREAMS:-4}
 DURATION=${DURATION:-10}
 SMOKE_SETTINGS=${SMOKE_SETTINGS:---hop 24}
-# Strict by default: every frame of the audio at every receiver. SMOKE_SLO="--slo undelivered=0
-# --slo missing=5%" tolerates frames the server's pacer skipped under CPU starvation (never sent,
-# so missing at every receiver) while still failing on any frame lost between server and receiver.
-SMOKE_SLO=${SMOKE_SLO:---slo missing=0}
+# Delivery: no frame the server sent may be lost on the way to any receiver (undelivered=0), and
+# at most 5% of the audio's frames may be missing: frames the server's pacer skipped when the
+# machine starved it of CPU (never sent, so missing at every receiver; a timing matter, measured
+# by voxload on release builds). SMOKE_SLO="--slo missing=0" is the strict form for a quiet machine.
+SMOKE_SLO=${SMOKE_SLO:---slo undelivered=0 --slo missing=5%}
 priority=()
 if [[ $(id -u) -eq 0 ]]; then priority=(nice -n -10); fi
 log=$(mktemp /tmp/voxface-smoke.XXXXXX)
