@@ -1,13 +1,13 @@
 # Voxface: the two commands of the README, and their parts.
 #   make run   installs missing apt packages, builds in release mode, runs the main job
-#   make test  installs missing apt packages, builds everything, runs every test
+#   make test  installs missing apt packages, builds everything, runs every test and the voxload smoke run
 
 SHELL := /bin/bash
 SWIFT ?= swift
 # C libraries the package links (system-library targets, found with pkg-config).
 APT_PACKAGES := pkg-config libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
 
-.PHONY: run test deps release build lint bench bench-check clean
+.PHONY: run test smoke deps release build lint bench bench-check clean
 
 ## Installs the apt packages this machine lacks (as root, or through sudo).
 deps:
@@ -34,9 +34,17 @@ run: release
 build: deps
 	$(SWIFT) build --build-tests
 
-## Every test (unit, golden-fixture parity, streaming, CLI end to end).
+## Every test (unit, golden-fixture parity, streaming, CLI end to end), then the voxload smoke run.
 test: build
 	$(SWIFT) test
+	$(MAKE) smoke
+
+## A 10 s voxload run (4 streams) against a fresh `voxface serve` on free ports: no frame lost
+## on the way (--slo undelivered=0; SMOKE_SLO="--slo missing=0" for the strict form); delivery, not timing.
+smoke: deps
+	$(SWIFT) build --product voxface
+	$(SWIFT) build --product voxload
+	Tools/voxload-smoke.sh
 
 ## Every benchmark (Benchmarks/ is its own package; first build takes a minute or two).
 bench: deps

@@ -23,11 +23,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "voxface", targets: ["voxface"]),
+        .executable(name: "voxload", targets: ["voxload"]),
         .library(name: "VoxCore", targets: ["VoxCore"]),
         .library(name: "VoxDSP", targets: ["VoxDSP"]),
         .library(name: "VoxModel", targets: ["VoxModel"]),
         .library(name: "VoxMedia", targets: ["VoxMedia"]),
         .library(name: "VoxServer", targets: ["VoxServer"]),
+        .library(name: "VoxLoad", targets: ["VoxLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
@@ -89,6 +92,23 @@ let package = Package(
             exclude: ["Resources"],
             swiftSettings: strict
         ),
+        .target(
+            name: "VoxLoad",
+            dependencies: ["VoxCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voxload",
+            dependencies: [
+                "VoxCore", "VoxDSP", "VoxMedia", "VoxLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
 
         .testTarget(name: "VoxCoreTests", dependencies: ["VoxCore"], swiftSettings: strict),
         .testTarget(name: "VoxMediaTests", dependencies: ["VoxMedia", "VoxCore", "VoxDSP"], swiftSettings: strict),
@@ -109,6 +129,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),
         .testTarget(
             name: "VoxDSPTests",

@@ -84,3 +84,70 @@ public enum LiveLinkError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// A Live Link Face packet (version 6 layout, ../shared/reference/livelink-face.md) decoded from a
+/// datagram: what a receiver such as Unreal, or the load tool `voxload`, reads.
+public struct LiveLinkFacePacket: Sendable, Equatable {
+    /// Packet version (Voxface writes 6).
+    public var version: UInt8
+    /// The sender's device id.
+    public var deviceID: String
+    /// The subject name.
+    public var subject: String
+    /// Frame number (Voxface: the frame's index on the stream's audio timeline).
+    public var frameNumber: Int32
+    /// Sub-frame position.
+    public var subFrame: Float
+    /// Frame rate numerator.
+    public var frameRateNumerator: Int32
+    /// Frame rate denominator.
+    public var frameRateDenominator: Int32
+    /// The values, in packet (ARKit) order.
+    public var values: [Float]
+
+    /// The frame rate as (numerator, denominator).
+    public var rate: (Int32, Int32) { (frameRateNumerator, frameRateDenominator) }
+
+    /// Decodes a datagram; nil unless it is exactly one well-formed packet (names of at most 256
+    /// bytes, the value count's values, nothing after them).
+    public init?(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        func u32() -> UInt32? {
+            guard offset + 4 <= bytes.count else { return nil }
+            defer { offset += 4 }
+            return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+                | UInt32(bytes[offset + 3])
+        }
+        func string() -> String? {
+            guard let n = u32().map({ Int(Int32(bitPattern: $0)) }), n >= 0, n <= LiveLinkFaceEncoder.maxNameBytes,
+                offset + n <= bytes.count
+            else { return nil }
+            defer { offset += n }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]), as: UTF8.self)
+        }
+        guard bytes.count > 1 else { return nil }
+        version = bytes[0]
+        offset = 1
+        guard let device = string(), let name = string(), let frame = u32(), let sub = u32(), let numerator = u32(),
+            let denominator = u32(), offset < bytes.count
+        else { return nil }
+        let count = Int(bytes[offset])
+        offset += 1
+        guard bytes.count - offset == 4 * count else { return nil }
+        var values = [Float](repeating: 0, count: count)
+        for i in 0..<count { values[i] = Float(bitPattern: u32() ?? 0) }
+        deviceID = device
+        subject = name
+        frameNumber = Int32(bitPattern: frame)
+        subFrame = Float(bitPattern: sub)
+        frameRateNumerator = Int32(bitPattern: numerator)
+        frameRateDenominator = Int32(bitPattern: denominator)
+        self.values = values
+    }
+
+    /// Decodes a datagram held in an array.
+    public init?(_ bytes: [UInt8]) {
+        guard let packet = bytes.withUnsafeBytes({ LiveLinkFacePacket($0) }) else { return nil }
+        self = packet
+    }
+}

@@ -88,3 +88,33 @@ struct LiveLinkFaceDecoded: Equatable {
         #expect(throws: LiveLinkError.badDeviceID(long)) { try LiveLinkFaceEncoder(deviceID: long, subject: "a") }
     }
 }
+
+@Suite struct LiveLinkFacePacketDecoderTests {
+    /// VoxMedia's decoder reads what the encoder writes, agreeing with the independent test decoder.
+    @Test func decodesTheEncodersPackets() throws {
+        let encoder = try LiveLinkFaceEncoder(deviceID: LiveLinkFacePacketTests.device, subject: "voxload-s0-r1")
+        var model = [Float](repeating: 0, count: 68)
+        for c in 0..<68 { model[c] = Float(c) * 0.5 }
+        var packet: [UInt8] = []
+        model.withUnsafeBufferPointer { encoder.encode(frameNumber: 987_654, modelValues: $0, into: &packet) }
+        let decoded = try #require(LiveLinkFacePacket(packet))
+        let reference = try #require(LiveLinkFaceDecoded(packet))
+        #expect(decoded.version == reference.version && decoded.deviceID == reference.deviceID && decoded.subject == reference.subject)
+        #expect(decoded.frameNumber == 987_654 && decoded.subFrame == 0 && decoded.rate == (60, 1))
+        #expect(decoded.values == reference.values)
+    }
+
+    /// Truncated, padded or lying packets are refused instead of read past their end.
+    @Test func refusesMalformedDatagrams() throws {
+        let encoder = try LiveLinkFaceEncoder(deviceID: LiveLinkFacePacketTests.device, subject: "s")
+        let model = [Float](repeating: 0.25, count: 68)
+        var packet: [UInt8] = []
+        model.withUnsafeBufferPointer { encoder.encode(frameNumber: 1, modelValues: $0, into: &packet) }
+        #expect(LiveLinkFacePacket(Array(packet.dropLast())) == nil)
+        #expect(LiveLinkFacePacket(packet + [0]) == nil)
+        #expect(LiveLinkFacePacket([6]) == nil)
+        var hugeName = packet
+        hugeName[1...4] = [0x7F, 0xFF, 0xFF, 0xFF]
+        #expect(LiveLinkFacePacket(hugeName) == nil)
+    }
+}

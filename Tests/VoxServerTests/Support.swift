@@ -202,48 +202,9 @@ final class UDPSocket: @unchecked Sendable {
     }
 }
 
-/// A Live Link Face v6 packet, decoded from the byte layout in ../shared/reference/livelink-face.md.
-struct LiveLinkPacket {
-    var version: UInt8
-    var deviceID: String
-    var subject: String
-    var frameNumber: Int32
-    var subFrame: Float
-    var rate: (Int32, Int32)
-    var values: [Float]  // 61, packet (ARKit) order
-
-    init?(_ b: [UInt8]) {
-        var o = 0
-        func u32() -> UInt32? {
-            guard o + 4 <= b.count else { return nil }
-            defer { o += 4 }
-            return UInt32(b[o]) << 24 | UInt32(b[o + 1]) << 16 | UInt32(b[o + 2]) << 8 | UInt32(b[o + 3])
-        }
-        func string() -> String? {
-            guard let n = u32().map(Int.init), n <= 256, o + n <= b.count else { return nil }
-            defer { o += n }
-            return String(decoding: b[o..<o + n], as: UTF8.self)
-        }
-        guard !b.isEmpty else { return nil }
-        version = b[0]
-        o = 1
-        guard let d = string(), let s = string(), let f = u32(), let sf = u32(), let num = u32(), let den = u32() else { return nil }
-        deviceID = d
-        subject = s
-        frameNumber = Int32(bitPattern: f)
-        subFrame = Float(bitPattern: sf)
-        rate = (Int32(bitPattern: num), Int32(bitPattern: den))
-        guard o < b.count, b[o] == 61 else { return nil }
-        o += 1
-        var v: [Float] = []
-        for _ in 0..<61 {
-            guard let bits = u32() else { return nil }
-            v.append(Float(bitPattern: bits))
-        }
-        guard o == b.count else { return nil }
-        values = v
-    }
-}
+/// Live Link packets are decoded by VoxMedia's decoder (written from ../shared/reference/livelink-face.md;
+/// the VoxMedia tests check it against the encoder with an independent decoder).
+typealias LiveLinkPacket = LiveLinkFacePacket
 
 /// The ARKit names of the Live Link packet's 61 slots, in packet order (from the reference).
 let liveLinkSlotNames: [String] = [
