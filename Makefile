@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # C libraries the package links (system-library targets, found with pkg-config).
-APT_PACKAGES := pkg-config libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
+APT_PACKAGES := pkg-config curl libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
 
 .PHONY: run test smoke deps release build lint bench bench-check clean
 
@@ -39,8 +39,8 @@ test: build
 	$(SWIFT) test
 	$(MAKE) smoke
 
-## A 10 s voxload run (4 streams) against a fresh `voxface serve` on free ports: no frame lost
-## on the way (--slo undelivered=0; SMOKE_SLO="--slo missing=0" for the strict form); delivery, not timing.
+## A 10 s voxload run (4 streams) against a fresh `voxface serve` on free ports: every frame
+## reaches every receiver (--slo missing=0 --slo undelivered=0); delivery, not timing.
 smoke: deps
 	$(SWIFT) build --product voxface
 	$(SWIFT) build --product voxload

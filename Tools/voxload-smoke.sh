@@ -5,24 +5,20 @@
 # SIGTERM. Fails when a frame is missing, the server does not start, or either
 # process fails.
 #
-# The server's pacer skips frames when it wakes more than a frame late (FramePacer), and voxload
-# counts those as missing. So that a busy 2-core machine (other builds and jobs) does not fail a
-# delivery test, the streams use hop 24 (a quarter of the model work; SMOKE_SETTINGS) and the
-# server runs at a raised scheduling priority when this script may raise it (root; otherwise as is).
-# Timing is what voxload measures on release builds, not here.
+# The server's pacer catches up a wake-up up to 4 frames late and skips beyond that (FramePacer);
+# voxload counts skipped frames as missing. The streams use hop 24 (a quarter of the model work
+# of a debug build; SMOKE_SETTINGS) so that the run is about delivery, not CPU. Timing is what
+# voxload measures on release builds, not here.
 set -euo pipefail
 
 BIN=${BIN:-.build/debug}
 STREAMS=${STREAMS:-4}
 DURATION=${DURATION:-10}
 SMOKE_SETTINGS=${SMOKE_SETTINGS:---hop 24}
-# Delivery: no frame the server sent may be lost on the way to any receiver (undelivered=0), and
-# at most 5% of the audio's frames may be missing: frames the server's pacer skipped when the
-# machine starved it of CPU (never sent, so missing at every receiver; a timing matter, measured
-# by voxload on release builds). SMOKE_SLO="--slo missing=0" is the strict form for a quiet machine.
-SMOKE_SLO=${SMOKE_SLO:---slo undelivered=0 --slo missing=5%}
-priority=()
-if [[ $(id -u) -eq 0 ]]; then priority=(nice -n -10); fi
+# Delivery: every frame of the audio reaches every receiver: none missing (not sent, or lost on
+# the way) and none undelivered (sent but lost on the way).
+SMOKE_SLO=${SMOKE_SLO:---slo undelivered=0 --slo missing=0}
+
 log=$(mktemp /tmp/voxface-smoke.XXXXXX)
 server_pid=
 
@@ -35,7 +31,7 @@ stop_server() {
 }
 trap 'stop_server; rm -f "$log"' EXIT
 
-"${priority[@]}" "$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --log-level warning 2>"$log" &
+"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --log-level warning 2>"$log" &
 server_pid=$!
 
 http=
@@ -56,7 +52,7 @@ done
 curl -sf "http://127.0.0.1:$http/health" >/dev/null || { echo "voxload smoke: /health did not answer" >&2; exit 1; }
 
 status=0
-"${priority[@]}" "$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
+"$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
   --livelink-per-stream 1 --ws-per-stream 1 --server-pid "$server_pid" $SMOKE_SETTINGS $SMOKE_SLO || status=$?
 stop_server
 if [[ $status -ne 0 ]]; then
