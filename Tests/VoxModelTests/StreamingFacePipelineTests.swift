@@ -125,16 +125,14 @@ import VoxDSP
 /// streaming windows. With frozen feature statistics and the batch-equivalent schedule it
 /// reproduces `voxface process` (features + FacePipeline) on the same audio.
 @Suite struct StreamingAudioToFaceTests {
-    @Test func streamingAudioReproducesProcess() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("VoxDSPTests/Fixtures/audio/speech.wav").path
-        let audio = try AudioFileReader().read(path: path)
-        let batchFeatures = try NeuroSyncFeatures.extract(audio, source: path)
-        let model = try StreamingFacePipelineTests.smallModel()
-        let batch = try FacePipeline(session: InferenceSession(model: model)).process(batchFeatures.features)
-
-        let extractor = StreamingFeatureExtractor(inputRate: audio.sampleRate, statistics: .frozen(batchFeatures.statistics))
-        let faces = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .batchEquivalent(model.config))
+    /// `audio` streamed in 20 ms blocks through the streaming extractor and the window scheduler,
+    /// then finished: every frame.
+    static func stream(
+        _ audio: DecodedAudio, model: FaceModel, statistics: StreamingFeatureExtractor.Statistics,
+        schedule: StreamingFacePipeline.Schedule
+    ) throws -> FeatureMatrix {
+        let extractor = StreamingFeatureExtractor(inputRate: audio.sampleRate, statistics: statistics)
+        let faces = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: schedule)
         var row = [Float](repeating: 0, count: 256)
         var frame = [Float](repeating: 0, count: 68)
         var frames = FeatureMatrix(rows: 0, columns: 68)
@@ -151,6 +149,19 @@ import VoxDSP
         drain()
         faces.finish()
         drain()
+        return frames
+    }
+
+    @Test func streamingAudioReproducesProcess() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("VoxDSPTests/Fixtures/audio/speech.wav").path
+        let audio = try AudioFileReader().read(path: path)
+        let batchFeatures = try NeuroSyncFeatures.extract(audio, source: path)
+        let model = try StreamingFacePipelineTests.smallModel()
+        let batch = try FacePipeline(session: InferenceSession(model: model)).process(batchFeatures.features)
+
+        let frames = try Self.stream(
+            audio, model: model, statistics: .frozen(batchFeatures.statistics), schedule: .batchEquivalent(model.config))
         #expect(frames.rows == batch.rows)
         guard frames.rows == batch.rows else { return }
         let scale = batch.values.map { abs($0) }.max()!
@@ -158,7 +169,7 @@ import VoxDSP
     }
 
     /// The server's mode: running feature statistics (no look at the whole clip) and its default
-    /// schedule (hop 6, lookahead 12), against the batch pipeline on the same speech. Not equal by
+    /// schedule (hop 4, lookahead 4), against the batch pipeline on the same speech. Not equal by
     /// design; this measures how close (README, "Streaming versus batch"), and fails if the
     /// streaming path drifts from batch beyond what running statistics explain.
     @Test(arguments: ["speech", "speech_silence_edges", "speech_44k1"])
@@ -170,24 +181,7 @@ import VoxDSP
         let batch = try FacePipeline(session: InferenceSession(model: model))
             .process(try NeuroSyncFeatures.extract(audio, source: path).features)
 
-        let extractor = StreamingFeatureExtractor(inputRate: audio.sampleRate, statistics: .running(.default))
-        let faces = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: .init(hop: 6, lookahead: 12))
-        var row = [Float](repeating: 0, count: 256)
-        var frame = [Float](repeating: 0, count: 68)
-        var frames = FeatureMatrix(rows: 0, columns: 68)
-        func drain() {
-            while row.withUnsafeMutableBufferPointer({ extractor.pull(into: $0) }) { row.withUnsafeBufferPointer { faces.push($0) } }
-            while frame.withUnsafeMutableBufferPointer({ faces.pull(into: $0) }) { frames.append(row: frame) }
-        }
-        let block = audio.sampleRate / 50
-        for start in stride(from: 0, to: audio.samples.count, by: block) {
-            extractor.push(Array(audio.samples[start..<min(start + block, audio.samples.count)]))
-            drain()
-        }
-        extractor.finish()
-        drain()
-        faces.finish()
-        drain()
+        let frames = try Self.stream(audio, model: model, statistics: .running(.default), schedule: .init(hop: 4, lookahead: 4))
         #expect(frames.rows == batch.rows)
         guard frames.rows == batch.rows else { return }
         // Mouth and jaw channels, from 1 s on (the running statistics' warm-up is reported apart).

@@ -133,24 +133,7 @@ extension ServerTests {
             let framesURL = created["frames_url"]!.string!
             let pcm = try AudioFileReaderFixture.pcm16k()
             let logger = Logger(label: "ws-test")
-            let collected = Mutex<(frames: [(index: UInt64, flags: UInt32, values: [Float])], closing: String?)>(([], nil))
-            let subscriber = Task {
-                try await WebSocketClient.connect(url: framesURL, logger: logger) { inbound, _, _ in
-                    for try await message in inbound.messages(maxSize: 1 << 16) {
-                        switch message {
-                        case .binary(var buffer):
-                            let index = buffer.readInteger(endianness: .little, as: UInt64.self)!
-                            _ = buffer.readInteger(endianness: .little, as: Int64.self)
-                            let flags = buffer.readInteger(endianness: .little, as: UInt32.self)!
-                            let n = buffer.readInteger(endianness: .little, as: UInt32.self)!
-                            var values: [Float] = []
-                            for _ in 0..<n { values.append(Float(bitPattern: buffer.readInteger(endianness: .little, as: UInt32.self)!)) }
-                            collected.withLock { $0.frames.append((index, flags, values)) }
-                        case .text(let text): collected.withLock { $0.closing = text }
-                        }
-                    }
-                }
-            }
+            let subscriber = FrameSubscriber(url: framesURL)
             try await Task.sleep(for: .milliseconds(200))
             let endedReply = Mutex<String?>(nil)
             try await WebSocketClient.connect(url: audioURL, logger: logger) { inbound, outbound, _ in
@@ -168,16 +151,15 @@ extension ServerTests {
                 if case .text(let ended)? = try await messages.next() { endedReply.withLock { $0 = ended } }
                 try await outbound.close(.normalClosure, reason: nil)
             }
-            _ = try await subscriber.value
+            let result = try await subscriber.finished(timeout: 10)
             let ended = try #require(endedReply.withLock { $0 })
             let total = try #require(try JSON.parse(Array(ended.utf8))["frames"]?.int)
-            let result = collected.withLock { $0 }
             #expect(result.frames.count == total)
             #expect(result.frames.map(\.index) == (0..<UInt64(total)).map { $0 })
             #expect(
                 result.frames.dropLast().allSatisfy { $0.flags == 0 }, "held: \(result.frames.filter { $0.flags & 1 != 0 }.map(\.index))")
             #expect(result.frames.last?.flags == 2)
-            #expect(result.closing?.contains("\"ended\"") == true)
+            #expect(result.texts.last?.contains("\"ended\"") == true)
 
             let samples = stride(from: 0, to: pcm.count, by: 2).map {
                 Float(Int16(bitPattern: UInt16(pcm[$0]) | UInt16(pcm[$0 + 1]) << 8)) / 32768

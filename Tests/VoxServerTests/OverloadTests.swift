@@ -145,17 +145,7 @@ final class StalledWebSocket: @unchecked Sendable {
     private let fd: Int32
 
     init(port: Int, path: String) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var small: Int32 = 2048
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw TestError("connect failed") }
+        fd = try connectLoopback(port: port, receiveBuffer: 2048, timeoutSeconds: 5)
         let request =
             "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
@@ -163,8 +153,6 @@ final class StalledWebSocket: @unchecked Sendable {
         // Read only the 101 response head, byte by byte so no frame is consumed.
         var head: [UInt8] = []
         var byte: UInt8 = 0
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {
             guard recv(fd, &byte, 1, 0) == 1 else { throw TestError("no upgrade response") }
             head.append(byte)

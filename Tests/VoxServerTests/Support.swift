@@ -97,12 +97,13 @@ struct HTTPReply {
     func json() throws -> JSON { try JSON.parse(body) }
 }
 
-/// A blocking HTTP/1.1 request on loopback (Connection: close), for tests.
-func httpRequest(port: Int, _ method: String, _ path: String, body: [UInt8] = [], headers: [String] = []) throws -> HTTPReply {
+/// A TCP connection to 127.0.0.1:`port` (blocking, with a receive timeout); `receiveBuffer` set
+/// before connecting fixes the socket's receive buffer.
+func connectLoopback(port: Int, receiveBuffer: Int32?, timeoutSeconds: Int) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestError("socket") }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+    if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -111,7 +112,17 @@ func httpRequest(port: Int, _ method: String, _ path: String, body: [UInt8] = []
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw TestError("connect to \(port) failed") }
+    guard connected == 0 else {
+        close(fd)
+        throw TestError("connect to \(port) failed")
+    }
+    return fd
+}
+
+/// A blocking HTTP/1.1 request on loopback (Connection: close), for tests.
+func httpRequest(port: Int, _ method: String, _ path: String, body: [UInt8] = [], headers: [String] = []) throws -> HTTPReply {
+    let fd = try connectLoopback(port: port, receiveBuffer: nil, timeoutSeconds: 30)
+    defer { close(fd) }
     var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
     for h in headers { head += h + "\r\n" }
     head += "\r\n"
