@@ -50,8 +50,8 @@ public struct LoadConfiguration: Sendable, Equatable {
     public static let maxStreams = 1000
     /// Most receivers (Live Link plus WebSocket) one run opens.
     public static let maxReceivers = 4096
-    /// Live Link targets the server accepts per stream.
-    public static let maxLiveLinkPerStream = 16
+    /// Live Link targets the server accepts per stream by default (`voxface serve --max-livelink-targets`).
+    public static let maxLiveLinkPerStream = 1024
     /// Longest run, in seconds.
     public static let maxDurationSeconds = 3600.0
 
@@ -102,7 +102,7 @@ public struct LoadConfiguration: Sendable, Equatable {
         guard liveLinkPerStream >= 0, liveLinkPerStream <= Self.maxLiveLinkPerStream else {
             throw bad(
                 "--livelink-per-stream must be 0...\(Self.maxLiveLinkPerStream): the server accepts at most "
-                    + "\(Self.maxLiveLinkPerStream) Live Link targets per stream (use more streams for a wider fan-out)")
+                    + "\(Self.maxLiveLinkPerStream) Live Link targets per stream by default")
         }
         guard webSocketPerStream >= 0 else { throw bad("--ws-per-stream must not be negative") }
         guard receiversPerStream >= 1 else { throw bad("at least one receiver per stream: --livelink-per-stream or --ws-per-stream") }

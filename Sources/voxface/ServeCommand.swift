@@ -38,6 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout = env("VOXFACE_IDLE_TIMEOUT").flatMap(Double.init) ?? 10
     @Option(name: .customLong("max-streams"), help: "Most streams at once.")
     var maxStreams = env("VOXFACE_MAX_STREAMS").flatMap(Int.init) ?? 64
+    @Option(name: .customLong("max-livelink-targets"), help: "Most Live Link targets per stream.")
+    var maxLiveLinkTargets = env("VOXFACE_MAX_LIVELINK_TARGETS").flatMap(Int.init) ?? 1024
     @Option(help: "Pipeline worker threads (0 = one per core).") var workers = env("VOXFACE_WORKERS").flatMap(Int.init) ?? 0
     @Option(name: .customLong("max-upload-mb"), help: "Largest /audio_to_blendshapes upload, MiB.")
     var maxUploadMB = env("VOXFACE_MAX_UPLOAD_MB").flatMap(Int.init) ?? 64
@@ -50,8 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port), (0...65535).contains(rtpPort) else { throw ValidationError("ports must be 0...65535") }
         guard hop >= 1, lookahead >= 0 else { throw ValidationError("--hop must be >= 1 and --lookahead >= 0") }
         guard idleTimeout >= 1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 1...3600 seconds") }
-        guard maxStreams >= 1, workers >= 0, maxUploadMB >= 1, maxUploadMB <= 4096 else {
-            throw ValidationError("--max-streams and --max-upload-mb must be positive, --workers >= 0")
+        guard maxStreams >= 1, workers >= 0, maxUploadMB >= 1, maxUploadMB <= 4096, (1...65536).contains(maxLiveLinkTargets) else {
+            throw ValidationError("--max-streams and --max-upload-mb must be positive, --max-livelink-targets 1...65536, --workers >= 0")
         }
         if let deviceID = deviceID ?? env("VOXFACE_DEVICE_ID"), deviceID.utf8.count != 36 {
             throw ValidationError("--device-id must be a 36-character UUID")
@@ -69,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
             hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout)
         let configuration = ServerConfiguration(
             host: host, port: port, rtpPort: rtpPort, modelPath: model, streamDefaults: defaults, maxStreams: maxStreams,
-            workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID)
+            workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID, maxLiveLinkTargets: maxLiveLinkTargets)
         let server: VoxfaceServer
         do { server = try VoxfaceServer(configuration: configuration, logger: logger) } catch {
             throw CLIError("voxface serve: \(error)")

@@ -60,7 +60,7 @@ import VoxLoad
     }
 
     @Test func refusesWhatTheServerCannotDo() {
-        #expect(refusal { $0.liveLinkPerStream = 17 }?.contains("at most 16 Live Link targets per stream") == true)
+        #expect(refusal { $0.liveLinkPerStream = 1025 }?.contains("at most 1024 Live Link targets per stream") == true)
         #expect(refusal { $0.liveLinkPerStream = 0 }?.contains("at least one receiver") == true)
         #expect(refusal { $0.streams = 0 } != nil)
         #expect(refusal { $0.durationSeconds = 0.5 } != nil)

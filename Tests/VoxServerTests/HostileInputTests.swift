@@ -12,7 +12,10 @@ import VoxMedia
 extension ServerTests {
     @Suite struct HostileInputTests {
         @Test func controlAPIRefusesBadRequestsWithJSONErrors() async throws {
-            let server = try await TestServer { $0.maxUploadBytes = 1 << 20 }
+            let server = try await TestServer {
+                $0.maxUploadBytes = 1 << 20
+                $0.maxLiveLinkTargets = 16
+            }
             func expectError(_ reply: HTTPReply, _ status: Int, _ code: String) throws {
                 #expect(reply.status == status, "\(reply.text)")
                 #expect(try reply.json()["error"]?["code"]?.string == code, "\(reply.text)")

@@ -96,7 +96,10 @@ final class StreamHub: Sendable {
             throw APIError(.serviceUnavailable, "not_ready", "the server is not running")
         }
         return try stream.targets.withLock { list throws(APIError) -> LiveLinkTarget in
-            guard list.count < 16 else { throw APIError(.conflict, "too_many_targets", "a stream has at most 16 Live Link targets") }
+            let limit = configuration.maxLiveLinkTargets
+            guard list.count < limit else {
+                throw APIError(.conflict, "too_many_targets", "a stream has at most \(limit) Live Link targets")
+            }
             var generator = SystemRandomNumberGenerator()
             let target = LiveLinkTarget(
                 id: StreamRegistry.hex(bytes: 4, &generator), host: host, port: port, subject: subject, address: address,

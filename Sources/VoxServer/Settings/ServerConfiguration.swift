@@ -22,13 +22,17 @@ public struct ServerConfiguration: Sendable {
     public var subscriberQueue: Int
     /// Live Link device id (36-character UUID); nil = a random one per server run.
     public var deviceID: String?
+    /// Most Live Link targets per stream.
+    public var maxLiveLinkTargets: Int
 
     /// The defaults: 127.0.0.1, 8080, 5004, hop 4, lookahead 4 (README, "Latency settings"), placeholder model.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rtpPort: Int = 5004, modelPath: String? = nil,
         streamDefaults: StreamSettings = StreamSettings(hop: 4, lookahead: 4), maxStreams: Int = 64, workers: Int = 0,
-        maxUploadBytes: Int = 64 << 20, maxBatchJobs: Int = 2, subscriberQueue: Int = 120, deviceID: String? = nil
+        maxUploadBytes: Int = 64 << 20, maxBatchJobs: Int = 2, subscriberQueue: Int = 120, deviceID: String? = nil,
+        maxLiveLinkTargets: Int = 1024
     ) {
+        self.maxLiveLinkTargets = maxLiveLinkTargets
         self.host = host
         self.port = port
         self.rtpPort = rtpPort
