@@ -40,7 +40,8 @@ struct APIRoutes: Sendable {
         }
         router.post("/v1/streams/:id/livelink") { request, context in try await addTarget(request, context) }
         router.get("/v1/streams/:id/livelink") { _, context in
-            try json(TargetList(targets: try stream(context).targets.withLock { $0 }.map(\.json)))
+            let fanOut = try stream(context).liveLink.withLock { $0 }
+            return try json(TargetList(targets: fanOut.map { f in f.list.map { f.json($0) } } ?? []))
         }
         router.delete("/v1/streams/:id/livelink/:target") { _, context in
             let s = try stream(context)
@@ -80,7 +81,10 @@ struct APIRoutes: Sendable {
         let body = try await collect(request, limit: Self.maxSettingsBody)
         let spec = try decode(TargetSpec.self, from: body, fieldError: "bad_target")
         let target = try hub.addTarget(to: s, host: spec.host, port: spec.port ?? 11111, subject: spec.subject ?? "Voxface")
-        return try json(target.json, status: .created)
+        guard let fanOut = s.liveLink.withLock({ $0 }) else {
+            throw APIError(.serviceUnavailable, "not_ready", "the server is not running")
+        }
+        return try json(fanOut.json(target), status: .created)
     }
 
     private func audioToBlendshapes(_ request: Request) async throws -> Response {

@@ -10,18 +10,33 @@ final class LiveLinkSocket: Sendable {
 
     init(group: any EventLoopGroup) async throws {
         let bootstrap = DatagramBootstrap(group: group).channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
         v4 = try await bootstrap.bind(host: "0.0.0.0", port: 0).get()
         v6 = try? await bootstrap.bind(host: "::", port: 0).get()
     }
 
-    func send(_ bytes: [UInt8], to address: SocketAddress) {
-        let channel: any Channel
-        switch address {
-        case .v6: guard let v6 else { return }; channel = v6
-        default: channel = v4
+    /// A buffer for one packet.
+    func buffer(_ bytes: [UInt8]) -> ByteBuffer { v4.allocator.buffer(bytes: bytes) }
+
+    /// Sends every packet of `batch` in one event-loop turn with one flush, so the kernel gets
+    /// them back to back (sendmmsg) and every target of a frame receives it at nearly the same time.
+    func send(_ batch: [(SocketAddress, ByteBuffer)]) {
+        var v4Batch: [AddressedEnvelope<ByteBuffer>] = []
+        var v6Batch: [AddressedEnvelope<ByteBuffer>] = []
+        for (address, buffer) in batch {
+            if case .v6 = address {
+                v6Batch.append(.init(remoteAddress: address, data: buffer))
+            } else {
+                v4Batch.append(.init(remoteAddress: address, data: buffer))
+            }
         }
-        let buffer = channel.allocator.buffer(bytes: bytes)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        for (channel, envelopes) in [(v4, v4Batch), (v6, v6Batch)] where !envelopes.isEmpty {
+            guard let channel else { continue }
+            channel.eventLoop.execute {
+                for envelope in envelopes { channel.write(envelope, promise: nil) }
+                channel.flush()
+            }
+        }
     }
 
     func close() async {
@@ -30,39 +45,62 @@ final class LiveLinkSocket: Sendable {
     }
 }
 
-/// One Live Link Face receiver (an Unreal editor, say) subscribed to a stream's frames: a bus
-/// subscriber whose queue drops the oldest frames when the socket falls behind.
+/// One Live Link Face receiver (an Unreal editor, say) of a stream's frames.
 final class LiveLinkTarget: Sendable {
     let id: String
     let host: String
     let port: Int
     let subject: String
     let address: SocketAddress
-    let subscription: Subscription
+    let encoder: LiveLinkFaceEncoder
     private let sent = Atomic<Int>(0)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    /// The fan-out's dropped count when this target joined.
+    let droppedBefore: Int
 
-    init(
-        id: String, host: String, port: Int, subject: String, address: SocketAddress, encoder: LiveLinkFaceEncoder,
-        subscription: Subscription, socket: LiveLinkSocket, metrics: ServerMetrics
-    ) {
+    init(id: String, host: String, port: Int, subject: String, address: SocketAddress, encoder: LiveLinkFaceEncoder, droppedBefore: Int) {
         self.id = id
         self.host = host
         self.port = port
         self.subject = subject
         self.address = address
+        self.encoder = encoder
+        self.droppedBefore = droppedBefore
+    }
+
+    /// Packets sent so far.
+    var framesSent: Int { sent.load(ordering: .relaxed) }
+    func countSent() { sent.add(1, ordering: .relaxed) }
+}
+
+/// A stream's Live Link targets behind one bus subscription: each frame is encoded for every
+/// target (its own subject name) and the packets leave in one batch, so a thousand targets cost
+/// one queue and one event-loop turn per frame, and receive the frame within a millisecond or two
+/// of each other. When the sending falls behind, the subscription drops the oldest frames for all
+/// targets alike (counted).
+final class LiveLinkFanOut: Sendable {
+    let subscription: Subscription
+    private let targets = Mutex<[LiveLinkTarget]>([])
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(subscription: Subscription, socket: LiveLinkSocket, metrics: ServerMetrics) {
         self.subscription = subscription
         let work = Task { [self] in
             var packet: [UInt8] = []
+            var batch: [(SocketAddress, ByteBuffer)] = []
             for await message in subscription {
                 switch message {
                 case .face(let frame):
+                    let list = targets.withLock { $0 }
+                    batch.removeAll(keepingCapacity: true)
                     frame.values.span.withUnsafeBufferPointer { values in
-                        encoder.encode(frameNumber: Int32(truncatingIfNeeded: frame.index), modelValues: values, into: &packet)
+                        for target in list {
+                            target.encoder.encode(frameNumber: Int32(truncatingIfNeeded: frame.index), modelValues: values, into: &packet)
+                            batch.append((target.address, socket.buffer(packet)))
+                            target.countSent()
+                        }
                     }
-                    socket.send(packet, to: address)
-                    sent.add(1, ordering: .relaxed)
-                    metrics.liveLinkPackets.increment()
+                    socket.send(batch)
+                    metrics.liveLinkPackets.increment(by: list.count)
                 case .stream(.closed): return
                 case .stream: continue
                 }
@@ -71,14 +109,37 @@ final class LiveLinkTarget: Sendable {
         task.withLock { $0 = work }
     }
 
-    /// Packets sent so far.
-    var framesSent: Int { sent.load(ordering: .relaxed) }
+    /// The targets now.
+    var list: [LiveLinkTarget] { targets.withLock { $0 } }
+
+    /// Adds a target made by `make` unless the stream already has `limit`.
+    func add(limit: Int, _ make: (_ droppedBefore: Int) -> LiveLinkTarget) throws(APIError) -> LiveLinkTarget {
+        let dropped = subscription.droppedCount
+        return try targets.withLock { list throws(APIError) -> LiveLinkTarget in
+            guard list.count < limit else {
+                throw APIError(.conflict, "too_many_targets", "a stream has at most \(limit) Live Link targets")
+            }
+            let target = make(dropped)
+            list.append(target)
+            return target
+        }
+    }
+
+    /// Removes target `id`; false if there is none.
+    func remove(id: String) -> Bool {
+        targets.withLock { list in
+            guard let i = list.firstIndex(where: { $0.id == id }) else { return false }
+            list.remove(at: i)
+            return true
+        }
+    }
 
     func stop() { task.withLock { $0?.cancel() } }
 
-    var json: LiveLinkTargetInfo {
+    func json(_ target: LiveLinkTarget) -> LiveLinkTargetInfo {
         LiveLinkTargetInfo(
-            id: id, host: host, port: port, subject: subject, framesSent: framesSent, framesDropped: subscription.droppedCount)
+            id: target.id, host: target.host, port: target.port, subject: target.subject, framesSent: target.framesSent,
+            framesDropped: subscription.droppedCount - target.droppedBefore)
     }
 }
 

@@ -76,7 +76,7 @@ final class StreamHub: Sendable {
         stream.closed.fire()
         let event = BusMessage.stream(.closed(id: stream.id, reason: reason))
         metrics.subscriberDropped.increment(by: bus.publish(event, on: stream.framesTopic) + bus.publish(event, on: .streams))
-        for target in stream.targets.withLock({ $0 }) { retire(target) }
+        if let fanOut = stream.liveLink.withLock({ $0 }) { retire(fanOut) }
         metrics.streamsClosed[reason.rawValue]?.increment()
         metrics.streamsOpen.record(registry.count)
         logger.info("stream closed", metadata: ["id": "\(stream.id)", "reason": "\(reason.rawValue)"])
@@ -95,35 +95,29 @@ final class StreamHub: Sendable {
         guard let socket = liveLinkSocket.withLock({ $0 }) else {
             throw APIError(.serviceUnavailable, "not_ready", "the server is not running")
         }
-        return try stream.targets.withLock { list throws(APIError) -> LiveLinkTarget in
-            let limit = configuration.maxLiveLinkTargets
-            guard list.count < limit else {
-                throw APIError(.conflict, "too_many_targets", "a stream has at most \(limit) Live Link targets")
-            }
+        let fanOut = stream.liveLink.withLock { slot -> LiveLinkFanOut in
+            if let existing = slot { return existing }
+            let made = LiveLinkFanOut(
+                subscription: bus.subscribe(stream.framesTopic, capacity: configuration.subscriberQueue), socket: socket, metrics: metrics)
+            slot = made
+            return made
+        }
+        return try fanOut.add(limit: configuration.maxLiveLinkTargets) { droppedBefore in
             var generator = SystemRandomNumberGenerator()
-            let target = LiveLinkTarget(
+            return LiveLinkTarget(
                 id: StreamRegistry.hex(bytes: 4, &generator), host: host, port: port, subject: subject, address: address,
-                encoder: encoder, subscription: bus.subscribe(stream.framesTopic, capacity: configuration.subscriberQueue),
-                socket: socket, metrics: metrics)
-            list.append(target)
-            return target
+                encoder: encoder, droppedBefore: droppedBefore)
         }
     }
 
     func removeTarget(_ targetID: String, from stream: Stream) -> Bool {
-        let target = stream.targets.withLock { list -> LiveLinkTarget? in
-            guard let i = list.firstIndex(where: { $0.id == targetID }) else { return nil }
-            return list.remove(at: i)
-        }
-        guard let target else { return false }
-        retire(target)
-        return true
+        stream.liveLink.withLock { $0 }?.remove(id: targetID) ?? false
     }
 
-    /// Ends a target's subscription and its sending task.
-    private func retire(_ target: LiveLinkTarget) {
-        bus.unsubscribe(target.subscription)
-        target.stop()
+    /// Ends a stream's Live Link fan-out.
+    private func retire(_ fanOut: LiveLinkFanOut) {
+        bus.unsubscribe(fanOut.subscription)
+        fanOut.stop()
     }
 
     static func randomUUID() -> String {

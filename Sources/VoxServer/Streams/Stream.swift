@@ -62,7 +62,8 @@ final class Stream: Sendable {
     let inbox: Mutex<Inbox>
     let engine: Mutex<StreamEngine?>
     let output: Mutex<OutputState>
-    let targets = Mutex<[LiveLinkTarget]>([])
+    /// The stream's Live Link targets (made with the first one).
+    let liveLink = Mutex<LiveLinkFanOut?>(nil)
     let scheduled = Atomic<Bool>(false)
     let pending = Atomic<Bool>(false)
     /// Fired when the stream closes.
@@ -511,7 +512,7 @@ final class Stream: Sendable {
         }
         return StreamInfo(
             id: id, ssrc: ssrc, state: state, ingest: ingest.name, source: source, settings: settings.withLock { $0 },
-            createdAt: createdAt, counters: counters, liveLinkTargets: targets.withLock { $0.count })
+            createdAt: createdAt, counters: counters, liveLinkTargets: liveLink.withLock { $0 }?.list.count ?? 0)
     }
 }
 
