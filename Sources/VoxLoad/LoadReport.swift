@@ -4,6 +4,9 @@ public struct DeadlineMisses: Sendable, Equatable, Codable {
     public var framesLate = 0
     /// Frames replaced by the previous face eased toward neutral.
     public var framesHeld = 0
+    /// Frames held while their audio was arriving: the model missed its deadline (the server's
+    /// `deadline_misses`; held frames after the audio ends are not counted).
+    public var deadlineMisses = 0
     /// Frames the pacer skipped.
     public var framesSkipped = 0
     /// Times a stream's hop doubled because too many frames came late.
@@ -22,6 +25,7 @@ public struct DeadlineMisses: Sendable, Equatable, Codable {
     public mutating func add(_ other: DeadlineMisses) {
         framesLate += other.framesLate
         framesHeld += other.framesHeld
+        deadlineMisses += other.deadlineMisses
         framesSkipped += other.framesSkipped
         hopWidenings += other.hopWidenings
         framesSent += other.framesSent
@@ -32,6 +36,7 @@ public struct DeadlineMisses: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case framesLate = "frames_late"
         case framesHeld = "frames_held"
+        case deadlineMisses = "deadline_misses"
         case framesSkipped = "frames_skipped"
         case hopWidenings = "hop_widenings"
         case framesSent = "frames_sent"

@@ -23,14 +23,16 @@ public enum ReportTable {
             "packets: \(p.packets) in the audio, \(p.sent) sent, \(p.lost) lost, \(p.reordered) reordered, \(p.duplicated) duplicated")
         if let m = run.deadlineMisses {
             lines.append(
-                "server: frames sent \(m.framesSent), late \(m.framesLate), held \(m.framesHeld), skipped \(m.framesSkipped), "
+                "server: frames sent \(m.framesSent), deadline misses \(m.deadlineMisses), late \(m.framesLate), held \(m.framesHeld), "
+                    + "skipped \(m.framesSkipped), "
                     + "hop widenings \(m.hopWidenings), packets lost \(m.jitterLost) (FEC \(m.recoveredFEC))")
         } else {
             lines.append("server: counters not read")
         }
         if let m = run.deadlineMissesAtAudioEnd {
             lines.append(
-                "server as the last packet left: frames sent \(m.framesSent), late \(m.framesLate), held \(m.framesHeld), "
+                "server as the last packet left: frames sent \(m.framesSent), deadline misses \(m.deadlineMisses), late \(m.framesLate), "
+                    + "held \(m.framesHeld), "
                     + "hop widenings \(m.hopWidenings), packets lost \(m.jitterLost)")
         }
         lines.append("")

@@ -3,7 +3,7 @@
 /// Names and units (a bare number takes the first unit listed):
 /// - latency `p50`, `p90`, `p99`, `p999`, `max` (raw) and `net_p50` ... `net_max` (minus the
 ///   lookahead); `jitter_p50`, `jitter_p99`; `fanout_p99`; `drift` (absolute): `ms`, `us`, `s`
-/// - `missing`, `undelivered`, `duplicate`, `out_of_order`, `late`, `held`: a count, or a percentage of the
+/// - `missing`, `undelivered`, `duplicate`, `out_of_order`, `late`, `held`, `misses` (server deadline misses): a count, or a percentage of the
 ///   frames expected (`missing=0.1%`)
 /// - `cpu`: server CPU in cores (`1.5`), or `%` of one core; `rss`: `MB`, `kB`, `GB`
 public struct SLO: Sendable, Equatable, Codable {
@@ -25,8 +25,9 @@ public struct SLO: Sendable, Equatable, Codable {
         case undelivered
         /// Frames received after a higher-numbered one.
         case outOfOrder = "out_of_order"
-        /// The server's deadline misses (`frames_late`, `frames_held`), over all streams.
-        case late, held
+        /// The server's counters over all streams: `frames_late`, `frames_held`, and `deadline_misses`
+        /// (frames held while their audio was arriving).
+        case late, held, misses
         /// Server CPU (cores, averaged over the run) and peak RSS (MB).
         case cpu, rss
 
@@ -34,7 +35,7 @@ public struct SLO: Sendable, Equatable, Codable {
 
         var kind: Kind {
             switch self {
-            case .missing, .duplicate, .undelivered, .outOfOrder, .late, .held: .count
+            case .missing, .duplicate, .undelivered, .outOfOrder, .late, .held, .misses: .count
             case .cpu: .cpu
             case .rss: .memory
             default: .duration
@@ -153,13 +154,15 @@ extension SLO {
         case .outOfOrder: value = Double(run.frames.outOfOrder)
         case .late: value = run.deadlineMisses.map { Double($0.framesLate) }
         case .held: value = run.deadlineMisses.map { Double($0.framesHeld) }
+        case .misses: value = run.deadlineMisses.map { Double($0.deadlineMisses) }
         case .cpu: value = run.server?.cpuCores
         case .rss: value = run.server?.rssMaxMB
         }
         var unit = metric.unit
         if isFraction, let v = value {
             let expected =
-                metric == .late || metric == .held ? run.frames.expected / Swift.max(1, run.receiversPerStream) : run.frames.expected
+                metric == .late || metric == .held || metric == .misses
+                ? run.frames.expected / Swift.max(1, run.receiversPerStream) : run.frames.expected
             value = expected > 0 ? v / Double(expected) : nil
             unit = "fraction"
         }

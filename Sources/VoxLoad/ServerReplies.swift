@@ -58,6 +58,7 @@ public struct StreamCountersReply: Sendable, Equatable, Decodable {
         var framesSent: Int
         var framesHeld: Int
         var framesLate: Int
+        var deadlineMisses: Int?
         var framesSkipped: Int
         var hopWidenings: Int
         var jitter: Jitter
@@ -66,6 +67,7 @@ public struct StreamCountersReply: Sendable, Equatable, Decodable {
             case framesSent = "frames_sent"
             case framesHeld = "frames_held"
             case framesLate = "frames_late"
+            case deadlineMisses = "deadline_misses"
             case framesSkipped = "frames_skipped"
             case hopWidenings = "hop_widenings"
         }
@@ -78,6 +80,7 @@ public struct StreamCountersReply: Sendable, Equatable, Decodable {
         m.framesSent = counters.framesSent
         m.framesHeld = counters.framesHeld
         m.framesLate = counters.framesLate
+        m.deadlineMisses = counters.deadlineMisses ?? 0
         m.framesSkipped = counters.framesSkipped
         m.hopWidenings = counters.hopWidenings
         m.jitterLost = counters.jitter.lost
