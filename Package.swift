@@ -64,6 +64,8 @@ let package = Package(
         .target(
             name: "VoxModel",
             dependencies: ["VoxCore", "COpenBLAS"],
+            // The default face model (Tools/train/), found by DefaultModel at run time.
+            resources: [.copy("DefaultModel")],
             swiftSettings: numeric
         ),
         .target(

@@ -4,6 +4,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// A folder without model.safetensors or model.pth.
     case noWeights(path: String)
+    /// The shipped default model was not found in any of the searched folders.
+    case noDefaultModel(searched: [String])
     /// config.json is not valid JSON of the expected shape.
     case badConfigFile(path: String, reason: String)
     /// The numbers in the config cannot describe a runnable model.
@@ -34,6 +36,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot read model: \(reason)"
         case .noWeights(let path): "\(path): no model.safetensors or model.pth in this folder"
+        case .noDefaultModel(let searched):
+            "the default model (config.json + model.safetensors) was not found; searched: \(searched.joined(separator: ", ")); give --model"
         case .badConfigFile(let path, let reason): "\(path): invalid config.json: \(reason)"
         case .invalidConfig(let reason): "invalid model config: \(reason)"
         case .badSafetensors(let path, let reason): "\(path): invalid safetensors file: \(reason)"

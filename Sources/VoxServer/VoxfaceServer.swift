@@ -22,7 +22,7 @@ public struct VoxfaceServer: Sendable {
     public let configuration: ServerConfiguration
     private let model: FaceModel
     private let modelName: String
-    private let placeholder: Bool
+    private let isDefaultModel: Bool
     private let logger: Logger
 
     /// Loads the model; throws a one-line error for a bad model or setting.
@@ -33,11 +33,11 @@ public struct VoxfaceServer: Sendable {
             let loaded = try ModelLoader.load(path: path, checkValues: false)
             model = try FaceModel(config: loaded.config, tensors: loaded.tensors)
             modelName = loaded.weightsPath
-            placeholder = false
+            isDefaultModel = false
         } else {
-            model = try RandomWeights.model(for: .small)
-            modelName = "placeholder (random weights, small configuration)"
-            placeholder = true
+            model = try DefaultModel.load()
+            modelName = DefaultModel.name
+            isDefaultModel = true
         }
         guard model.config.outputDim == FaceFrame.channels else {
             throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
@@ -51,7 +51,7 @@ public struct VoxfaceServer: Sendable {
         self.logger = logger
         self.model = model
         self.modelName = modelName
-        placeholder = false
+        isDefaultModel = false
         guard model.config.outputDim == FaceFrame.channels else {
             throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
         }
@@ -73,7 +73,7 @@ public struct VoxfaceServer: Sendable {
         let batchPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxBatchJobs))
         batchPool.start()
         let router = Router(context: VoxRequestContext.self)
-        APIRoutes(hub: hub, modelName: modelName, placeholder: placeholder, batchPool: batchPool).register(on: router)
+        APIRoutes(hub: hub, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool).register(on: router)
         WebSocketRoutes(hub: hub).register(on: router)
         let rtpPort = hub.rtpPort
         let app = Application(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VoxCore
 import VoxDSP
 
 /// The audio-reading options `features` and `process` share.
@@ -31,5 +32,17 @@ struct AudioOptions: ParsableArguments {
         } catch {
             throw CLIError(error.description)
         }
+    }
+
+    /// Decodes `path` and runs it through the streaming extractor with running statistics in
+    /// 20 ms blocks at the file's own rate: the rows the server feeds the model.
+    func streamingFeatures(of path: String, stopwatch: inout Stopwatch) throws -> FeatureMatrix {
+        let decoded: DecodedAudio
+        do { decoded = try AudioFileReader(maxDuration: maxDuration).read(path: path) } catch { throw CLIError(error.description) }
+        stopwatch.lap("decode")
+        let features = StreamingFeatureExtractor.extractAll(
+            decoded.samples, sampleRate: decoded.sampleRate, statistics: .running(.default), blockSize: max(1, decoded.sampleRate / 50))
+        stopwatch.lap("streaming features")
+        return features
     }
 }

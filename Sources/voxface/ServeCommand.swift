@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import VoxModel
 import VoxServer
 
 #if canImport(Glibc)
@@ -15,8 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             Every option can also be set in the environment (VOXFACE_HOST, VOXFACE_PORT, VOXFACE_RTP_PORT, \
             VOXFACE_MODEL, VOXFACE_HOP, VOXFACE_LOOKAHEAD, VOXFACE_PLAYOUT_DELAY_MS, VOXFACE_IDLE_TIMEOUT, \
             VOXFACE_MAX_STREAMS, VOXFACE_WORKERS, VOXFACE_MAX_UPLOAD_MB, VOXFACE_DEVICE_ID, VOXFACE_LOG_LEVEL); \
-            a flag wins over the environment. Without --model the built-in placeholder model is used: RANDOM \
-            weights, the pipeline runs but the face does not follow the speech. API: Protocols/openapi.yaml; \
+            a flag wins over the environment. Without --model the default model that ships with voxface is \
+            served (README, "The default face model"). API: Protocols/openapi.yaml; \
             wire formats: Protocols/websocket.md, Protocols/rtp-ingest.md. SIGTERM or SIGINT shuts down \
             gracefully: every stream is closed and its subscribers are told.
             """
@@ -26,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP and WebSocket port (0 = any free port).") var port = env("VOXFACE_PORT").flatMap(Int.init) ?? 8080
     @Option(name: .customLong("rtp-port"), help: "UDP port for RTP/Opus ingest (0 = any free port).")
     var rtpPort = env("VOXFACE_RTP_PORT").flatMap(Int.init) ?? 5004
-    @Option(help: "Model folder (config.json + model.safetensors or model.pth) or NeuroSync model.pth.")
+    @Option(help: "Model folder (config.json + model.safetensors or model.pth) or NeuroSync model.pth; default: the shipped default model.")
     var model: String?
     @Option(help: "Default frames between model windows (latency vs CPU; see README).")
     var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 4
@@ -77,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("voxface serve: \(error)")
         }
         if model == nil {
-            Console.error("voxface: no --model given: serving the placeholder model with RANDOM WEIGHTS (not a trained face)\n")
+            Console.error("voxface: no --model given: serving the \(DefaultModel.name)\n")
         }
         do {
             try await server.run { ports in

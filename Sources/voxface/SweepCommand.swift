@@ -21,7 +21,7 @@ extension ModelCommand {
         @Argument(help: "Speech to run (any format voxface reads).")
         var audio: String
 
-        @Option(help: "Model folder or file; without it the placeholder (random weights, small size).")
+        @Option(help: "Model folder or file; without it the shipped default model.")
         var model: String?
 
         @Option(help: "Hops to try, frames, comma-separated.")
@@ -44,13 +44,7 @@ extension ModelCommand {
         }
 
         func run() throws {
-            let faceModel: FaceModel
-            if let model {
-                let loaded = try loadModel(model)
-                faceModel = try wrap { () throws(ModelError) in try FaceModel(config: loaded.config, tensors: loaded.tensors) }
-            } else {
-                faceModel = try wrap { () throws(ModelError) in try RandomWeights.model(for: .small) }
-            }
+            let faceModel = try loadFaceModel(model)
             let decoded: DecodedAudio
             let batchFeatures: NeuroSyncFeatures.Result
             do {
@@ -70,7 +64,7 @@ extension ModelCommand {
             .compactMap { FaceChannels.names.firstIndex(of: $0) }
             let frameSize = faceModel.config.frameSize
             print(
-                "model: \(model ?? "placeholder (random weights, small size)"), window \(frameSize) frames; audio: \(audio), \(Console.fixed(seconds, 1)) s"
+                "model: \(model ?? DefaultModel.name), window \(frameSize) frames; audio: \(audio), \(Console.fixed(seconds, 1)) s"
             )
             print(
                 "latency = feature latency at 48 kHz (\(Console.fixed(featureLatency, 0)) ms) + lookahead + wait for the window (mean (hop-1)/2, worst hop-1 frames); excludes compute and network"

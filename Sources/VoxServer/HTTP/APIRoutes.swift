@@ -12,7 +12,7 @@ import VoxModel
 struct APIRoutes: Sendable {
     let hub: StreamHub
     let modelName: String
-    let placeholder: Bool
+    let isDefaultModel: Bool
     let started = MonotonicClock.now()
     let batchPool: NIOThreadPool
     let batchJobs = BatchSlots()
@@ -57,7 +57,7 @@ struct APIRoutes: Sendable {
     private func health() throws -> Response {
         let body = Health(
             status: "ok", streams: hub.registry.count, uptimeSeconds: Double(MonotonicClock.now() - started) / 1e6,
-            model: .init(name: modelName, parameters: hub.model.parameterCount, placeholder: placeholder), deviceID: hub.deviceID)
+            model: .init(name: modelName, parameters: hub.model.parameterCount, isDefault: isDefaultModel), deviceID: hub.deviceID)
         return try json(body)
     }
 
@@ -172,7 +172,11 @@ struct Health: Encodable {
     struct Model: Encodable {
         var name: String
         var parameters: Int
-        var placeholder: Bool
+        var isDefault: Bool
+        enum CodingKeys: String, CodingKey {
+            case name, parameters
+            case isDefault = "default"
+        }
     }
     var status: String
     var streams: Int

@@ -6,7 +6,7 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// UDP port for RTP ingest; 0 picks a free one.
     public var rtpPort: Int
-    /// Model folder or file; nil runs the built-in placeholder (random weights).
+    /// Model folder or file; nil serves the default model that ships in the package (`DefaultModel`).
     public var modelPath: String?
     /// Stream defaults (hop, lookahead, delays).
     public var streamDefaults: StreamSettings
@@ -25,7 +25,7 @@ public struct ServerConfiguration: Sendable {
     /// Most Live Link targets per stream.
     public var maxLiveLinkTargets: Int
 
-    /// The defaults: 127.0.0.1, 8080, 5004, hop 4, lookahead 4 (README, "Latency settings"), placeholder model.
+    /// The defaults: 127.0.0.1, 8080, 5004, hop 4, lookahead 4 (README, "Latency settings"), the default model.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rtpPort: Int = 5004, modelPath: String? = nil,
         streamDefaults: StreamSettings = StreamSettings(hop: 4, lookahead: 4), maxStreams: Int = 64, workers: Int = 0,

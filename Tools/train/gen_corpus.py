@@ -1,0 +1,215 @@
+"""Synthetic training corpus: espeak-ng speech with exact phoneme timing, augmented and passed
+through Opus at 48 kHz (what the server hears), with viseme targets at 60 fps.
+
+Each "session" is one voice (language + variant, random speed, pitch and pitch range) saying
+several random sentences separated by pauses, with silence at both ends: 10-30 s, so the
+streaming extractor's running statistics see warm-up and steady state as a live stream does.
+
+  python3 Tools/train/gen_corpus.py --out /tmp/voxface-train/corpus --sessions 600 --seed 1
+  python3 Tools/train/gen_corpus.py --out /tmp/voxface-train/corpus --sessions 60 --seed 2 --split test
+
+Writes OUT/audio/SPLIT_NNNNN.wav (48 kHz mono 16-bit, after augmentation and Opus) and
+OUT/meta/SPLIT_NNNNN.npz (targets (rows, 68) raw model units, segments, clean envelope).
+The test split uses voices (variants) and sentences never used for training.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from multiprocessing import Pool
+
+import numpy as np
+import soundfile as sf
+from scipy import signal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sentences  # noqa: E402
+import visemes  # noqa: E402
+
+LANGS = ["en", "en-us", "en-gb-scotland", "en-029", "de", "fr", "es", "it", "pt", "nl"]
+LANG_WEIGHTS = [4, 4, 1, 1, 2, 2, 2, 1, 1, 1]
+TRAIN_VARIANTS = ["", "m1", "m2", "m3", "m4", "m5", "f1", "f2", "f3", "f5", "klatt", "klatt2", "Alex", "Annie",
+                  "Gene", "Michael", "Storm", "adam", "anika", "benjamin", "boris", "david", "edward", "grandma",
+                  "iven", "john", "linda", "max", "michel", "norbert", "paul", "pedro", "quincy", "rob", "robert",
+                  "steph", "travis", "Denis", "Hugo", "Lee", "Mario"]
+TEST_VARIANTS = ["m7", "f4", "Andy", "klatt3", "aunty", "gustave", "Diogo", "marcelo"]
+OPUS_BITRATES = [12, 16, 20, 24, 32, 48, 64]
+RATE_IN = 22050
+RATE_OUT = 48000
+
+_espeak = None
+
+
+def lang_of(split, rng):
+    return rng.choices(LANGS, LANG_WEIGHTS)[0]
+
+
+def synth_session(index, split, seed):
+    global _espeak
+    if _espeak is None:
+        from espeak import ESpeak
+        _espeak = ESpeak()
+    rng = random.Random(f"{seed}-{split}-{index}")
+    lang = lang_of(split, rng)
+    variants = TEST_VARIANTS if split == "test" else TRAIN_VARIANTS
+    variant = rng.choice(variants)
+    voice = lang + ("+" + variant if variant else "")
+    rate = rng.uniform(110, 270)
+    pitch = rng.uniform(15, 85)
+    prange = rng.uniform(10, 90)
+    sentence_rng = random.Random(f"text-{seed}-{split}-{index}")
+    pieces, events = [], []
+    t = 0.0
+
+    def silence(seconds):
+        nonlocal t
+        n = int(seconds * RATE_IN)
+        pieces.append(np.zeros(n, np.float32))
+        events.append((t, ""))
+        t += n / RATE_IN
+
+    silence(rng.uniform(0.3, 1.2))
+    target_len = rng.uniform(10, 30)
+    while t < target_len:
+        text = sentences.sentence(lang if lang in sentences.WORDS else "en", sentence_rng) if lang[:2] not in ("en",) \
+            else sentences.sentence("en", sentence_rng)
+        if lang[:2] in sentences.WORDS:
+            text = sentences.sentence(lang[:2], sentence_rng)
+        try:
+            audio, ev = _espeak.synth(text, voice, rate=rate, pitch=pitch, pitch_range=prange)
+        except ValueError:
+            voice = lang
+            audio, ev = _espeak.synth(text, voice, rate=rate, pitch=pitch, pitch_range=prange)
+        events += [(t + e, p) for e, p in ev]
+        pieces.append(audio)
+        t += len(audio) / RATE_IN
+        silence(rng.uniform(0.15, 1.3) if rng.random() < 0.8 else rng.uniform(1.3, 3.0))
+    clean = np.concatenate(pieces)
+    duration = len(clean) / RATE_IN
+    segs = visemes.segments(events, duration)
+    info = {"voice": voice, "rate": rate, "pitch": pitch, "range": prange, "lang": lang}
+    return clean, segs, info, rng
+
+
+def augment(x, rng, tmp):
+    """48 kHz float audio -> EQ, reverb, noise, gain, Opus round trip."""
+    info = {}
+    if rng.random() < 0.7:  # EQ: high-pass, low-pass, a peak
+        hp = rng.uniform(50, 300)
+        lp = rng.uniform(3500, 16000)
+        sos = signal.butter(2, [hp, lp], btype="band", fs=RATE_OUT, output="sos")
+        x = signal.sosfilt(sos, x)
+        f0, gain_db = rng.uniform(300, 5000), rng.uniform(-9, 9)
+        b, a = _peak(f0, gain_db, rng.uniform(0.5, 2.0))
+        x = signal.lfilter(b, a, x)
+        info["eq"] = [round(hp), round(lp), round(f0), round(gain_db, 1)]
+    if rng.random() < 0.5:  # reverb: exponentially decaying noise tail after the direct sound
+        rt60 = rng.uniform(0.1, 0.7)
+        n = int(rt60 * RATE_OUT)
+        tail = np.random.default_rng(rng.randrange(1 << 30)).standard_normal(n) * np.exp(-6.9 * np.arange(n) / n)
+        ir = np.concatenate([[1.0], np.zeros(int(rng.uniform(0.002, 0.02) * RATE_OUT)), tail * rng.uniform(0.05, 0.3) / np.sqrt(n / 100)])
+        x = signal.fftconvolve(x, ir)[: len(x)]
+        info["rt60"] = round(rt60, 2)
+    if rng.random() < 0.7:  # noise: white, pink or brown at 5-40 dB SNR
+        g = np.random.default_rng(rng.randrange(1 << 30))
+        kind = rng.choice(["white", "pink", "brown"])
+        nz = g.standard_normal(len(x))
+        if kind == "pink":
+            nz = signal.lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786], [1, -2.494956002, 2.017265875, -0.522189400], nz)
+        elif kind == "brown":
+            nz = signal.lfilter([1], [1, -0.995], nz)
+        snr = rng.uniform(5, 40)
+        p_sig = np.mean(x[np.abs(x) > 1e-4] ** 2) if np.any(np.abs(x) > 1e-4) else 1e-4
+        nz *= np.sqrt(p_sig / np.mean(nz ** 2) / 10 ** (snr / 10))
+        x = x + nz
+        info["noise"] = [kind, round(snr, 1)]
+    peak = np.max(np.abs(x)) + 1e-9
+    x = x / peak * 10 ** (rng.uniform(-30, -1) / 20)
+    info["gain_peak_db"] = round(20 * np.log10(np.max(np.abs(x)) + 1e-9), 1)
+    wav = os.path.join(tmp, "a.wav")
+    sf.write(wav, x.astype(np.float32), RATE_OUT, subtype="PCM_16")
+    if rng.random() < 0.9:
+        kbps = rng.choice(OPUS_BITRATES)
+        app = rng.choice(["voip", "audio"])
+        opus = os.path.join(tmp, "a.opus")
+        dec = os.path.join(tmp, "b.wav")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", f"{kbps}k",
+                        "-application", app, opus], check=True)
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", opus, "-ar", str(RATE_OUT), "-ac", "1", dec], check=True)
+        y, _ = sf.read(dec, dtype="float32")
+        y = y[: len(x)] if len(y) >= len(x) else np.pad(y, (0, len(x) - len(y)))
+        x = y
+        info["opus"] = [kbps, app]
+    return x.astype(np.float32), info
+
+
+def _peak(f0, gain_db, q):
+    a = 10 ** (gain_db / 40)
+    w = 2 * np.pi * f0 / RATE_OUT
+    alpha = np.sin(w) / (2 * q)
+    b = [1 + alpha * a, -2 * np.cos(w), 1 - alpha * a]
+    den = [1 + alpha / a, -2 * np.cos(w), 1 - alpha / a]
+    return np.array(b) / den[0], np.array(den) / den[0]
+
+
+def rows_for(samples_48k):
+    """Feature rows the extractor makes for this many 48 kHz samples (88.2 kHz, hop 735, pairs)."""
+    n88 = int(round(samples_48k * 88200 / RATE_OUT))
+    analysis = 1 + n88 // 735
+    return (analysis + 1) // 2
+
+
+def make(job):
+    index, split, seed, out = job
+    name = f"{split}_{index:05d}"
+    if os.path.exists(os.path.join(out, "meta", name + ".npz")):
+        return name
+    clean, segs, info, rng = synth_session(index, split, seed)
+    # loudness per segment (dB RMS of the clean speech) drives vowel jaw scale and the brows
+    loud = []
+    for s, e, _ in segs:
+        seg = clean[int(s * RATE_IN): max(int(e * RATE_IN), int(s * RATE_IN) + 1)]
+        loud.append(10 * np.log10(np.mean(seg.astype(np.float64) ** 2) + 1e-10))
+    x48 = signal.resample_poly(clean.astype(np.float64), 320, 147)
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        noisy, aug = augment(x48, rng, tmp)
+    info.update(aug)
+    rows = rows_for(len(noisy))
+    times = visemes.row_times(rows)
+    targets = visemes.targets(segs, times, loudness=np.array(loud))
+    # clean envelope at row times (20 ms RMS), for the JawOpen correlation metric
+    hop = RATE_IN / 60
+    env = np.array([np.sqrt(np.mean(clean[max(0, int(t * RATE_IN) - 220): int(t * RATE_IN) + 221].astype(np.float64) ** 2) + 1e-12)
+                    for t in times])
+    sf.write(os.path.join(out, "audio", name + ".wav"), noisy, RATE_OUT, subtype="PCM_16")
+    np.savez_compressed(
+        os.path.join(out, "meta", name + ".npz"), targets=targets.astype(np.float32),
+        seg_start=np.array([s[0] for s in segs]), seg_end=np.array([s[1] for s in segs]),
+        seg_class=np.array([s[2] for s in segs]), envelope=env.astype(np.float32), info=json.dumps(info))
+    del hop
+    return name
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--sessions", type=int, default=600)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--split", default="train", choices=["train", "test"])
+    ap.add_argument("--start", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    os.makedirs(os.path.join(args.out, "audio"), exist_ok=True)
+    os.makedirs(os.path.join(args.out, "meta"), exist_ok=True)
+    jobs = [(i, args.split, args.seed, args.out) for i in range(args.start, args.start + args.sessions)]
+    with Pool(args.jobs) as pool:
+        for k, name in enumerate(pool.imap_unordered(make, jobs)):
+            if k % 50 == 0:
+                print(f"{k}/{len(jobs)} {name}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
