@@ -1,6 +1,9 @@
-// Benchmarks of the model engine (VoxModel): one 128-frame window per iteration, random weights.
+// Benchmarks of the model engine (VoxModel): one window per iteration.
 //
-//   ModelWindowSmall1T   small config (hidden 256, 4+4 layers, 4 heads), one thread: 0 mallocs.
+//   ModelWindowDefault1T the default model that ships (hidden 96, 1+1 layers, 32 frames), one
+//                        thread, as a server worker runs it: 0 mallocs.
+//   ModelWindowSmall1T   small config (hidden 256, 4+4 layers, 4 heads, 128 frames, random
+//                        weights), one thread: 0 mallocs.
 //   ModelWindowSmall2T   the same split over two threads (wall clock).
 //   ModelWindowReleased2T  the released NeuroSync size (235.5 M parameters), two threads.
 
@@ -14,12 +17,13 @@ final class ModelState: @unchecked Sendable {
     let input: UnsafeMutablePointer<Float>
     let output: UnsafeMutablePointer<Float>
 
-    init(config: ModelConfig, threads: Int) {
+    init(model: () throws -> FaceModel, threads: Int) {
         do {
-            session = InferenceSession(model: try RandomWeights.model(for: config), threads: threads)
+            session = InferenceSession(model: try model(), threads: threads)
         } catch {
-            fatalError("random model: \(error)")
+            fatalError("model: \(error)")
         }
+        let config = session.model.config
         input = .allocate(capacity: config.frameSize * config.inputDim)
         for i in 0..<config.frameSize * config.inputDim { input[i] = Float((i % 97) - 48) / 48 }
         output = .allocate(capacity: config.frameSize * config.outputDim)
@@ -43,7 +47,8 @@ final class ModelBox: @unchecked Sendable {
 }
 
 func modelBenchmarks() {
-    let cases: [(String, ModelConfig, Int, Bool)] = [
+    let cases: [(String, ModelConfig?, Int, Bool)] = [
+        ("ModelWindowDefault1T", nil, 1, true),
         ("ModelWindowSmall1T", .small, 1, true),
         ("ModelWindowSmall2T", .small, 2, false),
         ("ModelWindowReleased2T", .released, 2, false),
@@ -52,7 +57,7 @@ func modelBenchmarks() {
         let box = ModelBox()
         let configuration = Benchmark.Configuration(
             metrics: [.wallClock, .mallocCountTotal],
-            timeUnits: .milliseconds,
+            timeUnits: config == nil ? .microseconds : .milliseconds,
             warmupIterations: 2,
             scalingFactor: .one,
             maxDuration: .seconds(config == .released ? 10 : 3),
@@ -63,7 +68,10 @@ func modelBenchmarks() {
             let state = box.state.unsafelyUnwrapped
             for _ in benchmark.scaledIterations { state.window() }
         } setup: {
-            box.state = ModelState(config: config, threads: threads)
+            box.state = ModelState(
+                model: { () throws -> FaceModel in
+                    if let config { try RandomWeights.model(for: config) } else { try DefaultModel.load() }
+                }, threads: threads)
         } teardown: {
             box.state = nil
         }
