@@ -49,7 +49,7 @@ struct ProcessCommand: ParsableCommand {
     var stream = false
 
     @Option(help: "With --stream: frames between model windows.")
-    var hop: Int = 4
+    var hop: Int = 2
 
     @Option(help: "With --stream: frames each window looks past the newest frame it releases.")
     var lookahead: Int = 4

@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Model folder (config.json + model.safetensors or model.pth) or NeuroSync model.pth; default: the shipped default model.")
     var model: String?
     @Option(help: "Default frames between model windows (latency vs CPU; see README).")
-    var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 4
+    var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 2
     @Option(help: "Default frames each window looks past the newest frame it releases.")
     var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 4
     @Option(name: .customLong("playout-delay-ms"), help: "Default playout delay in ms (default: computed from hop and lookahead).")
@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds without audio before a stream is closed.")
     var idleTimeout = env("VOXFACE_IDLE_TIMEOUT").flatMap(Double.init) ?? 10
     @Option(name: .customLong("max-streams"), help: "Most streams at once.")
-    var maxStreams = env("VOXFACE_MAX_STREAMS").flatMap(Int.init) ?? 64
+    var maxStreams = env("VOXFACE_MAX_STREAMS").flatMap(Int.init) ?? 256
     @Option(name: .customLong("max-livelink-targets"), help: "Most Live Link targets per stream.")
     var maxLiveLinkTargets = env("VOXFACE_MAX_LIVELINK_TARGETS").flatMap(Int.init) ?? 1024
     @Option(help: "Pipeline worker threads (0 = one per core).") var workers = env("VOXFACE_WORKERS").flatMap(Int.init) ?? 0

@@ -108,24 +108,28 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--model", help="model folder (default: the shipped default model)")
     ap.add_argument("--voxface", default=os.path.join(REPO, ".build/debug/voxface"))
-    ap.add_argument("--hop", type=int, default=2)
-    ap.add_argument("--lookahead", type=int, default=4)
+    ap.add_argument("--hop", default="2", help="server hop(s), comma-separated")
+    ap.add_argument("--lookahead", default="4", help="server lookahead(s), comma-separated")
+    ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--json")
     args = ap.parse_args()
     metas = sorted(glob.glob(os.path.join(args.corpus, "meta", "test_*.npz")))
     if args.limit:
         metas = metas[: args.limit]
-    batch, stream = [], []
+    schedules = [(int(h), int(la)) for h in str(args.hop).split(",") for la in str(args.lookahead).split(",")]
+    batch, stream = [], {sched: [] for sched in schedules}
     for m in metas:
         name = os.path.basename(m)[:-4]
         audio = os.path.join(args.corpus, "audio", name + ".wav")
         meta = np.load(m)
-        batch.append(metrics(run(args.voxface, args.model, audio, []), meta))
-        stream.append(metrics(run(args.voxface, args.model, audio,
-                                  ["--stream", "--hop", str(args.hop), "--lookahead", str(args.lookahead)]), meta))
-    result = {"model": args.model or "default", "hop": args.hop, "lookahead": args.lookahead,
-              "batch": summary(batch), "streaming": summary(stream)}
+        if not args.skip_batch:
+            batch.append(metrics(run(args.voxface, args.model, audio, []), meta))
+        for hop, lookahead in schedules:
+            stream[(hop, lookahead)].append(metrics(run(args.voxface, args.model, audio,
+                                                        ["--stream", "--hop", str(hop), "--lookahead", str(lookahead)]), meta))
+    result = {"model": args.model or "default", "batch": summary(batch) if batch else None,
+              "streaming": [{"hop": h, "lookahead": la, **summary(stream[(h, la)])} for h, la in schedules]}
     print(json.dumps(result, indent=1))
     if args.json:
         with open(args.json, "w") as f:

@@ -168,28 +168,22 @@ def make(job):
     if os.path.exists(os.path.join(out, "meta", name + ".npz")):
         return name
     clean, segs, info, rng = synth_session(index, split, seed)
-    # loudness per segment (dB RMS of the clean speech) drives vowel jaw scale and the brows
-    loud = []
-    for s, e, _ in segs:
-        seg = clean[int(s * RATE_IN): max(int(e * RATE_IN), int(s * RATE_IN) + 1)]
-        loud.append(10 * np.log10(np.mean(seg.astype(np.float64) ** 2) + 1e-10))
     x48 = signal.resample_poly(clean.astype(np.float64), 320, 147)
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         noisy, aug = augment(x48, rng, tmp)
     info.update(aug)
     rows = rows_for(len(noisy))
     times = visemes.row_times(rows)
-    targets = visemes.targets(segs, times, loudness=np.array(loud))
-    # clean envelope at row times (20 ms RMS), for the JawOpen correlation metric
-    hop = RATE_IN / 60
+    # clean envelope at row times (20 ms RMS): loudness per segment (vowel jaw scale, brows) and
+    # the JawOpen correlation metric
     env = np.array([np.sqrt(np.mean(clean[max(0, int(t * RATE_IN) - 220): int(t * RATE_IN) + 221].astype(np.float64) ** 2) + 1e-12)
                     for t in times])
+    targets = visemes.targets(segs, times, loudness=visemes.segment_loudness(segs, env, times))
     sf.write(os.path.join(out, "audio", name + ".wav"), noisy, RATE_OUT, subtype="PCM_16")
     np.savez_compressed(
         os.path.join(out, "meta", name + ".npz"), targets=targets.astype(np.float32),
         seg_start=np.array([s[0] for s in segs]), seg_end=np.array([s[1] for s in segs]),
         seg_class=np.array([s[2] for s in segs]), envelope=env.astype(np.float32), info=json.dumps(info))
-    del hop
     return name
 
 

@@ -29,7 +29,7 @@ import model as face_model  # noqa: E402
 import visemes  # noqa: E402
 
 SHAPES = 61
-# Loss weight per output column: mouth and jaw 1, brows and cheeks 0.5, columns NeuroSync's
+# Loss weight per output column: JawOpen, MouthClose, MouthPress 2, the rest of mouth and jaw 1, brows and cheeks 0.5, columns NeuroSync's
 # post-processing zeroes (blinks, eye look, tongue, head, eye rotation) 0, emotions 0.1.
 ZEROED = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11] + list(range(51, 61))
 
@@ -40,6 +40,7 @@ def column_weights():
         w[c] = 1.0
     w[ZEROED] = 0.0
     w[61:] = 0.1
+    w[[17, 18, 35, 36]] = 2.0  # JawOpen, MouthClose, MouthPress: the gestures viewers check first
     return torch.tensor(w)
 
 

@@ -50,7 +50,7 @@ def _columns(param):
 VISEMES = {
     "sil": ({}, 0.8, 0.8),
     # Bilabials: lips closed and pressed, jaw nearly closed. Dominant: closure must happen.
-    "PP": ({"JawOpen": 0.05, "MouthClose": 0.12, "MouthPress": 0.5, "MouthRollLower": 0.15, "MouthRollUpper": 0.1}, 0.9, 1.0),
+    "PP": ({"JawOpen": 0.04, "MouthClose": 0.15, "MouthPress": 0.6, "MouthRollLower": 0.15, "MouthRollUpper": 0.1}, 0.9, 1.0),
     # Labiodentals: lower lip under the upper teeth.
     "FF": ({"JawOpen": 0.07, "MouthRollLower": 0.5, "MouthUpperUp": 0.2, "MouthPress": 0.1, "MouthShrugUpper": 0.1}, 0.8, 0.9),
     # Dentals: tongue between the teeth (TongueOut is zeroed by NeuroSync's post-processing).
@@ -112,6 +112,7 @@ for v, chars in VOWELS.items():
         CLASS[ch] = v
 VOWEL_CLASSES = set(VOWELS)
 PAUSE = ""
+MIN_CLOSURE = 0.06
 
 
 def _base(ipa):
@@ -187,9 +188,15 @@ def targets(segs, times, loudness=None, tau=0.045, rng=None):
             if loudness[i] - ref > 2.5:
                 c = 0.5 * (start + end)
                 brow += 0.18 * np.exp(-(((times - c) / 0.18) ** 2))
+        # A lip closure is held at least MIN_CLOSURE s even when espeak's segment is shorter
+        # (real stops close for 50-100 ms; espeak's /b/ can be 20 ms), and it is a quick
+        # gesture: its tail is short, so the neighbouring vowels open fully.
+        if v in ("PP", "FF") and end - start < MIN_CLOSURE:
+            mid = 0.5 * (start + end)
+            start, end = mid - MIN_CLOSURE / 2, mid + MIN_CLOSURE / 2
         # distance outside the interval; tails are Gaussian, and a pause's own tail is short
         d = np.maximum(0, np.maximum(start - times, times - end))
-        t = tau * (0.6 if v == "sil" else 1.0)
+        t = tau * (0.6 if v in ("sil", "PP", "FF") else 1.0)
         shape = np.exp(-((d / t) ** 2))
         vec = np.array([pose.get(p, 0.0) for p in PARAMS])
         vec[0] *= scale
@@ -217,3 +224,14 @@ def targets(segs, times, loudness=None, tau=0.045, rng=None):
 
 MOUTH_CHANNELS = ["JawOpen", "MouthClose", "MouthFunnel", "MouthPucker", "MouthPressLeft", "MouthStretchLeft",
                   "MouthRollLower", "MouthLowerDownLeft", "MouthUpperUpLeft", "MouthSmileLeft"]
+
+
+def segment_loudness(segs, envelope, times):
+    """dB of each segment's clean speech power, from the 20 ms RMS envelope at the row times."""
+    out = []
+    for start, end, _ in segs:
+        inside = (times >= start) & (times < end)
+        if not inside.any():
+            inside = np.abs(times - 0.5 * (start + end)) == np.abs(times - 0.5 * (start + end)).min()
+        out.append(10 * np.log10(np.mean(envelope[inside].astype(np.float64) ** 2) + 1e-10))
+    return np.array(out)
