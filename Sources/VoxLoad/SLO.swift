@@ -25,8 +25,9 @@ public struct SLO: Sendable, Equatable, Codable {
         case undelivered
         /// Frames received after a higher-numbered one.
         case outOfOrder = "out_of_order"
-        /// The server's counters over all streams: `frames_late`, `frames_held`, and `deadline_misses`
-        /// (frames held while their audio was arriving).
+        /// The server's counters over all streams: `frames_late`, `frames_held` (at the end), and
+        /// `deadline_misses` (frames held while their audio was arriving, read as the last packet
+        /// leaves: the real-time criterion of a capacity run).
         case late, held, misses
         /// Server CPU (cores, averaged over the run) and peak RSS (MB).
         case cpu, rss
@@ -154,7 +155,8 @@ extension SLO {
         case .outOfOrder: value = Double(run.frames.outOfOrder)
         case .late: value = run.deadlineMisses.map { Double($0.framesLate) }
         case .held: value = run.deadlineMisses.map { Double($0.framesHeld) }
-        case .misses: value = run.deadlineMisses.map { Double($0.deadlineMisses) }
+        // While the audio flows: read as the last packet leaves, so the end-of-audio flush is not counted.
+        case .misses: value = run.deadlineMissesAtAudioEnd.map { Double($0.deadlineMisses) }
         case .cpu: value = run.server?.cpuCores
         case .rss: value = run.server?.rssMaxMB
         }

@@ -82,7 +82,7 @@ final class Stream: Sendable {
     static let maxPayload = 1500
     /// Audio counts as flowing while its last packet is this recent: a frame held then is a
     /// deadline miss of the model, not a pause of the sender.
-    static let flowingWithin: Microseconds = 100_000
+    static let flowingWithin: Microseconds = stallAllowance
     /// Frames a stream may hold produced but not yet due.
     static let frameRingCapacity = 360
 
