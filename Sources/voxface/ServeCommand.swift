@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Model folder (config.json + model.safetensors or model.pth) or NeuroSync model.pth; default: the shipped default model.")
     var model: String?
     @Option(help: "Default frames between model windows (latency vs CPU; see README).")
-    var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 2
+    var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 4
     @Option(help: "Default frames each window looks past the newest frame it releases.")
     var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 4
     @Option(name: .customLong("playout-delay-ms"), help: "Default playout delay in ms (default: computed from hop and lookahead).")

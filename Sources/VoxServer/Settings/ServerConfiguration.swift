@@ -25,10 +25,10 @@ public struct ServerConfiguration: Sendable {
     /// Most Live Link targets per stream.
     public var maxLiveLinkTargets: Int
 
-    /// The defaults: 127.0.0.1, 8080, 5004, hop 2, lookahead 4 (README, "Latency settings"), the default model.
+    /// The defaults: 127.0.0.1, 8080, 5004, hop 4, lookahead 4 (README, "Latency settings"), the default model.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rtpPort: Int = 5004, modelPath: String? = nil,
-        streamDefaults: StreamSettings = StreamSettings(hop: 2, lookahead: 4), maxStreams: Int = 256, workers: Int = 0,
+        streamDefaults: StreamSettings = StreamSettings(hop: 4, lookahead: 4), maxStreams: Int = 256, workers: Int = 0,
         maxUploadBytes: Int = 64 << 20, maxBatchJobs: Int = 2, subscriberQueue: Int = 120, deviceID: String? = nil,
         maxLiveLinkTargets: Int = 1024
     ) {
