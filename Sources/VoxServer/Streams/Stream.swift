@@ -81,7 +81,8 @@ final class Stream: Sendable {
     /// Largest Opus payload accepted, bytes.
     static let maxPayload = 1500
     /// Audio counts as flowing while its last packet is this recent: a frame held then is a
-    /// deadline miss of the model, not a pause of the sender.
+    /// deadline miss of the model, not a pause of the sender. The same as the stall allowance:
+    /// once silence is being padded, held frames wait for the padding, not for the model.
     static let flowingWithin: Microseconds = stallAllowance
     /// Frames a stream may hold produced but not yet due.
     static let frameRingCapacity = 360
