@@ -89,4 +89,20 @@ import VoxCore
         #expect(batchRows.maxAbsoluteDifference(to: speech) > 1e-3)
         #expect(FileManager.default.fileExists(atPath: folder + "/stereo_48k.npy"))
     }
+
+    /// A missing list, or a list naming a missing clip: one line naming the file, exit 1.
+    @Test func badListsFailWithOneLine() throws {
+        let folder = FeaturesCommandTests.temporary("-features")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let missingList = try FeaturesCommandTests.run([
+            "features", "--statistics", "running", "--list", "/nonexistent.txt", "--out", folder,
+        ])
+        #expect(missingList.status == 1 && missingList.stderr.contains("/nonexistent.txt"), "\(missingList.stderr)")
+        let list = FeaturesCommandTests.temporary(".txt")
+        defer { try? FileManager.default.removeItem(atPath: list) }
+        try "/nonexistent.wav\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let missingClip = try FeaturesCommandTests.run(["features", "--statistics", "running", "--list", list, "--out", folder])
+        #expect(missingClip.status == 1 && missingClip.stderr.contains("/nonexistent.wav"), "\(missingClip.stderr)")
+        #expect(missingClip.stderr.split(separator: "\n").count == 1)
+    }
 }

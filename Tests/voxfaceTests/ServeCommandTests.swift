@@ -33,6 +33,8 @@ import Testing
         let result = try FeaturesCommandTests.run(["serve", "--hop", "0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("hop"), "\(result.stderr)")
+        let targets = try FeaturesCommandTests.run(["serve", "--max-livelink-targets", "0"])
+        #expect(targets.status != 0 && targets.stderr.contains("--max-livelink-targets"), "\(targets.stderr)")
         let missing = try FeaturesCommandTests.run(["serve", "--model", "/nonexistent/model"])
         #expect(missing.status != 0)
         #expect(missing.stderr.split(separator: "\n").contains { $0.contains("voxface serve:") }, "\(missing.stderr)")
