@@ -6,8 +6,9 @@
 /// model has not produced by its due time is replaced by the last frame eased towards a neutral
 /// face (a counted deadline miss). A caller that wakes up late (a busy machine) sends the overdue
 /// frames at once if they are at most `catchUpFrames` periods overdue, so receivers see no gap;
-/// later than that it skips to the current frame instead of sending a long burst (counted). With no audio for `idleTimeout` the stream
-/// is to be closed. A plain value driven by injected time: tests run an hour in microseconds.
+/// later than that it skips to the current frame instead of sending a long burst (counted). It only
+/// paces: when a stream ends is its lifecycle's business. A plain value driven by injected time:
+/// tests run an hour in microseconds.
 public struct FramePacer: Sendable {
     /// Pacing settings.
     public struct Configuration: Sendable, Equatable {
@@ -17,23 +18,19 @@ public struct FramePacer: Sendable {
         public var playoutDelay: Microseconds
         /// Frames over which a face eases to neutral when its frames stop coming.
         public var easeFrames: Int
-        /// Time without new frames after which the stream should be closed.
-        public var idleTimeout: Microseconds
         /// Most periods a late wake-up catches up by sending overdue frames back to back.
         public var catchUpFrames: Int
 
-        /// 60 fps, 150 ms playout delay, 0.5 s ease, 10 s idle timeout.
-        public static let `default` = Configuration(frameRate: 60, playoutDelay: 150_000, easeFrames: 30, idleTimeout: 10_000_000)
+        /// 60 fps, 150 ms playout delay, 0.5 s ease.
+        public static let `default` = Configuration(frameRate: 60, playoutDelay: 150_000, easeFrames: 30)
 
         /// Settings from their parts.
-        public init(frameRate: Int, playoutDelay: Microseconds, easeFrames: Int, idleTimeout: Microseconds, catchUpFrames: Int = 4) {
-            precondition(
-                frameRate > 0 && playoutDelay >= 0 && easeFrames >= 1 && idleTimeout > 0 && catchUpFrames >= 0, "invalid pacer settings")
+        public init(frameRate: Int, playoutDelay: Microseconds, easeFrames: Int, catchUpFrames: Int = 4) {
+            precondition(frameRate > 0 && playoutDelay >= 0 && easeFrames >= 1 && catchUpFrames >= 0, "invalid pacer settings")
             self.catchUpFrames = catchUpFrames
             self.frameRate = frameRate
             self.playoutDelay = playoutDelay
             self.easeFrames = easeFrames
-            self.idleTimeout = idleTimeout
         }
     }
 
@@ -46,8 +43,6 @@ public struct FramePacer: Sendable {
         case hold(index: Int, neutral: Float)
         /// Nothing is due before `until`.
         case wait(until: Microseconds)
-        /// No frames for `idleTimeout`: close the stream.
-        case close
     }
 
     /// The settings; ``extendPlayoutDelay(by:)`` may lengthen the delay.
@@ -62,14 +57,12 @@ public struct FramePacer: Sendable {
     public private(set) var deadlineMisses = 0
     /// Frames skipped because the caller woke up more than a frame late.
     public private(set) var skippedFrames = 0
-    private var lastProgress: Microseconds
     private var missesInARow = 0
 
     /// A pacer for a stream whose audio time zero arrived at `origin`.
     public init(origin: Microseconds, configuration: Configuration = .default) {
         self.origin = origin
         self.configuration = configuration
-        lastProgress = origin
     }
 
     /// When frame `index` is due.
@@ -85,17 +78,13 @@ public struct FramePacer: Sendable {
         configuration.playoutDelay += extra
     }
 
-    /// The model has produced frames up to (not including) `count`, at time `now`.
-    public mutating func framesAvailable(_ count: Int, now: Microseconds) {
-        if count > availableFrames {
-            availableFrames = count
-            lastProgress = now
-        }
+    /// The model has produced frames up to (not including) `count`.
+    public mutating func framesAvailable(_ count: Int) {
+        availableFrames = max(availableFrames, count)
     }
 
     /// The action due at `now`. Call again after acting on `.send` or `.hold`.
     public mutating func next(now: Microseconds) -> Action {
-        if now - lastProgress >= configuration.idleTimeout { return .close }
         let due = dueTime(of: nextIndex)
         if now < due { return .wait(until: due) }
         // Over `catchUpFrames` periods late: skip to the frame due now rather than send a long burst.

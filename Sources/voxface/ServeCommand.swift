@@ -35,8 +35,10 @@ struct ServeCommand: AsyncParsableCommand {
     var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 4
     @Option(name: .customLong("playout-delay-ms"), help: "Default playout delay in ms (default: computed from hop and lookahead).")
     var playoutDelay: Int?
-    @Option(name: .customLong("idle-timeout"), help: "Seconds without audio before a stream is closed.")
+    @Option(name: .customLong("idle-timeout"), help: "Seconds without audio before a live stream is closed.")
     var idleTimeout = env("VOXFACE_IDLE_TIMEOUT").flatMap(Double.init) ?? 10
+    @Option(name: .customLong("first-audio-timeout"), help: "Seconds a new stream waits for its first audio before it is closed.")
+    var firstAudioTimeout = env("VOXFACE_FIRST_AUDIO_TIMEOUT").flatMap(Double.init) ?? 60
     @Option(name: .customLong("max-streams"), help: "Most streams at once.")
     var maxStreams = env("VOXFACE_MAX_STREAMS").flatMap(Int.init) ?? 256
     @Option(name: .customLong("max-livelink-targets"), help: "Most Live Link targets per stream.")
@@ -53,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port), (0...65535).contains(rtpPort) else { throw ValidationError("ports must be 0...65535") }
         guard hop >= 1, lookahead >= 0 else { throw ValidationError("--hop must be >= 1 and --lookahead >= 0") }
         guard idleTimeout >= 1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 1...3600 seconds") }
+        guard firstAudioTimeout >= 1, firstAudioTimeout <= 3600 else {
+            throw ValidationError("--first-audio-timeout must be 1...3600 seconds")
+        }
         guard maxStreams >= 1, workers >= 0, maxUploadMB >= 1, maxUploadMB <= 4096, (1...65536).contains(maxLiveLinkTargets) else {
             throw ValidationError("--max-streams and --max-upload-mb must be positive, --max-livelink-targets 1...65536, --workers >= 0")
         }
@@ -69,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "voxface")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let defaults = StreamSettings(
-            hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout)
+            hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout,
+            firstAudioTimeoutSeconds: firstAudioTimeout)
         let configuration = ServerConfiguration(
             host: host, port: port, rtpPort: rtpPort, modelPath: model, streamDefaults: defaults, maxStreams: maxStreams,
             workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID, maxLiveLinkTargets: maxLiveLinkTargets)

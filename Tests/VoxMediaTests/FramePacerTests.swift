@@ -10,14 +10,14 @@ import VoxMedia
         var sent = 0
         let total = 3600 * 60
         while sent < total {
-            pacer.framesAvailable(min(total, sent + 10), now: now)  // the model keeps a few frames ahead
+            pacer.framesAvailable(min(total, sent + 10))  // the model keeps a few frames ahead
             switch pacer.next(now: now) {
             case .wait(let until): now = until
             case .send(let index):
                 #expect(index == sent)
                 #expect(now == pacer.dueTime(of: index))
                 sent += 1
-            case .hold, .close:
+            case .hold:
                 Issue.record("unexpected action at frame \(sent)")
                 return
             }
@@ -27,23 +27,23 @@ import VoxMedia
     }
 
     @Test func lateModelFramesAreHeldAndEasedToNeutral() {
-        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 4, idleTimeout: 10_000_000))
-        pacer.framesAvailable(2, now: 0)
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 4))
+        pacer.framesAvailable(2)
         var actions: [FramePacer.Action] = []
         for k in 0..<7 { actions.append(pacer.next(now: pacer.dueTime(of: k))) }
         #expect(actions[0] == .send(index: 0) && actions[1] == .send(index: 1))
         #expect(actions[2] == .hold(index: 2, neutral: 0.25) && actions[5] == .hold(index: 5, neutral: 1))
         #expect(actions[6] == .hold(index: 6, neutral: 1))
         #expect(pacer.deadlineMisses == 5)
-        pacer.framesAvailable(10, now: pacer.dueTime(of: 7))
+        pacer.framesAvailable(10)
         #expect(pacer.next(now: pacer.dueTime(of: 7)) == .send(index: 7))
     }
 
     /// A wake-up a few periods late (a busy machine) catches up: the overdue frames go at once, in
     /// order, none skipped; then pacing resumes on the schedule.
     @Test func aSlightlyLateWakeUpCatchesUpWithoutAGap() {
-        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 10_000_000))
-        pacer.framesAvailable(1000, now: 0)
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30))
+        pacer.framesAvailable(1000)
         #expect(pacer.next(now: 0) == .send(index: 0))
         // 40 ms late: frames 1 and 2 are overdue (due at 16.7 and 33.3 ms).
         #expect(pacer.next(now: 40_000) == .send(index: 1))
@@ -53,8 +53,8 @@ import VoxMedia
     }
 
     @Test func aLateWakeUpSkipsInsteadOfBursting() {
-        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 10_000_000))
-        pacer.framesAvailable(1000, now: 0)
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30))
+        pacer.framesAvailable(1000)
         #expect(pacer.next(now: 0) == .send(index: 0))
         // Wake up 100 ms late: frames 1...5 are skipped, frame 6 (due at 100 ms) is sent once.
         #expect(pacer.next(now: 100_000) == .send(index: 6))
@@ -66,8 +66,8 @@ import VoxMedia
     /// is sent twice or early), then runs on the new schedule, one frame per 1/60 s.
     @Test func extendingThePlayoutDelayPausesOnceWithoutBursting() {
         var pacer = FramePacer(
-            origin: 0, configuration: .init(frameRate: 60, playoutDelay: 100_000, easeFrames: 30, idleTimeout: 10_000_000))
-        pacer.framesAvailable(10_000, now: 0)
+            origin: 0, configuration: .init(frameRate: 60, playoutDelay: 100_000, easeFrames: 30))
+        pacer.framesAvailable(10_000)
         var now: Microseconds = 0
         var sendTimes: [Microseconds] = []
         while sendTimes.count < 120 {
@@ -77,7 +77,7 @@ import VoxMedia
             case .send(let index):
                 #expect(index == sendTimes.count)
                 sendTimes.append(now)
-            case .hold, .close:
+            case .hold:
                 Issue.record("unexpected action")
                 return
             }
@@ -88,12 +88,5 @@ import VoxMedia
         #expect(gaps.allSatisfy { $0 >= 16_666 })
         #expect(sendTimes.last! == pacer.dueTime(of: 119) && pacer.dueTime(of: 119) == 150_000 + 119 * 1_000_000 / 60)
         #expect(pacer.deadlineMisses == 0 && pacer.skippedFrames == 0)
-    }
-
-    @Test func idleStreamsClose() {
-        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 0, easeFrames: 30, idleTimeout: 1_000_000))
-        pacer.framesAvailable(3, now: 50_000)
-        #expect(pacer.next(now: 500_000) != .close)
-        #expect(pacer.next(now: 1_050_000) == .close)
     }
 }

@@ -88,5 +88,63 @@ extension ServerTests {
             #expect(result.closeCode == 1000)
             await server.stop()
         }
+
+        /// A WebSocket sender that streams PCM16 and then just closes its socket (no `end`): the
+        /// stream drains what it accepted and closes as `ended` once its last frame is out, with the
+        /// default idle timeout; the subscriber gets every frame, the last flagged, then `ended`.
+        @Test func closingTheAudioWebSocketEndsTheStream() async throws {
+            let server = try await TestServer()
+            let stream = try await server.createStream()
+            let id = stream["id"]!.string!
+            let subscriber = FrameSubscriber(url: stream["frames_url"]!.string!)
+            try await Task.sleep(for: .milliseconds(200))
+            let pcm = try AudioFileReaderFixture.pcm16k()
+            try await WebSocketClient.connect(url: stream["audio_url"]!.string!, logger: Logger(label: "ingest")) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                try await outbound.write(.text("{\"format\":\"pcm16\",\"sample_rate\":16000}"))
+                guard case .text? = try await messages.next() else { return }
+                let began = ContinuousClock.now
+                for (k, start) in stride(from: 0, to: pcm.count, by: 640).enumerated() {
+                    try await Task.sleep(until: began + .milliseconds(20 * k))
+                    try await outbound.write(.binary(ByteBuffer(bytes: pcm[start..<min(pcm.count, start + 640)])))
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            let closedAt = ContinuousClock.now
+            let result = try await subscriber.finished(timeout: 8)
+            #expect(ContinuousClock.now - closedAt < .seconds(3), "ended within the playout delay, not the idle timeout")
+            #expect(result.texts.last?.contains("\"ended\"") == true, "\(result.texts)")
+            #expect(result.closeCode == 1000)
+            // Every sample of the clip made it into frames: 3 s of speech at 60 fps, consecutive.
+            let seconds = Double(pcm.count / 2) / 16_000
+            #expect(result.frames.count >= Int(seconds * 60) - 1, "\(result.frames.count) frames for \(seconds) s")
+            #expect(result.frames.map(\.index) == (0..<UInt64(result.frames.count)).map { $0 })
+            #expect(result.frames.last?.flags == 2)
+            #expect(try await server.request("GET", "/v1/streams/\(id)").status == 404)
+            #expect(try await server.metric("voxface_streams_closed_total{reason=\"ended\"}") == 1)
+            await server.stop()
+        }
+
+        /// A stream that never gets audio closes at its first-audio deadline (`no_audio`), so
+        /// unused streams cannot hold every slot: with the cap reached, a create gets 503 until they
+        /// expire, then 201. The default deadline (60 s) is in the stream's settings.
+        @Test func waitingStreamsExpire() async throws {
+            let server = try await TestServer { $0.maxStreams = 2 }
+            let first = try await server.createStream("{\"first_audio_timeout_s\": 1}")
+            let subscriber = FrameSubscriber(url: first["frames_url"]!.string!)
+            _ = try await server.createStream("{\"first_audio_timeout_s\": 1}")
+            let refused = try await server.request("POST", "/v1/streams")
+            #expect(refused.status == 503 && refused.text.contains("too_many_streams"))
+            let result = try await subscriber.finished(timeout: 5)
+            #expect(result.texts.last?.contains("\"no_audio\"") == true, "\(result.texts)")
+            #expect(result.frames.isEmpty)
+            try await Task.sleep(for: .milliseconds(200))
+            let third = try await server.createStream()
+            #expect(third["state"]?.string == "waiting")
+            #expect(third["settings"]?["first_audio_timeout_s"]?.double == 60)
+            #expect(try await server.metric("voxface_streams_closed_total{reason=\"no_audio\"}") == 2)
+            #expect(try await server.request("POST", "/v1/streams", body: Array("{\"first_audio_timeout_s\": 0}".utf8)).status == 400)
+            await server.stop()
+        }
     }
 }

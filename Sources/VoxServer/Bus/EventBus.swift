@@ -72,8 +72,10 @@ public enum CloseReason: String, Sendable {
     case deleted
     /// The server is shutting down.
     case shutdown
-    /// The client ended its audio and every frame was sent.
+    /// The client ended its audio (or closed its audio WebSocket) and every frame was sent.
     case ended
+    /// No audio arrived before the stream's first-audio deadline (`first_audio_timeout_s`).
+    case noAudio = "no_audio"
 }
 
 /// A stream lifecycle event, published on ``Topic/streams`` and on the stream's frames topic.

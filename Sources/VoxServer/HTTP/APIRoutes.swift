@@ -72,7 +72,7 @@ struct APIRoutes: Sendable {
         let created = StreamCreated(
             id: stream.id, ssrc: stream.ssrc, token: stream.token, rtpPort: hub.rtpPort,
             audioURL: "ws://\(host)/v1/streams/\(stream.id)/audio?token=\(stream.token)",
-            framesURL: "ws://\(host)/v1/streams/\(stream.id)/frames", settings: stream.settings.withLock { $0 }, state: "waiting")
+            framesURL: "ws://\(host)/v1/streams/\(stream.id)/frames", settings: stream.state.withLock { $0.settings }, state: "waiting")
         return try json(created, status: .created)
     }
 

@@ -69,7 +69,7 @@ struct WebSocketRoutes: Sendable {
         default:
             return try await reject(outbound, 1003, "format must be opus or pcm16 with sample_rate 8000...192000", metric: "bad_format")
         }
-        guard stream.bindWebSocket(format) else {
+        guard stream.bindWebSocket(format, now: MonotonicClock.now()) else {
             return try await reject(outbound, 4409, "the stream already has an ingest", metric: "ingest_conflict")
         }
         let name = format == .opus ? "opus" : "pcm16"
@@ -84,6 +84,9 @@ struct WebSocketRoutes: Sendable {
             try? await outbound.close(.goingAway, reason: "stream closed")
         }
         defer { hangUp.cancel() }
+        // However the client goes (`end`, a close, a dropped connection), the stream drains what
+        // it accepted and closes as `ended` once its last frame is out.
+        defer { stream.endAudio(now: MonotonicClock.now()) }
         while let message = try await messages.next() {
             guard hub.registry.stream(id: id) != nil else {
                 return try await outbound.close(.goingAway, reason: "stream closed")
@@ -98,9 +101,15 @@ struct WebSocketRoutes: Sendable {
                 }
                 hub.metrics.websocketMessages.increment()
                 let bytes = Array(buffer.readableBytesView)
-                while !stream.offerWebSocket(bytes, now: MonotonicClock.now()) {
-                    stream.requestWork()
-                    try await Task.sleep(for: .milliseconds(5))
+                offering: while true {
+                    switch stream.offerWebSocket(bytes, now: MonotonicClock.now()) {
+                    case .accepted: break offering
+                    case .full:
+                        stream.requestWork()
+                        try await Task.sleep(for: .milliseconds(5))
+                    case .refused:
+                        return try await reject(outbound, 1008, "audio after end", metric: "after_end")
+                    }
                 }
                 stream.requestWork()
                 // Backpressure: a sender ahead of real time waits (TCP flow control does the rest).
@@ -111,10 +120,9 @@ struct WebSocketRoutes: Sendable {
                 guard text.contains("\"end\"") else {
                     return try await reject(outbound, 1003, "unexpected text message", metric: "bad_format")
                 }
-                stream.endAudio()
-                stream.requestWork()
+                stream.endAudio(now: MonotonicClock.now())
                 for _ in 0..<3000 {
-                    if let total = stream.output.withLock({ $0.totalFrames }) {
+                    if let total = stream.totalFrames {
                         try await outbound.write(.text("{\"type\":\"ended\",\"frames\":\(total)}"))
                         break
                     }

@@ -32,11 +32,13 @@ public final class ServerMetrics: Sendable {
 
     /// RTP drop reasons.
     static let rtpDropReasons = [
-        "malformed", "unknown_ssrc", "source_mismatch", "rate_limited", "payload_type", "too_large", "ingest_conflict",
+        "malformed", "unknown_ssrc", "source_mismatch", "rate_limited", "payload_type", "too_large", "ingest_conflict", "stream_closed",
         "jitter_late", "jitter_duplicate", "jitter_overflow",
     ]
     /// WebSocket rejection reasons.
-    static let websocketRejectReasons = ["bad_token", "unknown_stream", "ingest_conflict", "bad_format", "too_big", "bad_payload"]
+    static let websocketRejectReasons = [
+        "bad_token", "unknown_stream", "ingest_conflict", "bad_format", "too_big", "bad_payload", "after_end",
+    ]
 
     /// A fresh registry with every metric registered.
     public init() {
@@ -73,7 +75,7 @@ public final class ServerMetrics: Sendable {
         workSeconds = Metrics.FloatingPointCounter(label: "voxface_pipeline_cpu_seconds_total", dimensions: [], factory: factory)
         streamsOpen = Metrics.Gauge(label: "voxface_streams", dimensions: [], factory: factory)
         streamsClosed = Dictionary(
-            uniqueKeysWithValues: [CloseReason.idle, .deleted, .shutdown, .ended].map {
+            uniqueKeysWithValues: [CloseReason.idle, .deleted, .shutdown, .ended, .noAudio].map {
                 ($0.rawValue, counter("voxface_streams_closed_total", [("reason", $0.rawValue)]))
             })
         httpErrors = counter("voxface_http_client_errors_total")

@@ -70,8 +70,10 @@ final class StreamHub: Sendable {
         return stream
     }
 
-    /// Removes `stream`, tells its subscribers and stops its Live Link targets. Idempotent.
+    /// Removes `stream`, tells its subscribers and stops its Live Link targets. Idempotent; the
+    /// reason the stream's lifecycle closed with stands (the pacer passes that one on).
     func close(_ stream: Stream, reason: CloseReason) {
+        _ = stream.close(reason)
         guard registry.remove(id: stream.id) != nil else { return }
         stream.closed.fire()
         let event = BusMessage.stream(.closed(id: stream.id, reason: reason))

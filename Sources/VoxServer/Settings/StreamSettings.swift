@@ -12,8 +12,10 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// Constant delay from a frame's audio arriving to the frame being sent, in milliseconds;
     /// nil = computed by ``automaticPlayoutDelay(inputRate:)``.
     public var playoutDelayMilliseconds: Int?
-    /// Seconds without audio after which the stream is closed.
+    /// Seconds without audio after which a live stream is closed (`idle`).
     public var idleTimeoutSeconds: Double
+    /// Seconds a new stream waits for its first audio before it is closed (`no_audio`).
+    public var firstAudioTimeoutSeconds: Double
     /// The only RTP payload type accepted, or nil for any dynamic type (96...127).
     public var payloadType: Int?
     /// A free-form label for the operator.
@@ -23,14 +25,16 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         case hop, lookahead, label
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
+        case firstAudioTimeoutSeconds = "first_audio_timeout_s"
         case payloadType = "payload_type"
     }
 
     /// Settings from their parts.
     public init(
         hop: Int, lookahead: Int, playoutDelayMilliseconds: Int? = nil, idleTimeoutSeconds: Double = 10,
-        payloadType: Int? = nil, label: String? = nil
+        firstAudioTimeoutSeconds: Double = 60, payloadType: Int? = nil, label: String? = nil
     ) {
+        self.firstAudioTimeoutSeconds = firstAudioTimeoutSeconds
         self.hop = hop
         self.lookahead = lookahead
         self.playoutDelayMilliseconds = playoutDelayMilliseconds
@@ -46,6 +50,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         try c.encode(lookahead, forKey: .lookahead)
         try c.encode(playoutDelayMilliseconds, forKey: .playoutDelayMilliseconds)
         try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
+        try c.encode(firstAudioTimeoutSeconds, forKey: .firstAudioTimeoutSeconds)
         try c.encode(payloadType, forKey: .payloadType)
         try c.encode(label, forKey: .label)
     }
@@ -63,6 +68,9 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         }
         guard idleTimeoutSeconds.isFinite, (1...3600).contains(idleTimeoutSeconds) else {
             throw bad("idle_timeout_s must be 1...3600")
+        }
+        guard firstAudioTimeoutSeconds.isFinite, (1...3600).contains(firstAudioTimeoutSeconds) else {
+            throw bad("first_audio_timeout_s must be 1...3600")
         }
         if let pt = payloadType, !(96...127).contains(pt) { throw bad("payload_type must be a dynamic type, 96...127") }
         if let label, label.utf8.count > 128 { throw bad("label must be at most 128 bytes") }
@@ -97,6 +105,7 @@ struct StreamSettingsPatch: Decodable {
     var lookahead: Int?
     var playoutDelayMilliseconds: Int?
     var idleTimeoutSeconds: Double?
+    var firstAudioTimeoutSeconds: Double?
     var payloadType: Int?
     var label: String?
 
@@ -119,6 +128,7 @@ struct StreamSettingsPatch: Decodable {
         lookahead = try c.decodeIfPresent(Int.self, forKey: .lookahead)
         playoutDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: .playoutDelayMilliseconds)
         idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds)
+        firstAudioTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .firstAudioTimeoutSeconds)
         payloadType = try c.decodeIfPresent(Int.self, forKey: .payloadType)
         label = try c.decodeIfPresent(String.self, forKey: .label)
     }
@@ -129,6 +139,7 @@ struct StreamSettingsPatch: Decodable {
         if let lookahead { s.lookahead = lookahead }
         if let playoutDelayMilliseconds { s.playoutDelayMilliseconds = playoutDelayMilliseconds }
         if let idleTimeoutSeconds { s.idleTimeoutSeconds = idleTimeoutSeconds }
+        if let firstAudioTimeoutSeconds { s.firstAudioTimeoutSeconds = firstAudioTimeoutSeconds }
         if let payloadType { s.payloadType = payloadType }
         if let label { s.label = label }
         return s

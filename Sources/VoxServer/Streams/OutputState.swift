@@ -5,6 +5,7 @@ struct OutputState {
     enum Step {
         case sent(held: Bool, skipped: Int, missed: Bool)
         case wait(until: Microseconds)
+        /// The stream's lifecycle closed it (not the pacer's to decide; ``Stream/pace(now:frame:)`` says so).
         case close(CloseReason)
         case noPacer
     }
@@ -47,9 +48,9 @@ struct OutputState {
         scratch = lastSent
     }
 
-    mutating func startPacer(origin: Microseconds, configuration: FramePacer.Configuration, produced: Int, now: Microseconds) {
+    mutating func startPacer(origin: Microseconds, configuration: FramePacer.Configuration, produced: Int) {
         pacer = FramePacer(origin: origin, configuration: configuration)
-        pacer?.framesAvailable(produced, now: now)
+        pacer?.framesAvailable(produced)
     }
 
     /// Takes one frame from `engine` into the ring; false when it has none. A frame whose due time
@@ -84,7 +85,6 @@ struct OutputState {
         pacer = p
         switch action {
         case .wait(let until): return .wait(until: until)
-        case .close: return .close(.idle)
         case .send(let index):
             let skipped = p.skippedFrames - skippedBefore
             if take(index) {

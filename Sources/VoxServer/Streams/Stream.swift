@@ -40,10 +40,11 @@ enum RTPVerdict: Equatable {
     case dropped(reason: String)
 }
 
-/// One live stream: its ingest side (jitter buffer, WebSocket queue), its engine (run by one
-/// worker job at a time), and its paced output. Three locks, never held together for long:
-/// `inbox` by the network side for a packet copy, `engine` by the worker for the whole model
-/// work, `output` by the worker to append frames and by the pacer to take one.
+/// One stream: its state (lifecycle, settings, ingest queue, paced output) under one lock, its
+/// engine (run by one worker job at a time, under its own lock for the whole model work), and its
+/// Live Link fan-out. The state lock is taken for short copies and updates only: by the network
+/// side per packet, by the worker around (never across) a decode or a model run, by the pacer per
+/// frame. Lock order: engine, then state.
 final class Stream: Sendable {
     let id: String
     let ssrc: UInt32
@@ -57,54 +58,45 @@ final class Stream: Sendable {
 
     /// The only RTP payload type accepted, if the stream fixed one (never changes).
     let fixedPayloadType: Int?
-    /// Settings in effect (the hop may widen).
-    let settings: Mutex<StreamSettings>
-    let inbox: Mutex<Inbox>
+    let state: Mutex<StreamState>
     let engine: Mutex<StreamEngine?>
-    let output: Mutex<OutputState>
     /// The stream's Live Link targets (made with the first one).
     let liveLink = Mutex<LiveLinkFanOut?>(nil)
     let scheduled = Atomic<Bool>(false)
     let pending = Atomic<Bool>(false)
     /// Fired when the stream closes.
     let closed = CloseSignal()
-    /// Monotonic time of the last audio packet or message accepted (0 before any).
-    let lastArrival = Atomic<Int64>(0)
 
     /// Time without a packet after which the sender counts as paused and silence is pushed in
     /// real time behind the last audio, so the frames waiting for lookahead come out on time:
     /// the jitter buffer's 40 ms wait plus one 20 ms packet. The playout delay leaves room for
-    /// it (its jitter and model margins are 70 ms).
+    /// it (its jitter and model margins are 70 ms). While the sender flows (its last packet
+    /// more recent than this), a frame held is a deadline miss of the model, not a pause.
     static let stallAllowance: Microseconds = 60_000
     /// Longest timeline gap filled with silence; longer gaps jump the timeline.
     static let maxGapSeconds = 2.0
     /// Largest Opus payload accepted, bytes.
     static let maxPayload = 1500
-    /// Audio counts as flowing while its last packet is this recent: a frame held then is a
-    /// deadline miss of the model, not a pause of the sender. The same as the stall allowance:
-    /// once silence is being padded, held frames wait for the padding, not for the model.
-    static let flowingWithin: Microseconds = stallAllowance
     /// Frames a stream may hold produced but not yet due.
     static let frameRingCapacity = 360
 
     init(
         id: String, ssrc: UInt32, token: String, createdAt: String, settings: StreamSettings, model: FaceModel,
-        metrics: ServerMetrics, bus: EventBus, pool: WorkerPool
+        metrics: ServerMetrics, bus: EventBus, pool: WorkerPool, now: Microseconds = MonotonicClock.now()
     ) {
         self.pool = pool
         self.id = id
         self.ssrc = ssrc
         self.token = token
         self.createdAt = createdAt
-        self.settings = Mutex(settings)
         fixedPayloadType = settings.payloadType
         self.model = model
         self.metrics = metrics
         self.bus = bus
         framesTopic = .frames(of: id)
-        inbox = Mutex(Inbox())
+        state = Mutex(
+            StreamState(settings: settings, channels: model.config.outputDim, frameCapacity: Self.frameRingCapacity, createdAt: now))
         engine = Mutex(nil)
-        output = Mutex(OutputState(channels: model.config.outputDim, capacity: Self.frameRingCapacity))
     }
 
     // MARK: - Ingest (network threads; short critical sections)
@@ -112,76 +104,102 @@ final class Stream: Sendable {
     /// Offers an RTP packet (header already parsed) from `source`.
     func offerRTP(_ packet: RTPPacket, datagram: UnsafeRawBufferPointer, from source: SocketAddress, now: Microseconds) -> RTPVerdict {
         let fixed = fixedPayloadType
-        return inbox.withLock { box -> RTPVerdict in
-            var becameLive = false
-            switch box.ingest {
+        return state.withLock { s -> RTPVerdict in
+            switch s.inbox.ingest {
             case .websocket: return .dropped(reason: "ingest_conflict")
             case .rtp(let bound):
                 if bound != source {
-                    box.dropped.sourceMismatch += 1
+                    s.inbox.dropped.sourceMismatch += 1
                     return .dropped(reason: "source_mismatch")
                 }
             case .none:
                 break
             }
-            guard box.rateLimit.admit(now: now) else {
-                box.dropped.rateLimited += 1
+            guard s.inbox.rateLimit.admit(now: now) else {
+                s.inbox.dropped.rateLimited += 1
                 return .dropped(reason: "rate_limited")
             }
             guard fixed.map({ packet.payloadType == $0 }) ?? (96...127).contains(packet.payloadType) else {
-                box.dropped.payloadType += 1
+                s.inbox.dropped.payloadType += 1
                 return .dropped(reason: "payload_type")
             }
             guard packet.payload.count <= Self.maxPayload else {
-                box.dropped.tooLarge += 1
+                s.inbox.dropped.tooLarge += 1
                 return .dropped(reason: "too_large")
             }
-            if box.ingest == .none {
-                box.ingest = .rtp(source: source)
-                box.firstArrival = now
-                becameLive = true
+            let verdict = s.lifecycle.audioArrived(now: now)
+            guard verdict != .refused else {
+                s.inbox.dropped.streamClosed += 1
+                return .dropped(reason: "stream_closed")
             }
-            let slot = Int(packet.sequence) % box.slotCount
-            let outcome = box.jitter.insert(sequence: packet.sequence, timestamp: packet.timestamp, payload: slot, arrival: now)
+            if verdict == .first {
+                s.inbox.ingest = .rtp(source: source)
+                s.inbox.firstArrival = now
+            }
+            let slot = Int(packet.sequence) % s.inbox.slotCount
+            let outcome = s.inbox.jitter.insert(sequence: packet.sequence, timestamp: packet.timestamp, payload: slot, arrival: now)
             if outcome.isStored {
-                box.store(slot: slot, bytes: UnsafeRawBufferPointer(rebasing: datagram[packet.payload]))
-                if outcome == .reset { box.resyncPending = true }
+                s.inbox.store(slot: slot, bytes: UnsafeRawBufferPointer(rebasing: datagram[packet.payload]))
+                if outcome == .reset { s.inbox.resyncPending = true }
             }
-            box.rtpPackets += 1
-            lastArrival.store(now, ordering: .relaxed)
-            return .accepted(outcome, becameLive: becameLive)
+            s.inbox.rtpPackets += 1
+            return .accepted(outcome, becameLive: verdict == .first)
         }
     }
 
-    /// Binds the WebSocket ingest with `format`; false if the stream already has an ingest.
-    func bindWebSocket(_ format: AudioFormat) -> Bool {
-        inbox.withLock { box in
-            guard box.ingest == .none else { return false }
-            box.ingest = .websocket(format)
+    /// Binds the WebSocket ingest with `format` at `now` (the stream goes live); false if the
+    /// stream already has an ingest or no longer takes audio.
+    func bindWebSocket(_ format: AudioFormat, now: Microseconds) -> Bool {
+        state.withLock { s in
+            guard s.inbox.ingest == .none, case .waiting = s.lifecycle.phase else { return false }
+            s.inbox.ingest = .websocket(format)
+            _ = s.lifecycle.audioArrived(now: now)
             return true
         }
     }
 
-    /// Queues one WebSocket audio message; false when the queue is full (the caller waits).
-    func offerWebSocket(_ bytes: [UInt8], now: Microseconds) -> Bool {
-        inbox.withLock { box in
-            guard box.messages.count < Inbox.messageCapacity else { return false }
-            if box.firstArrival == nil { box.firstArrival = now }
-            box.messages.append(bytes)
-            box.websocketMessages += 1
-            lastArrival.store(now, ordering: .relaxed)
-            return true
+    /// What became of a WebSocket audio message.
+    enum WebSocketOffer: Equatable {
+        case accepted
+        /// The queue is full: the caller waits and offers it again.
+        case full
+        /// The sender already stopped (sent `end`) or the stream closed.
+        case refused
+    }
+
+    /// Queues one WebSocket audio message.
+    func offerWebSocket(_ bytes: [UInt8], now: Microseconds) -> WebSocketOffer {
+        state.withLock { s in
+            guard s.inbox.messages.count < Inbox.messageCapacity else { return .full }
+            guard s.lifecycle.audioArrived(now: now) != .refused else { return .refused }
+            if s.inbox.firstArrival == nil { s.inbox.firstArrival = now }
+            s.inbox.messages.append(bytes)
+            s.inbox.websocketMessages += 1
+            return .accepted
         }
     }
 
-    /// The client will send no more audio.
-    func endAudio() { inbox.withLock { $0.ended = true } }
+    /// The client will send no more audio (it sent `end`, or its audio WebSocket closed): the
+    /// stream drains its last frames and then closes as `ended`. Idempotent.
+    func endAudio(now: Microseconds) {
+        let action = state.withLock { s -> StreamLifecycle.StopAction in
+            let action = s.lifecycle.senderStopped(now: now)
+            if action == .flush { s.inbox.ended = true }
+            return action
+        }
+        if action == .flush { requestWork() }
+        // A stream that closed here is closed by the pacer, which watches every stream's lifecycle.
+    }
+
+    /// The frame count, once the client ended its audio and the engine flushed.
+    var totalFrames: Int? { state.withLock { $0.output.totalFrames } }
 
     /// How far the audio received runs ahead of real time, in seconds (WebSocket backpressure).
     func secondsAhead(now: Microseconds) -> Double {
-        guard let first = inbox.withLock({ $0.firstArrival }) else { return 0 }
-        let position = output.withLock { $0.timelineSeconds }
-        return position - Double(now - first) / 1e6
+        state.withLock { s in
+            guard let first = s.inbox.firstArrival else { return 0 }
+            return s.output.timelineSeconds - Double(now - first) / 1e6
+        }
     }
 
     // MARK: - Work (worker pool)
@@ -200,20 +218,11 @@ final class Stream: Sendable {
         let started = MonotonicClock.now()
         engine.withLock { slot in
             if slot == nil {
-                guard
-                    let format = inbox.withLock({ box -> AudioFormat? in
-                        switch box.ingest {
-                        case .none: nil
-                        case .rtp: .opus
-                        case .websocket(let f): f
-                        }
-                    })
-                else { return }
-                let schedule = settings.withLock { $0.schedule }
+                guard let (format, schedule) = state.withLock({ s in s.format.map { ($0, s.settings.schedule) } }) else { return }
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
                 slot = created
-                output.withLock { $0.inputRate = format.sampleRate }
+                state.withLock { $0.output.inputRate = format.sampleRate }
             }
             guard let engine = slot else { return }
             let windowsBefore = engine.pipeline.windowsRun
@@ -227,7 +236,7 @@ final class Stream: Sendable {
         return more
     }
 
-    private enum Item {
+    fileprivate enum Item {
         case decode(length: Int, timestamp: UInt32, resync: Bool)
         case fec(length: Int, samples: Int, timestamp: UInt32, resync: Bool)
         case conceal(samples: Int, timestamp: UInt32, resync: Bool)
@@ -235,38 +244,12 @@ final class Stream: Sendable {
         case end
     }
 
-    private func nextItem(into scratch: UnsafeMutableRawBufferPointer) -> Item? {
-        inbox.withLock { box -> Item? in
-            if case .websocket = box.ingest {
-                if !box.messages.isEmpty { return .message(box.messages.removeFirst()) }
-                if box.ended && !box.endDelivered {
-                    box.endDelivered = true
-                    return .end
-                }
-                return nil
-            }
-            let now = MonotonicClock.now()
-            guard let out = box.jitter.next(now: now) else { return nil }
-            let resync = box.resyncPending
-            box.resyncPending = false
-            switch out {
-            case .packet(_, let ts, let slot):
-                return .decode(length: box.copy(slot: slot, into: scratch), timestamp: ts, resync: resync)
-            case .recoverWithFEC(_, let ts, let from):
-                return .fec(
-                    length: box.copy(slot: from.payload, into: scratch), samples: box.jitter.packetDuration, timestamp: ts, resync: resync)
-            case .conceal(_, let ts, let samples):
-                return .conceal(samples: samples, timestamp: ts, resync: resync)
-            }
-        }
-    }
-
     /// Processes up to ``itemsPerJob`` inbox items; true if it stopped with items left.
     private func drain(_ engine: StreamEngine) -> Bool {
         let scratch = engine.packet
-        var timeline = inbox.withLock { $0.timeline }
+        var timeline = state.withLock { $0.inbox.timeline }
         var budget = Self.itemsPerJob
-        while budget > 0, let item = nextItem(into: scratch) {
+        while budget > 0, let item = state.withLock({ $0.inbox.nextItem(into: scratch, now: MonotonicClock.now()) }) {
             budget -= 1
             switch item {
             case .decode(let length, let ts, let resync):
@@ -289,11 +272,14 @@ final class Stream: Sendable {
                 engine.finish()
             }
         }
-        let jitter = inbox.withLock { box -> JitterBufferCounters in
-            box.timeline = timeline
-            return box.jitter.counters
+        let (jitter, reported) = state.withLock { s -> (JitterBufferCounters, JitterBufferCounters) in
+            s.inbox.timeline = timeline
+            let now = s.inbox.jitter.counters
+            defer { s.output.jitterReported = now }
+            s.output.counters.jitter = .init(now)
+            return (now, s.output.jitterReported)
         }
-        reportJitter(jitter)
+        reportJitter(jitter, since: reported)
         return budget == 0  // maybe more: another job looks (and finds nothing at worst)
     }
 
@@ -301,7 +287,7 @@ final class Stream: Sendable {
     private func decode(_ body: () throws(OpusError) -> Int) -> Int {
         do { return try body() } catch {
             metrics.opusErrors.increment()
-            output.withLock { $0.counters.opusErrors += 1 }
+            state.withLock { $0.output.counters.opusErrors += 1 }
             return 0
         }
     }
@@ -310,16 +296,17 @@ final class Stream: Sendable {
     /// with silence, audio already covered by stall padding is trimmed, and a sender restart or a
     /// gap over `maxGapSeconds` re-anchors the timeline.
     private func place(_ engine: StreamEngine, samples: Int, timestamp: UInt32, resync: Bool, timeline: inout RTPTimeline) {
-        let current = output.withLock { $0.timelinePosition }
-        var start = timeline.position(of: timestamp, anchorAt: current, resync: resync)
         let maxGap = Int64(Self.maxGapSeconds * 48_000)
-        var gap = start - current
-        if abs(gap) > maxGap {  // sender restart or a clock jump: continue the timeline here
+        let (start, current) = state.withLock { s -> (Int64, Int64) in
+            let current = s.output.timelinePosition
+            let start = timeline.position(of: timestamp, anchorAt: current, resync: resync)
+            guard abs(start - current) > maxGap else { return (start, current) }
+            // A sender restart or a clock jump: continue the timeline here.
             timeline.rebase(timestamp: timestamp, position: current)
-            output.withLock { $0.counters.timelineJumps += 1 }
-            start = current
-            gap = 0
+            s.output.counters.timelineJumps += 1
+            return (current, current)
         }
+        let gap = start - current
         if gap > 0 { pushSilence(engine, gap) }
         let trim = gap < 0 ? min(Int(-gap), samples) : 0
         if samples > trim { pushAudio(engine, UnsafeBufferPointer(rebasing: engine.pcm[trim..<samples])) }
@@ -329,17 +316,17 @@ final class Stream: Sendable {
         engine.push(samples)
         let seconds = Double(samples.count) / Double(engine.inputRate)
         metrics.audioSeconds.increment(by: seconds)
-        output.withLock {
-            $0.counters.audioSeconds += seconds
-            $0.timelinePosition += Int64(samples.count)
+        state.withLock {
+            $0.output.counters.audioSeconds += seconds
+            $0.output.timelinePosition += Int64(samples.count)
         }
     }
 
     private func pushSilence(_ engine: StreamEngine, _ count: Int64) {
         engine.pushSilence(count)
-        output.withLock {
-            $0.counters.silenceSeconds += Double(count) / Double(engine.inputRate)
-            $0.timelinePosition += count
+        state.withLock {
+            $0.output.counters.silenceSeconds += Double(count) / Double(engine.inputRate)
+            $0.output.timelinePosition += count
         }
     }
 
@@ -368,79 +355,76 @@ final class Stream: Sendable {
         }
     }
 
-    /// After audio stops, silence is pushed in real time (for a bounded while) so the frames
-    /// waiting for lookahead are released and the face settles on the model's silence.
+    /// After the sender pauses, silence is pushed in real time (for a bounded while) so the frames
+    /// waiting for lookahead are released and the face settles on the model's silence; past that,
+    /// a long silence jumps the timeline instead of running the model on it. Neither is activity:
+    /// the stream's idle timeout counts from its last audio.
     private func padAfterStall(_ engine: StreamEngine, now: Microseconds) {
-        guard !engine.finished, let first = inbox.withLock({ $0.firstArrival }) else { return }
-        // Only a sender that paused stalls the stream; audio still arriving is never overwritten.
-        guard now - lastArrival.load(ordering: .relaxed) >= Self.stallAllowance else { return }
+        guard !engine.finished else { return }
         let rate = Int64(engine.inputRate)
-        let wall = (now - first - Self.stallAllowance) * rate / 1_000_000
-        let position = output.withLock { $0.timelinePosition }
-        guard wall > position else { return }
-        let s = settings.withLock { $0 }
-        let flushSeconds = Double(s.automaticPlayoutDelay(inputRate: engine.inputRate)) / 1e6 + 0.1
+        let plan = state.withLock { s -> (wall: Int64, position: Int64, flush: Microseconds)? in
+            _ = s.lifecycle.clock(now: now)
+            // Only a sender that paused stalls the stream; audio still arriving is never overwritten.
+            guard s.lifecycle.senderPaused, let first = s.inbox.firstArrival else { return nil }
+            let wall = (now - first - Self.stallAllowance) * rate / 1_000_000
+            return (wall, s.output.timelinePosition, s.settings.automaticPlayoutDelay(inputRate: engine.inputRate))
+        }
+        guard let plan, plan.wall > plan.position else { return }
+        let flushSeconds = Double(plan.flush) / 1e6 + 0.1
         let budget = Int64(flushSeconds * Double(rate)) - engine.silenceSinceAudio
-        let fill = min(wall - position, budget)
+        let fill = min(plan.wall - plan.position, budget)
         if fill > 0 { pushSilence(engine, fill) }
-        // Past the flush, a long silence jumps the timeline instead of running the model on it.
-        let behind = wall - position - max(fill, 0)
-        if budget - max(fill, 0) <= 0, Double(behind) > Self.maxGapSeconds * Double(rate) {
-            let unit = rate / Int64(gcd(Int(rate), 60))
-            let jump = behind / unit * unit
-            output.withLock {
-                $0.timelinePosition += jump
-                $0.frameOffset += Int(jump * 60 / rate)
-                $0.noMissBefore = $0.frameOffset + engine.framesProduced
-                $0.counters.timelineJumps += 1
-            }
+        let behind = plan.wall - plan.position - max(fill, 0)
+        guard budget - max(fill, 0) <= 0, Double(behind) > Self.maxGapSeconds * Double(rate) else { return }
+        let unit = rate / Int64(gcd(Int(rate), 60))
+        let jump = behind / unit * unit
+        state.withLock {
+            $0.output.timelinePosition += jump
+            $0.output.frameOffset += Int(jump * 60 / rate)
+            $0.output.noMissBefore = $0.output.frameOffset + engine.framesProduced
+            $0.output.counters.timelineJumps += 1
         }
     }
 
     private func collectFrames(_ engine: StreamEngine, now: Microseconds) {
-        output.withLock { out in
-            let lateBefore = out.counters.framesLate
-            while out.pullFrame(from: engine) {}
-            let late = out.counters.framesLate - lateBefore
-            if engine.finished && out.totalFrames == nil { out.totalFrames = out.frameOffset + engine.framesProduced }
-            out.counters.framesProduced = out.frameOffset + engine.framesProduced
-            if late > 0 { metrics.framesLate.increment(by: late) }
-            out.pacer?.framesAvailable(out.frameOffset + engine.framesProduced, now: now)
-            if out.pacer == nil, let first = inbox.withLock({ $0.firstArrival }) {
-                let s = settings.withLock { $0 }
-                out.startPacer(
-                    origin: first,
-                    configuration: .init(
-                        frameRate: 60, playoutDelay: s.playoutDelay(inputRate: engine.inputRate), easeFrames: 30,
-                        idleTimeout: Microseconds(s.idleTimeoutSeconds * 1e6)),
-                    produced: out.frameOffset + engine.framesProduced, now: now)
+        let late = state.withLock { s -> Int in
+            let lateBefore = s.output.counters.framesLate
+            while s.output.pullFrame(from: engine) {}
+            let produced = s.output.frameOffset + engine.framesProduced
+            if engine.finished && s.output.totalFrames == nil { s.output.totalFrames = produced }
+            s.output.counters.framesProduced = produced
+            s.output.pacer?.framesAvailable(produced)
+            if s.output.pacer == nil, let first = s.inbox.firstArrival {
+                let delay = s.settings.playoutDelay(inputRate: engine.inputRate)
+                s.output.startPacer(
+                    origin: first, configuration: .init(frameRate: 60, playoutDelay: delay, easeFrames: 30), produced: produced)
+                s.lifecycle.delayIdle(by: delay)
             }
+            return s.output.counters.framesLate - lateBefore
         }
+        if late > 0 { metrics.framesLate.increment(by: late) }
     }
 
     private func applyHopWidening(_ engine: StreamEngine) {
-        guard output.withLock({ $0.widenRequested }) else { return }
-        let lookahead = engine.pipeline.schedule.lookahead
         let hop = engine.pipeline.schedule.hop
-        let widest = model.config.frameSize - lookahead
-        let widened = min(widest, hop * 2)
-        output.withLock { $0.widenRequested = false }
-        guard widened > hop else { return }
-        engine.pipeline.widenHop(to: widened)
-        settings.withLock { $0.hop = widened }
-        output.withLock {
-            $0.pacer?.extendPlayoutDelay(by: Microseconds(widened - hop) * 1_000_000 / 60)
-            $0.counters.hopWidenings += 1
+        let widened = min(model.config.frameSize - engine.pipeline.schedule.lookahead, hop * 2)
+        let widen = state.withLock { s -> Bool in
+            guard s.output.widenRequested else { return false }
+            s.output.widenRequested = false
+            guard widened > hop else { return false }
+            s.settings.hop = widened
+            let extra = Microseconds(widened - hop) * 1_000_000 / 60
+            s.output.pacer?.extendPlayoutDelay(by: extra)
+            s.lifecycle.delayIdle(by: extra)
+            s.output.counters.hopWidenings += 1
+            return true
         }
+        guard widen else { return }
+        engine.pipeline.widenHop(to: widened)
         metrics.hopWidenings.increment()
     }
 
-    private func reportJitter(_ now: JitterBufferCounters) {
-        let last = output.withLock { out -> JitterBufferCounters in
-            defer { out.jitterReported = now }
-            out.counters.jitter = .init(now)
-            return out.jitterReported
-        }
+    private func reportJitter(_ now: JitterBufferCounters, since last: JitterBufferCounters) {
         let kinds: [(String, KeyPath<JitterBufferCounters, Int>)] = [
             ("lost", \.lost), ("recovered_fec", \.recoveredByFEC), ("concealed", \.concealed), ("reset", \.resets),
         ]
@@ -451,11 +435,17 @@ final class Stream: Sendable {
 
     // MARK: - Pacing (pacer thread)
 
-    /// Sends every frame due at `now` to the bus; returns when to come back, or a close reason.
+    /// Moves the stream's lifecycle to `now` and sends every frame due to the bus; returns when to
+    /// come back, or why the stream is to be closed. The pacer loop calls it for every stream, so
+    /// a stream whose lifecycle closed (by a timeout here, or by its sender on another thread) is
+    /// closed within one pass.
     func pace(now: Microseconds, frame: inout FaceFrame) -> PaceResult {
         while true {
-            let flowing = now - lastArrival.load(ordering: .relaxed) < Self.flowingWithin
-            let step = output.withLock { $0.step(now: now, audioFlowing: flowing, into: &frame) }
+            let step = state.withLock { s -> OutputState.Step in
+                _ = s.lifecycle.clock(now: now)
+                if case .closed(let reason) = s.lifecycle.phase { return .close(reason) }
+                return s.output.step(now: now, audioFlowing: s.lifecycle.audioFlowing, into: &frame)
+            }
             switch step {
             case .wait(let until): return .wait(until: until)
             case .close(let reason): return .close(reason)
@@ -469,12 +459,15 @@ final class Stream: Sendable {
                 let drops = bus.publish(.face(frame), on: framesTopic)
                 if drops > 0 {
                     metrics.subscriberDropped.increment(by: drops)
-                    output.withLock { $0.counters.subscriberDropped += drops }
+                    state.withLock { $0.output.counters.subscriberDropped += drops }
                 }
-                if frame.last { return .close(.ended) }
+                if frame.last, let reason = state.withLock({ $0.lifecycle.lastFrameSent() }) { return .close(reason) }
             }
         }
     }
+
+    /// Closes the stream's lifecycle from outside (`deleted`, `shutdown`); false if it was closed.
+    func close(_ reason: CloseReason) -> Bool { state.withLock { $0.lifecycle.close(reason) } }
 
     /// Asks the worker pool to run ``work(now:)``; at most one job per stream is queued or running,
     /// and a request made while one runs makes it run again. A job that used its budget with work
@@ -496,24 +489,49 @@ final class Stream: Sendable {
     }
 
     /// The stream's state for the API.
-    func info(includeToken: Bool = false) -> StreamInfo {
-        let ingest = inbox.withLock { $0.ingest }
-        var counters = output.withLock { $0.counters }
-        inbox.withLock { box in
-            counters.rtpPackets = box.rtpPackets
-            counters.websocketMessages = box.websocketMessages
-            counters.rtpDropped = box.dropped
+    func info() -> StreamInfo {
+        let (ingest, phase, settings, counters) = state.withLock { s in
+            var counters = s.output.counters
+            counters.rtpPackets = s.inbox.rtpPackets
+            counters.websocketMessages = s.inbox.websocketMessages
+            counters.rtpDropped = s.inbox.dropped
+            return (s.inbox.ingest, s.lifecycle.name, s.settings, counters)
         }
-        counters.subscribers = bus.subscriberCount(framesTopic)
-        let state: String
-        if output.withLock({ $0.totalFrames != nil }) { state = "ended" } else { state = ingest == .none ? "waiting" : "live" }
+        var all = counters
+        all.subscribers = bus.subscriberCount(framesTopic)
         var source: String?
         if case .rtp(let address) = ingest, let ip = address.ipAddress, let port = address.port {
             source = address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
         }
         return StreamInfo(
-            id: id, ssrc: ssrc, state: state, ingest: ingest.name, source: source, settings: settings.withLock { $0 },
-            createdAt: createdAt, counters: counters, liveLinkTargets: liveLink.withLock { $0 }?.list.count ?? 0)
+            id: id, ssrc: ssrc, state: phase, ingest: ingest.name, source: source, settings: settings,
+            createdAt: createdAt, counters: all, liveLinkTargets: liveLink.withLock { $0 }?.list.count ?? 0)
+    }
+}
+
+extension Inbox {
+    /// The next item for the worker: a queued WebSocket message or the end of them, or the jitter
+    /// buffer's next packet (its payload copied into `scratch`), recovery or concealment.
+    fileprivate mutating func nextItem(into scratch: UnsafeMutableRawBufferPointer, now: Microseconds) -> Stream.Item? {
+        if case .websocket = ingest {
+            if !messages.isEmpty { return .message(messages.removeFirst()) }
+            if ended && !endDelivered {
+                endDelivered = true
+                return .end
+            }
+            return nil
+        }
+        guard let out = jitter.next(now: now) else { return nil }
+        let resync = resyncPending
+        resyncPending = false
+        switch out {
+        case .packet(_, let ts, let slot):
+            return .decode(length: copy(slot: slot, into: scratch), timestamp: ts, resync: resync)
+        case .recoverWithFEC(_, let ts, let from):
+            return .fec(length: copy(slot: from.payload, into: scratch), samples: jitter.packetDuration, timestamp: ts, resync: resync)
+        case .conceal(_, let ts, let samples):
+            return .conceal(samples: samples, timestamp: ts, resync: resync)
+        }
     }
 }
 

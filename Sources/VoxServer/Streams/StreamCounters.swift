@@ -7,11 +7,14 @@ struct StreamCounters: Sendable, Encodable {
         var payloadType = 0
         var tooLarge = 0
         var rateLimited = 0
+        /// Packets that arrived after the stream stopped taking audio (draining or closed).
+        var streamClosed = 0
         enum CodingKeys: String, CodingKey {
             case sourceMismatch = "source_mismatch"
             case payloadType = "payload_type"
             case tooLarge = "too_large"
             case rateLimited = "rate_limited"
+            case streamClosed = "stream_closed"
         }
     }
     struct Jitter: Sendable, Encodable {
