@@ -46,8 +46,8 @@ public struct JitterBufferConfiguration: Sendable, Equatable {
 
 /// Running totals of a ``JitterBuffer``, for metrics. Every packet the buffer drops is counted here.
 ///
-/// Invariants: `lost == recoveredByFEC + concealed`, and `released + lost` is the number of
-/// outputs, one per sequence number of the timeline.
+/// Invariants: `lost == recoveredByFEC + concealed`, and `released + lost + stallConcealed` is the
+/// number of outputs, one per sequence number of the timeline.
 public struct JitterBufferCounters: Sendable, Equatable {
     /// All counters at zero.
     public static let zero = JitterBufferCounters()
@@ -66,6 +66,10 @@ public struct JitterBufferCounters: Sendable, Equatable {
     public internal(set) var recoveredByFEC = 0
     /// Lost packets handed out as ``JitterBuffer/Output/conceal(missingSequence:timestamp:samples:)``.
     public internal(set) var concealed = 0
+    /// Concealments run because the sender stopped (no later packet had arrived): not losses. When
+    /// a later packet then shows the run was a gap in what the sender sent, it moves to `lost`
+    /// and `concealed`; a sender that simply stopped or paused never counts as loss.
+    public internal(set) var stallConcealed = 0
     /// Packets refused with ``JitterBufferInsertOutcome/overflow``.
     public internal(set) var overflows = 0
     /// Resynchronisations on a sequence jump (``JitterBufferInsertOutcome/reset``).
@@ -194,9 +198,15 @@ public struct JitterBuffer<Payload> {
     private var lastOutputTimestamp: UInt32 = 0
     /// `lastOutputTimestamp` unwrapped, relative to the origin's timestamp.
     private var lastOutputPosition: Int64 = 0
-    /// The last packet released: the schedule for concealing a stopped stream starts from it.
-    private var anchor: (sequence: Int64, arrival: Microseconds) = (0, 0)
+    /// The latest any packet has arrived relative to the sender's media clock: the largest
+    /// `arrival - media time` (microseconds, media time from the timeline origin) since the
+    /// timeline started. A stopped stream is concealed on this line, so a sender that sends in
+    /// bursts (ffmpeg `-re` sends five 20 ms packets every 93 ms) is never concealed between its
+    /// bursts; for packets that come in real time it is the last packet's arrival, as before.
+    private var lateLine: Microseconds = .min
     private var trailingConceals = 0
+    /// Stall concealments not yet known to be losses (see ``JitterBufferCounters/stallConcealed``).
+    private var provisionalConceals = 0
     /// Earliest arrival among held packets, when `earliestIsValid`.
     private var earliestArrival: Microseconds = 0
     private var earliestIsValid = false
@@ -266,6 +276,16 @@ public struct JitterBuffer<Payload> {
             restart(sequence: sequence, timestamp: timestamp, payload: payload, arrival: arrival)
             return .reset
         }
+        if provisionalConceals > 0 {
+            // A packet past the stalled run shows it was a gap in what the sender sent: loss. One
+            // from inside the run (late) shows the sender had paused: no loss.
+            if ahead >= 0 {
+                counters.lost += provisionalConceals
+                counters.concealed += provisionalConceals
+                counters.stallConcealed -= provisionalConceals
+            }
+            provisionalConceals = 0
+        }
         let i = index(unwrapped)
         let occupant = slots[i]
         if ahead < 0 {
@@ -274,8 +294,9 @@ public struct JitterBuffer<Payload> {
                 store(unwrapped, at: i, timestamp: timestamp, payload: payload, arrival: arrival)
                 expected = unwrapped
                 origin = (sequence, timestamp)
+                // Media time now counts from this earlier packet: the late line moves with it.
+                lateLine -= Self.distance(lastOutputTimestamp, from: timestamp) * 1_000_000 / Int64(configuration.clockRate)
                 lastOutputTimestamp = timestamp
-                anchor = (unwrapped, arrival)
                 return .accepted
             }
             // The slot remembers what became of this sequence number unless a later one reused it;
@@ -318,12 +339,14 @@ public struct JitterBuffer<Payload> {
             if expected > forcedThrough && now < earliestHeldArrival() + configuration.maxWait { return nil }
         } else {
             guard hasOutput && trailingConceals < configuration.maxTrailingConceals else { return nil }
-            let stepsToSuccessor = expected + 1 - anchor.sequence
-            let successorDue = anchor.arrival + stepsToSuccessor * Int64(packetDuration) * 1_000_000 / Int64(configuration.clockRate)
+            // The packet after the expected one is due on the late line.
+            let successor = lastOutputPosition + 2 * Int64(packetDuration)
+            let successorDue = lateLine + successor * 1_000_000 / Int64(configuration.clockRate)
             if now < successorDue + configuration.maxWait { return nil }
             trailingConceals += 1
+            provisionalConceals += 1
         }
-        return declareExpectedLost()
+        return declareExpectedLost(stalled: depth == 0)
     }
 
     // MARK: Internals
@@ -345,8 +368,9 @@ public struct JitterBuffer<Payload> {
         origin = (sequence, timestamp)
         lastOutputTimestamp = timestamp
         lastOutputPosition = 0
-        anchor = (expected, arrival)
         trailingConceals = 0
+        provisionalConceals = 0
+        lateLine = .min
         earliestIsValid = false
         store(expected, at: index(expected), timestamp: timestamp, payload: payload, arrival: arrival)
     }
@@ -360,6 +384,8 @@ public struct JitterBuffer<Payload> {
             earliestArrival = min(earliestArrival, arrival)
         }
         depth += 1
+        let media = (lastOutputPosition + Self.distance(timestamp, from: lastOutputTimestamp)) * 1_000_000 / Int64(configuration.clockRate)
+        lateLine = max(lateLine, arrival - media)
         learnDuration(around: unwrapped, timestamp: timestamp)
     }
 
@@ -403,7 +429,6 @@ public struct JitterBuffer<Payload> {
         slots[i].state = .released
         depth -= 1
         if arrival == earliestArrival { earliestIsValid = false }
-        anchor = (expected, arrival)
         trailingConceals = 0
         counters.released += 1
         let sequence = UInt16(truncatingIfNeeded: expected)
@@ -411,7 +436,9 @@ public struct JitterBuffer<Payload> {
         return .packet(sequence: sequence, timestamp: timestamp, payload: payload)
     }
 
-    private mutating func declareExpectedLost() -> Output {
+    /// Declares the expected packet lost; `stalled`: nothing later has arrived (a stall
+    /// concealment, provisionally not a loss).
+    private mutating func declareExpectedLost(stalled: Bool) -> Output {
         let missing = expected
         let timestamp = lastOutputTimestamp &+ UInt32(truncatingIfNeeded: packetDuration)
         let i = index(missing)
@@ -419,7 +446,7 @@ public struct JitterBuffer<Payload> {
         if slots[i].state != .held {
             slots[i] = Slot(state: .lost, sequence: missing, timestamp: timestamp, arrival: 0, payload: nil)
         }
-        counters.lost += 1
+        if !stalled { counters.lost += 1 }
         let successor = slots[index(missing + 1)]
         advance(to: timestamp)
         if successor.state == .held && successor.sequence == missing + 1, let payload = successor.payload {
@@ -430,7 +457,7 @@ public struct JitterBuffer<Payload> {
                 from: (UInt16(truncatingIfNeeded: missing + 1), successor.timestamp, payload)
             )
         }
-        counters.concealed += 1
+        if stalled { counters.stallConcealed += 1 } else { counters.concealed += 1 }
         return .conceal(missingSequence: UInt16(truncatingIfNeeded: missing), timestamp: timestamp, samples: packetDuration)
     }
 

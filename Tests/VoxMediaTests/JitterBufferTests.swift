@@ -121,7 +121,10 @@ extension JitterBuffer<Int> {
         #expect(buffer.insert(3, of: sender, at: 143 * ms) == .late)
         #expect(buffer.drain(now: 143 * ms).isEmpty)
         #expect(buffer.counters.late == 2 && buffer.counters.released == 3)
-        #expect(buffer.counters.concealed == 1 && buffer.counters.recoveredByFEC == 1 && buffer.counters.lost == 2)
+        // Packet 2 was concealed before anything later came (a stall), then came late: late, not
+        // lost. Packet 3 was bounded by packet 4: lost, and rebuilt by FEC.
+        #expect(buffer.counters.stallConcealed == 1 && buffer.counters.concealed == 0)
+        #expect(buffer.counters.recoveredByFEC == 1 && buffer.counters.lost == 1)
     }
 
     @Test func aLossWithItsSuccessorPresentIsRecoveredOnceByFEC() {
@@ -281,15 +284,51 @@ extension JitterBuffer<Int> {
         #expect(buffer.drain(now: 260 * ms) == [sender.conceal(10)])
         #expect(buffer.drain(now: 1_000 * ms) == (11..<15).map(sender.conceal))
         #expect(buffer.drain(now: 60_000 * ms).isEmpty)
-        #expect(buffer.counters.concealed == 5)
+        // A sender that stops is not a loss: the concealment is counted apart.
+        #expect(buffer.counters.stallConcealed == 5 && buffer.counters.concealed == 0 && buffer.counters.lost == 0)
         // Packets come back: the rest of the gap is bounded now, so it is filled without holes.
         #expect(buffer.insert(20, of: sender, at: 60_000 * ms) == .accepted)
+        // Packet 20 shows 10...19 were sent and never came: the stalled run is loss after all.
+        #expect(buffer.counters.stallConcealed == 0 && buffer.counters.lost == 5 && buffer.counters.concealed == 5)
         #expect(buffer.drain(now: 60_000 * ms).isEmpty)
         #expect(buffer.drain(now: 60_040 * ms) == (15..<19).map(sender.conceal) + [sender.fec(19), sender.packet(20)])
+        #expect(buffer.counters.lost == 10 && buffer.counters.concealed == 9 && buffer.counters.recoveredByFEC == 1)
+
+        // A sender that paused and resumes where it left off (packet 10 after a stalled run): its
+        // packet is late, and nothing counts as lost.
+        var paused = Buffer()
+        for i in 0..<10 {
+            _ = paused.insert(i, of: sender, at: Microseconds(i) * 20 * ms)
+            _ = paused.drain(now: Microseconds(i) * 20 * ms)
+        }
+        _ = paused.drain(now: 1_000 * ms)
+        #expect(paused.insert(10, of: sender, at: 2_000 * ms) == .late)
+        #expect(paused.counters.stallConcealed == 5 && paused.counters.lost == 0)
 
         var silent = Buffer(configuration: .init(maxTrailingConceals: 0))
         _ = silent.insert(0, of: sender, at: 0)
         #expect(silent.drain(now: 60_000 * ms) == [sender.packet(0)])
+    }
+
+    /// ffmpeg `-re` reads a WAV file 4096 samples at a time, so its Opus RTP comes in bursts: five
+    /// 20 ms packets at once every ~93 ms (measured on loopback). Concealing on the last packet's
+    /// arrival took the start of every burst for a stopped stream and dropped ~19% of the packets
+    /// as late; on the media clock's late line nothing is concealed until the sender really stops.
+    @Test func aBurstySenderIsNotConcealedBetweenBursts() {
+        var buffer = Buffer()
+        let sender = Sender()
+        var out: [Buffer.Output] = []
+        for burst in 0..<20 {
+            let t = Microseconds(burst) * 100 * ms
+            for i in 0..<5 { #expect(buffer.insert(burst * 5 + i, of: sender, at: t) == .accepted) }
+            // Polled every 5 ms until the next burst, as the server's pacer tick does.
+            for tick in stride(from: t, to: t + 100 * ms, by: Int(5 * ms)) { out += buffer.drain(now: tick) }
+        }
+        #expect(out == (0..<100).map(sender.packet))
+        #expect(buffer.counters.late == 0 && buffer.counters.stallConcealed == 0 && buffer.counters.lost == 0)
+        // It stops: packet 100's media time is 2000 ms, its successor's 2020 ms: concealed at 2060 ms.
+        #expect(buffer.drain(now: 2_060 * ms - 1).isEmpty)
+        #expect(buffer.drain(now: 2_060 * ms) == [sender.conceal(100)])
     }
 
     @Test func storageIsAllocatedOnce() {
@@ -426,7 +465,7 @@ private func simulate(
     #expect(buffer.depth == 0, "\(tag): packets left behind")
     #expect(tally.received == counters.received && tally.duplicates == counters.duplicates, "\(tag)")
     #expect(tally.late == counters.late && tally.overflows == counters.overflows && tally.resets == counters.resets, "\(tag)")
-    #expect(counters.released + counters.recoveredByFEC + counters.concealed == outputs.count, "\(tag)")
+    #expect(counters.released + counters.recoveredByFEC + counters.concealed + counters.stallConcealed == outputs.count, "\(tag)")
     #expect(counters.lost == counters.recoveredByFEC + counters.concealed, "\(tag)")
     #expect(counters.released == storedAt.count(where: { $0 != nil }), "\(tag): a stored payload did not come back")
 

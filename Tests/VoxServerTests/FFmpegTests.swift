@@ -47,8 +47,15 @@ extension ServerTests {
             #expect(packets.map(\.frameNumber) == (0..<Int32(packets.count)).map { $0 })
             #expect(packets.allSatisfy { $0.subject == "ffmpeg" && $0.rate == (60, 1) && $0.values.count == 61 })
             #expect(packets.contains { $0.values.contains { $0 != 0 } })
+            try await Task.sleep(for: .seconds(1))
             let info = try await server.request("GET", "/v1/streams/\(id)").json()
             #expect(info["ingest"]?.string == "rtp")
+            #expect(info["state"]?.string == "live")
+            // The end of the file is the sender stopping, not packet loss.
+            // ffmpeg sends in bursts (five packets every 93 ms): none is concealed early and dropped late.
+            #expect(info["counters"]?["jitter"]?["lost"]?.int == 0, "\(info)")
+            #expect(info["counters"]?["jitter"]?["late"]?.int == 0, "\(info)")
+            #expect((info["counters"]?["jitter"]?["stall_concealed"]?.int ?? 0) > 0)
             #expect(info["settings"]?["idle_timeout_s"]?.double == 10)
             #expect((info["counters"]?["rtp_packets"]?.int ?? 0) >= 140)
 

@@ -218,7 +218,11 @@ final class Stream: Sendable {
         let started = MonotonicClock.now()
         engine.withLock { slot in
             if slot == nil {
-                guard let (format, schedule) = state.withLock({ s in s.format.map { ($0, s.settings.schedule) } }) else { return }
+                // (Spelled out: a nested `map` here crashed the 6.3.1 optimiser in release builds.)
+                let (decided, schedule) = state.withLock { s -> (AudioFormat?, StreamingFacePipeline.Schedule) in
+                    (s.format, s.settings.schedule)
+                }
+                guard let format = decided else { return }
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
                 slot = created

@@ -23,11 +23,14 @@ struct StreamCounters: Sendable, Encodable {
         var lost = 0
         var recoveredFEC = 0
         var concealed = 0
+        /// Concealment after the sender stopped: not loss (``JitterBufferCounters/stallConcealed``).
+        var stallConcealed = 0
         var overflows = 0
         var resets = 0
         enum CodingKeys: String, CodingKey {
             case late, duplicates, lost, concealed, overflows, resets
             case recoveredFEC = "recovered_fec"
+            case stallConcealed = "stall_concealed"
         }
         init() {}
         init(_ c: JitterBufferCounters) {
@@ -36,6 +39,7 @@ struct StreamCounters: Sendable, Encodable {
             lost = c.lost
             recoveredFEC = c.recoveredByFEC
             concealed = c.concealed
+            stallConcealed = c.stallConcealed
             overflows = c.overflows
             resets = c.resets
         }
