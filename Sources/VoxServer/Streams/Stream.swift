@@ -311,26 +311,20 @@ final class Stream: Sendable {
             return (current, current)
         }
         let gap = start - current
-        if gap > 0 { pushSilence(engine, gap) }
+        if gap > 0 { engine.pushSilence(gap) }
         let trim = gap < 0 ? min(Int(-gap), samples) : 0
-        if samples > trim { pushAudio(engine, UnsafeBufferPointer(rebasing: engine.pcm[trim..<samples])) }
+        if samples > trim { engine.push(UnsafeBufferPointer(rebasing: engine.pcm[trim..<samples])) }
+        advance(engine, audio: max(samples - trim, 0), silence: max(gap, 0))
     }
 
-    private func pushAudio(_ engine: StreamEngine, _ samples: UnsafeBufferPointer<Float>) {
-        engine.push(samples)
-        let seconds = Double(samples.count) / Double(engine.inputRate)
-        metrics.audioSeconds.increment(by: seconds)
+    /// Accounts for `audio` and `silence` samples the engine was given: one state update per item.
+    private func advance(_ engine: StreamEngine, audio: Int, silence: Int64) {
+        let rate = Double(engine.inputRate)
+        if audio > 0 { metrics.audioSeconds.increment(by: Double(audio) / rate) }
         state.withLock {
-            $0.output.counters.audioSeconds += seconds
-            $0.output.timelinePosition += Int64(samples.count)
-        }
-    }
-
-    private func pushSilence(_ engine: StreamEngine, _ count: Int64) {
-        engine.pushSilence(count)
-        state.withLock {
-            $0.output.counters.silenceSeconds += Double(count) / Double(engine.inputRate)
-            $0.output.timelinePosition += count
+            $0.output.counters.audioSeconds += Double(audio) / rate
+            $0.output.counters.silenceSeconds += Double(silence) / rate
+            $0.output.timelinePosition += Int64(audio) + silence
         }
     }
 
@@ -339,7 +333,10 @@ final class Stream: Sendable {
             let n = bytes.withUnsafeBytes { raw in
                 decode { () throws(OpusError) in try engine.decoder!.decode(raw, into: engine.pcm) }
             }
-            if n > 0 { pushAudio(engine, UnsafeBufferPointer(rebasing: engine.pcm[0..<n])) }
+            if n > 0 {
+                engine.push(UnsafeBufferPointer(rebasing: engine.pcm[0..<n]))
+                advance(engine, audio: n, silence: 0)
+            }
             return
         }
         // PCM16 little-endian, converted in pcm-sized pieces.
@@ -353,9 +350,10 @@ final class Stream: Sendable {
                     let hi = UInt16(raw[2 * (done + i) + 1])
                     engine.pcm[i] = Float(Int16(bitPattern: lo | hi << 8)) / 32768
                 }
-                pushAudio(engine, UnsafeBufferPointer(rebasing: engine.pcm[0..<n]))
+                engine.push(UnsafeBufferPointer(rebasing: engine.pcm[0..<n]))
                 done += n
             }
+            advance(engine, audio: total, silence: 0)
         }
     }
 
@@ -377,7 +375,10 @@ final class Stream: Sendable {
         let flushSeconds = Double(plan.flush) / 1e6 + 0.1
         let budget = Int64(flushSeconds * Double(rate)) - engine.silenceSinceAudio
         let fill = min(plan.wall - plan.position, budget)
-        if fill > 0 { pushSilence(engine, fill) }
+        if fill > 0 {
+            engine.pushSilence(fill)
+            advance(engine, audio: 0, silence: fill)
+        }
         let behind = plan.wall - plan.position - max(fill, 0)
         guard budget - max(fill, 0) <= 0, Double(behind) > Self.maxGapSeconds * Double(rate) else { return }
         let unit = rate / Int64(gcd(Int(rate), 60))
