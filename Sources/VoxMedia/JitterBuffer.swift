@@ -72,6 +72,10 @@ public struct JitterBufferCounters: Sendable, Equatable {
     public internal(set) var stallConcealed = 0
     /// Packets refused with ``JitterBufferInsertOutcome/overflow``.
     public internal(set) var overflows = 0
+    /// Packets (held or missing) dropped on purpose, oldest first, because the consumer fell a
+    /// whole buffer behind (``JitterBuffer/Output/overloadDropped(firstSequence:timestamp:packets:samples:)``).
+    /// Not losses: the network delivered them.
+    public internal(set) var overloadDropped = 0
     /// Resynchronisations on a sequence jump (``JitterBufferInsertOutcome/reset``).
     public internal(set) var resets = 0
     /// Held packets thrown away by a reset, never handed out.
@@ -87,9 +91,11 @@ public enum JitterBufferInsertOutcome: Sendable, Equatable {
     /// Not stored: its turn has passed (it was concealed or recovered by FEC, or is older than the buffer
     /// remembers). Counted.
     case late
-    /// Not stored: its storage slot is taken by an older packet still waiting (the buffer is full). The
-    /// buffer stops waiting for every gap up to that older packet, so it drains at once; this packet's
-    /// sequence number will be recovered by FEC or concealed when its turn comes. Counted.
+    /// Not stored: its storage slot is taken by a packet still waiting while the buffer waits for a
+    /// gap. The buffer stops waiting for every gap up to that older packet, so it drains at once; this
+    /// packet's sequence number will be recovered by FEC or concealed when its turn comes. Counted.
+    /// (When the consumer has simply fallen a whole buffer behind, the oldest audio is dropped instead:
+    /// ``JitterBufferCounters/overloadDropped``.)
     case overflow
     /// Stored as the first packet of a new timeline: the packet was more than
     /// ``JitterBufferConfiguration/resetThreshold`` ahead of (or ``JitterBufferConfiguration/maxLateness``
@@ -122,8 +128,11 @@ public enum JitterBufferInsertOutcome: Sendable, Equatable {
 ///   after each pause come in late.
 /// - Every sequence number from the timeline origin to the newest released gets exactly one output.
 /// - Bounded: when `capacity` packets are held the buffer stops waiting (the gaps before the oldest held
-///   packet are declared lost at once) so it drains on the next calls; a packet whose slot is still taken
-///   is refused with `.overflow` rather than dropping a held one. A packet more than `resetThreshold`
+///   packet are declared lost at once) so it drains on the next calls; a packet whose slot is still
+///   taken then is refused with `.overflow`. When the consumer falls a whole buffer behind (a packet's
+///   slot is taken by one `capacity` older while the next packet is ready), the oldest audio is dropped
+///   on purpose, counted as `overloadDropped` and handed out as one `.overloadDropped` output, so the
+///   consumer skips ahead to the newest audio instead of falling further behind. A packet more than `resetThreshold`
 ///   ahead or `maxLateness` behind the playout point starts a new timeline (`.reset`).
 /// - Sequence numbers and timestamps are compared with serial-number arithmetic (RFC 1982), so both
 ///   wrap around freely.
@@ -160,6 +169,10 @@ public struct JitterBuffer<Payload> {
         /// The expected packet is lost and nothing to rebuild it from: conceal `samples` samples (in RTP
         /// timestamp units; Opus PLC, `opus_decode` with a null payload).
         case conceal(missingSequence: UInt16, timestamp: UInt32, samples: Int)
+        /// The consumer fell a whole buffer behind, so the buffer dropped its oldest `packets`
+        /// packets (from `firstSequence`, media time `timestamp`, `samples` long in RTP timestamp
+        /// units) on purpose to keep the newest audio: skip that much time, do not decode it.
+        case overloadDropped(firstSequence: UInt16, timestamp: UInt32, packets: Int, samples: Int)
     }
 
     /// What a slot last held; `sequence` says which (unwrapped) sequence number it describes.
@@ -205,6 +218,8 @@ public struct JitterBuffer<Payload> {
     /// bursts; for packets that come in real time it is the last packet's arrival, as before.
     private var lateLine: Microseconds = .min
     private var trailingConceals = 0
+    /// An overload drop not yet handed out (``next(now:)`` returns it first).
+    private var pendingDrop: Output?
     /// Stall concealments not yet known to be losses (see ``JitterBufferCounters/stallConcealed``).
     private var provisionalConceals = 0
     /// Earliest arrival among held packets, when `earliestIsValid`.
@@ -313,6 +328,15 @@ public struct JitterBuffer<Payload> {
                 counters.duplicates += 1
                 return .duplicate
             }
+            let next = slots[index(expected)]
+            if occupant.sequence < unwrapped && next.state == .held && next.sequence == expected {
+                // The consumer is a whole buffer behind (overload: its next packet is ready and not
+                // taken): drop the oldest audio, through the occupant, and keep the newest. A buffer
+                // full while it waits for a gap refuses the newcomer instead (below).
+                dropOldest(through: occupant.sequence)
+                store(unwrapped, at: i, timestamp: timestamp, payload: payload, arrival: arrival)
+                return .accepted
+            }
             // Refuse the newcomer rather than drop a held packet: every stored payload comes back once.
             counters.overflows += 1
             if occupant.sequence < unwrapped { forcedThrough = max(forcedThrough, occupant.sequence) }
@@ -332,6 +356,10 @@ public struct JitterBuffer<Payload> {
     /// Call it until nil after each insert and on a timer; `now` is on the clock of `arrival`.
     public mutating func next(now: Microseconds) -> Output? {
         guard started else { return nil }
+        if let drop = pendingDrop {
+            pendingDrop = nil
+            return drop
+        }
         let i = index(expected)
         if slots[i].state == .held && slots[i].sequence == expected { return releaseExpected(at: i) }
         if depth > 0 {
@@ -370,6 +398,7 @@ public struct JitterBuffer<Payload> {
         lastOutputPosition = 0
         trailingConceals = 0
         provisionalConceals = 0
+        pendingDrop = nil
         lateLine = .min
         earliestIsValid = false
         store(expected, at: index(expected), timestamp: timestamp, payload: payload, arrival: arrival)
@@ -461,6 +490,42 @@ public struct JitterBuffer<Payload> {
         return .conceal(missingSequence: UInt16(truncatingIfNeeded: missing), timestamp: timestamp, samples: packetDuration)
     }
 
+    /// Drops every packet from the expected one through `last` (held or missing), counted, and
+    /// queues one ``Output/overloadDropped(firstSequence:timestamp:packets:samples:)`` for them
+    /// (merged with one not yet handed out).
+    private mutating func dropOldest(through last: Int64) {
+        var first = (sequence: UInt16(truncatingIfNeeded: expected), timestamp: lastOutputTimestamp &+ UInt32(truncatingIfNeeded: packetDuration))
+        var packets = 0
+        if case .overloadDropped(let s, let t, let n, _)? = pendingDrop {
+            first = (s, t)
+            packets = n
+        }
+        var end = lastOutputTimestamp
+        while expected <= last {
+            let i = index(expected)
+            if slots[i].state == .held && slots[i].sequence == expected {
+                if packets == 0 { first.timestamp = slots[i].timestamp }
+                end = slots[i].timestamp
+                slots[i].payload = nil
+                slots[i].state = .released
+                depth -= 1
+            } else {
+                end = end &+ UInt32(truncatingIfNeeded: packetDuration)
+                // The slot may hold a packet a whole ring ahead; only an idle slot records the drop.
+                if slots[i].state != .held {
+                    slots[i] = Slot(state: .lost, sequence: expected, timestamp: end, arrival: 0, payload: nil)
+                }
+            }
+            counters.overloadDropped += 1
+            packets += 1
+            advance(to: end)
+        }
+        earliestIsValid = false
+        trailingConceals = 0
+        let samples = Int(Self.distance(end, from: first.timestamp)) + packetDuration
+        pendingDrop = .overloadDropped(firstSequence: first.sequence, timestamp: first.timestamp, packets: packets, samples: samples)
+    }
+
     private mutating func advance(to timestamp: UInt32) {
         lastOutputPosition += Self.distance(timestamp, from: lastOutputTimestamp)
         lastOutputTimestamp = timestamp
@@ -483,6 +548,8 @@ extension JitterBuffer.Output: Equatable where Payload: Equatable {
             return s1 == s2 && t1 == t2 && n1.sequence == n2.sequence && n1.timestamp == n2.timestamp && n1.payload == n2.payload
         case (.conceal(let s1, let t1, let n1), .conceal(let s2, let t2, let n2)):
             return s1 == s2 && t1 == t2 && n1 == n2
+        case (.overloadDropped(let s1, let t1, let p1, let n1), .overloadDropped(let s2, let t2, let p2, let n2)):
+            return s1 == s2 && t1 == t2 && p1 == p2 && n1 == n2
         default:
             return false
         }

@@ -218,13 +218,22 @@ extension JitterBuffer<Int> {
         #expect(buffer.counters.received == 7 && buffer.counters.released == 6 && buffer.counters.lost == 2)
     }
 
-    @Test func aCallerThatDoesNotDrainGetsOverflows() {
+    /// A caller a whole buffer behind (an overloaded stream) loses its oldest audio on purpose:
+    /// counted as overload drops, handed out as one skip, never as loss; the newest audio is kept.
+    @Test func aCallerThatFallsBehindDropsItsOldestAudio() {
         var buffer = Buffer(configuration: .init(capacity: 4))
         let sender = Sender()
         for i in 0..<4 { #expect(buffer.insert(i, of: sender, at: Microseconds(i) * 20 * ms) == .accepted) }
-        #expect(buffer.insert(4, of: sender, at: 80 * ms) == .overflow)
-        #expect(!Buffer.InsertOutcome.overflow.isStored)
-        #expect(buffer.drain(now: 80 * ms) == (0..<4).map(sender.packet))
+        #expect(buffer.insert(4, of: sender, at: 80 * ms) == .accepted)
+        #expect(buffer.insert(5, of: sender, at: 100 * ms) == .accepted)
+        let dropped = Buffer.Output.overloadDropped(firstSequence: sender.sequence(0), timestamp: sender.timestamp(0), packets: 2, samples: 1920)
+        #expect(buffer.drain(now: 100 * ms) == [dropped] + (2..<6).map(sender.packet))
+        #expect(buffer.counters.overloadDropped == 2 && buffer.counters.lost == 0 && buffer.counters.overflows == 0)
+        #expect(buffer.counters.released == 4 && buffer.depth == 0)
+        // A dropped packet arriving again is late; the timeline goes on without a gap.
+        #expect(buffer.insert(1, of: sender, at: 101 * ms) == .late)
+        #expect(buffer.insert(6, of: sender, at: 120 * ms) == .accepted)
+        #expect(buffer.drain(now: 120 * ms) == [sender.packet(6)])
     }
 
     @Test func aHugeSequenceJumpResets() {
@@ -356,7 +365,8 @@ extension JitterBuffer<Int> {
     func randomisedStallsWithASmallBufferKeepAGaplessTimeline(seed: UInt64) {
         let outcome = simulate(
             seed: seed, configuration: .init(capacity: 8), pollEvery: 50 * ms, drainOnArrival: false, stalls: true)
-        #expect(outcome.counters.overflows > 0 && outcome.counters.resets == 0)
+        // A backlog over the small buffer drops the oldest audio on purpose, never loses it.
+        #expect(outcome.counters.overloadDropped > 0 && outcome.counters.resets == 0)
     }
 }
 
@@ -410,6 +420,7 @@ private func simulate(
     // What came out for each packet index: "p", "f" or "c"; room past the end for trailing concealments.
     var emitted = [Character?](repeating: nil, count: count + 100)
     var tally = Buffer.Counters()
+    var droppedStored = 0
     let strict = configuration.capacity >= 64
     func index(_ sequence: UInt16) -> Int { Int(sequence &- sender.firstSequence) }
     func pull(_ now: Microseconds) {
@@ -419,6 +430,12 @@ private func simulate(
             case .packet(let sequence, _, _): emitted[index(sequence)] = "p"
             case .recoverWithFEC(let sequence, _, _): emitted[index(sequence)] = "f"
             case .conceal(let sequence, _, _): emitted[index(sequence)] = "c"
+            case .overloadDropped(let first, _, let packets, _):
+                for k in 0..<packets {
+                    let i = index(first &+ UInt16(k))
+                    if storedAt[i] != nil { droppedStored += 1 }
+                    emitted[i] = "d"
+                }
             }
         }
     }
@@ -442,7 +459,10 @@ private func simulate(
             #expect(wasStored, "seed \(seed): packet \(i) called a duplicate but never stored")
         case .late:
             tally.late += 1
-            #expect(wasEmitted != nil || emitted.allSatisfy { $0 == nil } || index(buffer.firstSequence!) > i)
+            // Late: emitted already, dropped for overload (maybe not handed out yet), or before the origin.
+            #expect(
+                wasEmitted != nil || buffer.counters.overloadDropped > 0 || emitted.allSatisfy { $0 == nil }
+                    || index(buffer.firstSequence!) > i)
             if strict {
                 #expect(wasEmitted != "p", "seed \(seed): released packet \(i) called late")
             }
@@ -465,9 +485,15 @@ private func simulate(
     #expect(buffer.depth == 0, "\(tag): packets left behind")
     #expect(tally.received == counters.received && tally.duplicates == counters.duplicates, "\(tag)")
     #expect(tally.late == counters.late && tally.overflows == counters.overflows && tally.resets == counters.resets, "\(tag)")
-    #expect(counters.released + counters.recoveredByFEC + counters.concealed + counters.stallConcealed == outputs.count, "\(tag)")
+    let sequences = outputs.reduce(0) { n, o in
+        if case .overloadDropped(_, _, let packets, _) = o.output { return n + packets }
+        return n + 1
+    }
+    let accounted = counters.released + counters.recoveredByFEC + counters.concealed + counters.stallConcealed + counters.overloadDropped
+    #expect(accounted == sequences, "\(tag)")
     #expect(counters.lost == counters.recoveredByFEC + counters.concealed, "\(tag)")
-    #expect(counters.released == storedAt.count(where: { $0 != nil }), "\(tag): a stored payload did not come back")
+    let stored = storedAt.count(where: { $0 != nil })
+    #expect(counters.released + droppedStored == stored, "\(tag): a stored payload neither came back nor was dropped")
 
     // One output per sequence number, consecutive from the origin, timestamps one duration apart.
     guard let first = buffer.firstSequence, let firstTimestamp = buffer.firstTimestamp else {
@@ -476,9 +502,11 @@ private func simulate(
     }
     var releasedPayloads = Set<Int>()
     var trailing = 0
-    for (k, (output, time)) in outputs.enumerated() {
+    var k = 0  // sequence offset of the output at `o`
+    for (o, (output, time)) in outputs.enumerated() {
         let sequence = first &+ UInt16(truncatingIfNeeded: k)
         let timestamp = firstTimestamp &+ UInt32(k) &* 960
+        k += 1
         switch output {
         case .packet(let s, let t, let payload):
             #expect(s == sequence && t == timestamp && sender.sequence(payload) == s && sender.timestamp(payload) == t, "\(tag) #\(k)")
@@ -491,7 +519,7 @@ private func simulate(
         case .recoverWithFEC(let s, let t, let next):
             #expect(s == sequence && t == timestamp && next.sequence == sequence &+ 1, "\(tag) #\(k)")
             #expect(next.timestamp == timestamp &+ 960 && next.payload == index(next.sequence), "\(tag) #\(k)")
-            if k + 1 < outputs.count, case .packet(let s2, _, let p2) = outputs[k + 1].output {
+            if o + 1 < outputs.count, case .packet(let s2, _, let p2) = outputs[o + 1].output {
                 #expect(s2 == next.sequence && p2 == next.payload, "\(tag): FEC not followed by its packet")
             } else {
                 Issue.record("\(tag): FEC not followed by its packet")
@@ -500,6 +528,10 @@ private func simulate(
         case .conceal(let s, let t, let samples):
             #expect(s == sequence && t == timestamp && samples == 960, "\(tag) #\(k)")
             trailing += 1
+        case .overloadDropped(let s, let t, let packets, let samples):
+            #expect(s == sequence && t == timestamp && packets >= 1 && samples == packets * 960, "\(tag) #\(k)")
+            k += packets - 1
+            trailing = 0
         }
     }
     #expect(trailing <= configuration.maxTrailingConceals, "\(tag): concealed past the end of the stream")

@@ -53,7 +53,7 @@ public final class ServerMetrics: Sendable {
         rtpDropped = Dictionary(
             uniqueKeysWithValues: Self.rtpDropReasons.map { ($0, counter("voxface_rtp_dropped_total", [("reason", $0)])) })
         jitterEvents = Dictionary(
-            uniqueKeysWithValues: ["lost", "recovered_fec", "concealed", "reset"].map {
+            uniqueKeysWithValues: ["lost", "recovered_fec", "concealed", "reset", "overload_dropped"].map {
                 ($0, counter("voxface_jitter_events_total", [("kind", $0)]))
             })
         websocketMessages = counter("voxface_websocket_audio_messages_total")

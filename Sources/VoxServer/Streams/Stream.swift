@@ -230,7 +230,7 @@ final class Stream: Sendable {
             }
             guard let engine = slot else { return }
             let windowsBefore = engine.pipeline.windowsRun
-            more = drain(engine)
+            more = drain(engine, now: now)
             if !more { padAfterStall(engine, now: now) }  // a backlog is not a stall
             collectFrames(engine, now: now)
             metrics.modelWindows.increment(by: engine.pipeline.windowsRun - windowsBefore)
@@ -244,16 +244,18 @@ final class Stream: Sendable {
         case decode(length: Int, timestamp: UInt32, resync: Bool)
         case fec(length: Int, samples: Int, timestamp: UInt32, resync: Bool)
         case conceal(samples: Int, timestamp: UInt32, resync: Bool)
+        /// Audio the jitter buffer dropped because the stream fell a whole buffer behind.
+        case skip(samples: Int, timestamp: UInt32, resync: Bool)
         case message([UInt8])
         case end
     }
 
     /// Processes up to ``itemsPerJob`` inbox items; true if it stopped with items left.
-    private func drain(_ engine: StreamEngine) -> Bool {
+    private func drain(_ engine: StreamEngine, now: Microseconds) -> Bool {
         let scratch = engine.packet
         var timeline = state.withLock { $0.inbox.timeline }
         var budget = Self.itemsPerJob
-        while budget > 0, let item = state.withLock({ $0.inbox.nextItem(into: scratch, now: MonotonicClock.now()) }) {
+        while budget > 0, let item = state.withLock({ $0.inbox.nextItem(into: scratch, now: now) }) {
             budget -= 1
             switch item {
             case .decode(let length, let ts, let resync):
@@ -270,6 +272,8 @@ final class Stream: Sendable {
             case .conceal(let samples, let ts, let resync):
                 let n = decode { () throws(OpusError) in try engine.decoder!.conceal(samples: samples, into: engine.pcm) }
                 place(engine, samples: n, timestamp: ts, resync: resync, timeline: &timeline)
+            case .skip(let samples, let ts, let resync):
+                skip(engine, samples: samples, timestamp: ts, resync: resync, timeline: &timeline)
             case .message(let bytes):
                 pushMessage(bytes, engine: engine)
             case .end:
@@ -315,6 +319,32 @@ final class Stream: Sendable {
         let trim = gap < 0 ? min(Int(-gap), samples) : 0
         if samples > trim { engine.push(UnsafeBufferPointer(rebasing: engine.pcm[trim..<samples])) }
         advance(engine, audio: max(samples - trim, 0), silence: max(gap, 0))
+    }
+
+    /// Skips audio the jitter buffer dropped under overload: the timeline jumps past it by whole
+    /// frames (the model never runs on it; the frames it would have made are never due), and the
+    /// next packet fills the remainder below one frame with silence.
+    private func skip(
+        _ engine: StreamEngine, samples: Int, timestamp: UInt32, resync: Bool, timeline: inout RTPTimeline
+    ) {
+        let current = state.withLock { $0.output.timelinePosition }
+        let start = timeline.position(of: timestamp, anchorAt: current, resync: resync)
+        let rate = Int64(engine.inputRate)
+        let unit = rate / Int64(gcd(Int(rate), 60))
+        let jump = (start + Int64(samples) - current) / unit * unit
+        if jump > 0 { jumpTimeline(engine, by: jump) }
+    }
+
+    /// Moves the timeline `jump` samples (whole frames) ahead without running the model: the frame
+    /// numbers advance with it, and holding the frames jumped over is no deadline miss.
+    private func jumpTimeline(_ engine: StreamEngine, by jump: Int64) {
+        let frames = Int(jump * 60 / Int64(engine.inputRate))
+        state.withLock {
+            $0.output.timelinePosition += jump
+            $0.output.frameOffset += frames
+            $0.output.noMissBefore = $0.output.frameOffset + engine.framesProduced
+            $0.output.counters.timelineJumps += 1
+        }
     }
 
     /// Accounts for `audio` and `silence` samples the engine was given: one state update per item.
@@ -382,13 +412,7 @@ final class Stream: Sendable {
         let behind = plan.wall - plan.position - max(fill, 0)
         guard budget - max(fill, 0) <= 0, Double(behind) > Self.maxGapSeconds * Double(rate) else { return }
         let unit = rate / Int64(gcd(Int(rate), 60))
-        let jump = behind / unit * unit
-        state.withLock {
-            $0.output.timelinePosition += jump
-            $0.output.frameOffset += Int(jump * 60 / rate)
-            $0.output.noMissBefore = $0.output.frameOffset + engine.framesProduced
-            $0.output.counters.timelineJumps += 1
-        }
+        jumpTimeline(engine, by: behind / unit * unit)
     }
 
     private func collectFrames(_ engine: StreamEngine, now: Microseconds) {
@@ -432,6 +456,7 @@ final class Stream: Sendable {
     private func reportJitter(_ now: JitterBufferCounters, since last: JitterBufferCounters) {
         let kinds: [(String, KeyPath<JitterBufferCounters, Int>)] = [
             ("lost", \.lost), ("recovered_fec", \.recoveredByFEC), ("concealed", \.concealed), ("reset", \.resets),
+            ("overload_dropped", \.overloadDropped),
         ]
         for (kind, path) in kinds where now[keyPath: path] > last[keyPath: path] {
             metrics.jitterEvents[kind]?.increment(by: now[keyPath: path] - last[keyPath: path])
@@ -536,6 +561,8 @@ extension Inbox {
             return .fec(length: copy(slot: from.payload, into: scratch), samples: jitter.packetDuration, timestamp: ts, resync: resync)
         case .conceal(_, let ts, let samples):
             return .conceal(samples: samples, timestamp: ts, resync: resync)
+        case .overloadDropped(_, let ts, _, let samples):
+            return .skip(samples: samples, timestamp: ts, resync: resync)
         }
     }
 }

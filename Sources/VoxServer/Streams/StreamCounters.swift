@@ -25,12 +25,15 @@ struct StreamCounters: Sendable, Encodable {
         var concealed = 0
         /// Concealment after the sender stopped: not loss (``JitterBufferCounters/stallConcealed``).
         var stallConcealed = 0
+        /// Packets dropped on purpose, oldest first, when the stream fell a whole buffer behind.
+        var overloadDropped = 0
         var overflows = 0
         var resets = 0
         enum CodingKeys: String, CodingKey {
             case late, duplicates, lost, concealed, overflows, resets
             case recoveredFEC = "recovered_fec"
             case stallConcealed = "stall_concealed"
+            case overloadDropped = "overload_dropped"
         }
         init() {}
         init(_ c: JitterBufferCounters) {
@@ -40,6 +43,7 @@ struct StreamCounters: Sendable, Encodable {
             recoveredFEC = c.recoveredByFEC
             concealed = c.concealed
             stallConcealed = c.stallConcealed
+            overloadDropped = c.overloadDropped
             overflows = c.overflows
             resets = c.resets
         }
