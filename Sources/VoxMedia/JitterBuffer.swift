@@ -494,7 +494,8 @@ public struct JitterBuffer<Payload> {
     /// queues one ``Output/overloadDropped(firstSequence:timestamp:packets:samples:)`` for them
     /// (merged with one not yet handed out).
     private mutating func dropOldest(through last: Int64) {
-        var first = (sequence: UInt16(truncatingIfNeeded: expected), timestamp: lastOutputTimestamp &+ UInt32(truncatingIfNeeded: packetDuration))
+        let step = UInt32(truncatingIfNeeded: packetDuration)
+        var first = (sequence: UInt16(truncatingIfNeeded: expected), timestamp: lastOutputTimestamp &+ step)
         var packets = 0
         if case .overloadDropped(let s, let t, let n, _)? = pendingDrop {
             first = (s, t)
@@ -510,7 +511,7 @@ public struct JitterBuffer<Payload> {
                 slots[i].state = .released
                 depth -= 1
             } else {
-                end = end &+ UInt32(truncatingIfNeeded: packetDuration)
+                end = end &+ step
                 // The slot may hold a packet a whole ring ahead; only an idle slot records the drop.
                 if slots[i].state != .held {
                     slots[i] = Slot(state: .lost, sequence: expected, timestamp: end, arrival: 0, payload: nil)

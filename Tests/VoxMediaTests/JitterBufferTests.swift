@@ -226,7 +226,8 @@ extension JitterBuffer<Int> {
         for i in 0..<4 { #expect(buffer.insert(i, of: sender, at: Microseconds(i) * 20 * ms) == .accepted) }
         #expect(buffer.insert(4, of: sender, at: 80 * ms) == .accepted)
         #expect(buffer.insert(5, of: sender, at: 100 * ms) == .accepted)
-        let dropped = Buffer.Output.overloadDropped(firstSequence: sender.sequence(0), timestamp: sender.timestamp(0), packets: 2, samples: 1920)
+        let dropped = Buffer.Output.overloadDropped(
+            firstSequence: sender.sequence(0), timestamp: sender.timestamp(0), packets: 2, samples: 1920)
         #expect(buffer.drain(now: 100 * ms) == [dropped] + (2..<6).map(sender.packet))
         #expect(buffer.counters.overloadDropped == 2 && buffer.counters.lost == 0 && buffer.counters.overflows == 0)
         #expect(buffer.counters.released == 4 && buffer.depth == 0)

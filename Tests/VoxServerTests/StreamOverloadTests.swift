@@ -37,7 +37,7 @@ import VoxMedia
         #expect(info.counters.jitter.overloadDropped == 36, "\(info.counters.jitter) jobs \(jobs) produced \(info.counters.framesProduced)")
         #expect(info.counters.jitter.lost == 0 && info.counters.jitter.overflows == 0)
         #expect(info.counters.timelineJumps == 1)
-        #expect(abs(info.counters.audioSeconds - 1.28) < 1e-9, "\(info.counters.audioSeconds) s of audio decoded, \(info.counters.jitter), \(info.counters.rtpPackets)")
+        #expect(abs(info.counters.audioSeconds - 1.28) < 1e-9, "\(info.counters.audioSeconds) s of audio decoded")
         // 34,560 samples dropped: a jump of 43 frames (34,400 samples) and 160 samples of silence.
         #expect(abs(info.counters.silenceSeconds - 160.0 / 48_000) < 1e-9)
         #expect(stream.state.withLock { $0.output.timelinePosition } == 96_000)
