@@ -35,6 +35,8 @@ import Testing
         #expect(result.stderr.contains("hop"), "\(result.stderr)")
         let targets = try FeaturesCommandTests.run(["serve", "--max-livelink-targets", "0"])
         #expect(targets.status != 0 && targets.stderr.contains("--max-livelink-targets"), "\(targets.stderr)")
+        let firstAudio = try FeaturesCommandTests.run(["serve", "--first-audio-timeout", "0.5"])
+        #expect(firstAudio.status != 0 && firstAudio.stderr.contains("--first-audio-timeout must be 1...3600"), "\(firstAudio.stderr)")
         let missing = try FeaturesCommandTests.run(["serve", "--model", "/nonexistent/model"])
         #expect(missing.status != 0)
         #expect(missing.stderr.split(separator: "\n").contains { $0.contains("voxface serve:") }, "\(missing.stderr)")
