@@ -175,8 +175,31 @@ extension ServerTests {
             let third = try await server.createStream()
             let thirdAudio = "\(base)/\(third["id"]!.string!)/audio?token=\(third["token"]!.string!)"
             #expect(try await closeAfter(thirdAudio, "{\"format\":\"opus\"}", [UInt8](repeating: 7, count: 4001)) == 1009)
-            // The second stream already has its ingest (bound by the first connection): 4409.
-            #expect(try await closeCode(secondAudio, .text("{\"format\":\"opus\"}")) == 4409)
+            // Audio after `end` is refused with 1008 (the stream is draining its last frames).
+            let afterEnd = try await server.createStream()
+            let afterEndAudio = "\(base)/\(afterEnd["id"]!.string!)/audio?token=\(afterEnd["token"]!.string!)"
+            let afterEndClose = try await WebSocketClient.connect(url: afterEndAudio, logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text("{\"format\":\"pcm16\",\"sample_rate\":16000}"))
+                var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                _ = try await messages.next()  // ready
+                try await outbound.write(.binary(ByteBuffer(bytes: [UInt8](repeating: 0, count: 16_000))))
+                try await outbound.write(.text("{\"type\":\"end\"}"))
+                _ = try await messages.next()  // ended
+                try await outbound.write(.binary(ByteBuffer(bytes: [UInt8](repeating: 0, count: 640))))
+                while try await messages.next() != nil {}
+            }
+            #expect(afterEndClose.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) } == 1008)
+            #expect(try await server.metric("voxface_websocket_rejected_total{reason=\"after_end\"}") == 1)
+            // A sender gone before any audio leaves nothing to drain: its stream closes at once.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await server.request("GET", "/v1/streams/\(second["id"]!.string!)").status == 404)
+            // A stream that already has its ingest (RTP, bound by its first packet): 4409.
+            let rtpBound = try await server.createStream()
+            let sender = try UDPSocket()
+            try await sendRTP(try speech48k()[0..<960], ssrc: UInt32(rtpBound["ssrc"]!.int!), to: server.rtp, from: sender)
+            try await Task.sleep(for: .milliseconds(100))
+            let rtpBoundAudio = "\(base)/\(rtpBound["id"]!.string!)/audio?token=\(rtpBound["token"]!.string!)"
+            #expect(try await closeCode(rtpBoundAudio, .text("{\"format\":\"opus\"}")) == 4409)
             // A message over the 64 KiB frame limit closes the connection too (1009).
             let fourth = try await server.createStream()
             let fourthAudio = "\(base)/\(fourth["id"]!.string!)/audio?token=\(fourth["token"]!.string!)"

@@ -420,7 +420,11 @@ final class Stream: Sendable {
             let lateBefore = s.output.counters.framesLate
             while s.output.pullFrame(from: engine) {}
             let produced = s.output.frameOffset + engine.framesProduced
-            if engine.finished && s.output.totalFrames == nil { s.output.totalFrames = produced }
+            if engine.finished && s.output.totalFrames == nil {
+                s.output.totalFrames = produced
+                // A sender that stopped before its audio made a frame leaves nothing to wait for.
+                if produced == 0 { _ = s.lifecycle.lastFrameSent() }
+            }
             s.output.counters.framesProduced = produced
             s.output.pacer?.framesAvailable(produced)
             if s.output.pacer == nil, let first = s.inbox.firstArrival {
