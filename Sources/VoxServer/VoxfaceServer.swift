@@ -67,7 +67,7 @@ public struct VoxfaceServer: Sendable {
         let hub = StreamHub(configuration: configuration, model: model, metrics: metrics, logger: logger)
         let rtp = try await RTPIngestHandler.bind(host: configuration.host, port: configuration.rtpPort, hub: hub, group: group)
         hub.rtpPort = rtp.localAddress?.port ?? configuration.rtpPort
-        let liveLink = try await LiveLinkSocket(group: group)
+        let liveLink = try await LiveLinkSocket(group: group, loops: System.coreCount)
         hub.start(liveLink: liveLink)
 
         let batchPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxBatchJobs))

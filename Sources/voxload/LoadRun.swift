@@ -20,7 +20,6 @@ struct LoadRun {
     private struct StreamState {
         var created: CreatedStream
         var logs: [FrameLog] = []
-        var channels: [any Channel] = []
     }
 
     func run() async throws -> LoadReport {
@@ -37,6 +36,7 @@ struct LoadRun {
         var logger = Logger(label: "voxload")
         logger.logLevel = .error
         var streams: [StreamState] = []
+        let receivers = LiveLinkReceivers()
         var tasks: [Task<Void, any Error>] = []
         let finished = Counter()
 
@@ -45,7 +45,10 @@ struct LoadRun {
         /// stops the event loop they run on.
         func cleanUp() async {
             for s in streams { _ = try? await blocking { try client.request("DELETE", "/v1/streams/\(s.created.id)") } }
-            for s in streams { for channel in s.channels { try? await channel.close() } }
+            receivers.stop()
+            if receivers.unstamped > 0 {
+                progress("\(receivers.unstamped) Live Link datagrams had no kernel timestamp (stamped when read)")
+            }
             if await !finished.wait(for: tasks.count, seconds: 5) {
                 for task in tasks { task.cancel() }
                 _ = await finished.wait(for: tasks.count, seconds: 2)
@@ -63,15 +66,16 @@ struct LoadRun {
                 streams.append(StreamState(created: try CreatedStream.decode(reply.body)))
                 for r in 0..<c.liveLinkPerStream {
                     let log = FrameLog(expectedFrames: expected)
-                    let (channel, port) = try await LiveLinkReceivers.bind(host: receiverHost, log: log, group: group)
+                    let port = try receivers.add(host: receiverHost, log: log)
                     streams[s].logs.append(log)
-                    streams[s].channels.append(channel)
                     let id = streams[s].created.id
                     let target = "{\"host\":\"\(receiverHost)\",\"port\":\(port),\"subject\":\"voxload-\(s)-\(r)\"}"
                     let added = try await blocking { try client.request("POST", "/v1/streams/\(id)/livelink", body: target) }
                     guard added.status == 201 else { throw LoadError.server("POST .../livelink answered \(added.status): \(added.text)") }
                 }
             }
+
+            receivers.start()
 
             // 2. Frame WebSocket subscribers, connected before any audio.
             let (connected, connectedSignal) = AsyncStream<Void>.makeStream()

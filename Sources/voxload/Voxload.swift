@@ -23,7 +23,7 @@ struct Voxload: AsyncParsableCommand {
     var duration = 10.0
     @Option(help: "Audio transport: rtp or ws.")
     var transport = "rtp"
-    @Option(name: .customLong("livelink-per-stream"), help: "Live Link targets per stream (0...16, the server's cap).")
+    @Option(name: .customLong("livelink-per-stream"), help: "Live Link targets per stream (0...1024, the server's default cap).")
     var liveLinkPerStream = 1
     @Option(name: .customLong("ws-per-stream"), help: "Frame WebSocket subscribers per stream.")
     var webSocketPerStream = 0

@@ -3,44 +3,55 @@ import NIOPosix
 import Synchronization
 import VoxMedia
 
-/// The UDP sockets Live Link Face packets leave from (one IPv4, one IPv6 when the host has it).
+/// The UDP sockets Live Link Face packets leave from: one IPv4 socket per event loop (a frame's
+/// packets to many targets are split over them and sent in parallel, which halves the spread
+/// between the first and the last target on two cores), and one IPv6 socket when the host has it.
 final class LiveLinkSocket: Sendable {
-    private let v4: any Channel
+    private let v4: [any Channel]
     private let v6: (any Channel)?
 
-    init(group: any EventLoopGroup) async throws {
+    init(group: any EventLoopGroup, loops: Int) async throws {
         let bootstrap = DatagramBootstrap(group: group).channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-        v4 = try await bootstrap.bind(host: "0.0.0.0", port: 0).get()
+        var sockets: [any Channel] = []
+        // Binding takes the group's loops in turn, so `loops` binds give one socket per loop.
+        for _ in 0..<max(1, loops) { sockets.append(try await bootstrap.bind(host: "0.0.0.0", port: 0).get()) }
+        v4 = sockets
         v6 = try? await bootstrap.bind(host: "::", port: 0).get()
     }
 
     /// A buffer for one packet.
-    func buffer(_ bytes: [UInt8]) -> ByteBuffer { v4.allocator.buffer(bytes: bytes) }
+    func buffer(_ bytes: [UInt8]) -> ByteBuffer { v4[0].allocator.buffer(bytes: bytes) }
 
-    /// Sends every packet of `batch` in one event-loop turn with one flush, so the kernel gets
-    /// them back to back (sendmmsg) and every target of a frame receives it at nearly the same time.
+    /// Sends every packet of `batch`: a contiguous share per socket, each in one turn of its event
+    /// loop with one flush, so the kernel gets them back to back (sendmmsg) and every target of a
+    /// frame receives it at nearly the same time.
     func send(_ batch: [(SocketAddress, ByteBuffer)]) {
-        var v4Batch: [AddressedEnvelope<ByteBuffer>] = []
+        var v4Batches = [[AddressedEnvelope<ByteBuffer>]](repeating: [], count: v4.count)
         var v6Batch: [AddressedEnvelope<ByteBuffer>] = []
-        for (address, buffer) in batch {
+        for (k, (address, buffer)) in batch.enumerated() {
             if case .v6 = address {
                 v6Batch.append(.init(remoteAddress: address, data: buffer))
             } else {
-                v4Batch.append(.init(remoteAddress: address, data: buffer))
+                // Contiguous shares: each socket sends a run of targets, in the targets' order.
+                v4Batches[k * v4.count / batch.count].append(.init(remoteAddress: address, data: buffer))
             }
         }
-        for (channel, envelopes) in [(v4, v4Batch), (v6, v6Batch)] where !envelopes.isEmpty {
-            guard let channel else { continue }
-            channel.eventLoop.execute {
-                for envelope in envelopes { channel.write(envelope, promise: nil) }
-                channel.flush()
-            }
+        for (channel, envelopes) in zip(v4, v4Batches) { Self.write(envelopes, on: channel) }
+        if let v6 { Self.write(v6Batch, on: v6) }
+    }
+
+    /// Writes `envelopes` on `channel`'s event loop and flushes once.
+    private static func write(_ envelopes: [AddressedEnvelope<ByteBuffer>], on channel: any Channel) {
+        guard !envelopes.isEmpty else { return }
+        channel.eventLoop.execute {
+            for envelope in envelopes { channel.write(envelope, promise: nil) }
+            channel.flush()
         }
     }
 
     func close() async {
-        try? await v4.close()
+        for channel in v4 { try? await channel.close() }
         try? await v6?.close()
     }
 }
