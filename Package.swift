@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "VoxMedia", targets: ["VoxMedia"]),
         .library(name: "VoxServer", targets: ["VoxServer"]),
         .library(name: "VoxLoad", targets: ["VoxLoad"]),
+        .library(name: "VoxStore", targets: ["VoxStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
@@ -68,6 +70,8 @@ let package = Package(
             resources: [.copy("DefaultModel")],
             swiftSettings: numeric
         ),
+        // The embedded store (SQLite through GRDB, the system libsqlite3) and the event log.
+        .target(name: "VoxStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .target(
             name: "VoxServer",
             dependencies: [
@@ -131,6 +135,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "VoxStoreTests", dependencies: ["VoxStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),
         .testTarget(
