@@ -1,5 +1,5 @@
-public import GRDB
 import FoundationEssentials
+public import GRDB
 import Synchronization
 
 /// The embedded store: one SQLite database (`voxface.sqlite`, WAL mode) in the data directory,

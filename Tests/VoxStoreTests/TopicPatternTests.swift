@@ -22,7 +22,10 @@ import VoxStore
     }
 
     @Test func malformedPatternsAreRefused() {
-        for bad in ["", "a//b", "/a", "a/", "#/a", "a/#/b", String(repeating: "a", count: 300), Array(repeating: "a", count: 17).joined(separator: "/")] {
+        for bad in [
+            "", "a//b", "/a", "a/", "#/a", "a/#/b", String(repeating: "a", count: 300),
+            Array(repeating: "a", count: 17).joined(separator: "/"),
+        ] {
             #expect(TopicPattern(bad) == nil, "\(bad.prefix(20))")
         }
     }
