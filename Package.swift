@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "VoxServer", targets: ["VoxServer"]),
         .library(name: "VoxLoad", targets: ["VoxLoad"]),
         .library(name: "VoxStore", targets: ["VoxStore"]),
+        .library(name: "VoxAvatars", targets: ["VoxAvatars"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,11 @@ let package = Package(
         ),
         // The embedded store (SQLite through GRDB, the system libsqlite3) and the event log.
         .target(name: "VoxStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // The avatar-state service: the simulation (pure values) and its storage behind a protocol.
+        .target(
+            name: "VoxAvatars",
+            dependencies: ["VoxStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .target(
             name: "VoxServer",
             dependencies: [
@@ -137,6 +143,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VoxStoreTests", dependencies: ["VoxStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(
+            name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),
         .testTarget(
