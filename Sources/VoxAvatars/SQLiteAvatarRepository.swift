@@ -77,6 +77,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
 
     // MARK: - Loading
 
+    /// See ``AvatarRepository``.
     public func loadWorld() async throws -> WorldRecord? {
         try await store.read { db in
             try Row.fetchOne(db, sql: "SELECT minute, seed, random, speed, paused FROM avatars_world WHERE id = 1").map { row in
@@ -87,12 +88,14 @@ public struct SQLiteAvatarRepository: AvatarRepository {
         }
     }
 
+    /// See ``AvatarRepository``.
     public func loadAvatars() async throws -> [AvatarRecord] {
         try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM avatars ORDER BY key").map { row in try Self.record(row) }
         }
     }
 
+    /// See ``AvatarRepository``.
     public func loadRelationships() async throws -> [Relationship] {
         try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM avatars_relationships ORDER BY last_interaction").map { row in
@@ -111,6 +114,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
 
     // MARK: - Avatars
 
+    /// See ``AvatarRepository``.
     public func create(
         id: String, createdAt: Double, make: @escaping @Sendable (Int64) -> SimAvatar,
         events: @escaping @Sendable (SimAvatar) -> [PendingEvent]
@@ -131,6 +135,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
         }
     }
 
+    /// See ``AvatarRepository``.
     public func update(_ avatar: SimAvatar, events: [PendingEvent]) async throws {
         let profile = try Self.encode(avatar.profile)
         try await store.write { db, sink in
@@ -141,6 +146,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
         }
     }
 
+    /// See ``AvatarRepository``.
     public func delete(key: Int64, events: [PendingEvent]) async throws {
         try await store.write { db, sink in
             try db.execute(sql: "DELETE FROM avatars_memories WHERE avatar = ?", arguments: [key])
@@ -153,6 +159,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
 
     // MARK: - Ticks
 
+    /// See ``AvatarRepository``.
     public func commit(_ changes: WorldChanges) async throws {
         try await store.write { db, sink in
             let w = changes.world
@@ -193,6 +200,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
 
     // MARK: - Memories
 
+    /// See ``AvatarRepository``.
     public func addMemory(_ memory: Memory, to key: Int64, events: @escaping @Sendable (Memory) -> [PendingEvent]) async throws -> Memory {
         try await store.write { db, sink in
             let saved = try Self.insert(db, memory, key)
@@ -201,6 +209,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
         }
     }
 
+    /// See ``AvatarRepository``.
     public func memories(of key: Int64, query: String?, limit: Int, now: Double) async throws -> [Memory] {
         guard let query, let match = Self.ftsQuery(query) else {
             return try await store.read { db in
@@ -239,6 +248,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
         }
     }
 
+    /// See ``AvatarRepository``.
     public func interactions(_ a: Int64, _ b: Int64, limit: Int) async throws -> [Interaction] {
         try await store.read { db in
             try Row.fetchAll(
