@@ -66,26 +66,42 @@ public struct AvatarInput: Sendable, Decodable {
 public struct AvatarView: Sendable, Encodable {
     /// Life-process state, needs and emotions.
     public struct State: Sendable, Encodable {
+        /// The `life` field.
         public var life: String
+        /// The `minutes_in_state` field.
         public var minutesInState: Double
+        /// The `needs` field.
         public var needs: [String: Double]
+        /// The `emotions` field.
         public var emotions: [String: Double]
+        /// The `pad` field.
         public var pad: [String: Double]
+        /// The `partner` field.
         public var partner: String?
         enum CodingKeys: String, CodingKey {
             case life, needs, emotions, pad, partner
             case minutesInState = "minutes_in_state"
         }
     }
+    /// The `id` field.
     public var id: String
+    /// The `name` field.
     public var name: String
+    /// The `bio` field.
     public var bio: String
+    /// The `personality` field.
     public var personality: [String: Double]
+    /// The `attachment_style` field.
     public var attachmentStyle: String
+    /// The `love_language` field.
     public var loveLanguage: String
+    /// The `humor_style` field.
     public var humorStyle: String
+    /// The `interests` field.
     public var interests: [String]
+    /// The `owner` field.
     public var owner: String
+    /// The `state` field.
     public var state: State
 
     enum CodingKeys: String, CodingKey {
@@ -118,12 +134,19 @@ public struct AvatarView: Sendable, Encodable {
 
 /// A memory as the API shows it.
 public struct MemoryView: Sendable, Encodable {
+    /// The `id` field.
     public var id: Int64
+    /// The `text` field.
     public var text: String
+    /// The `importance` field.
     public var importance: Int
+    /// The `kind` field.
     public var kind: String
+    /// The `created_at` field.
     public var createdAt: Double
+    /// The `recalls` field.
     public var recalls: Int
+    /// The `strength` field.
     public var strength: Double
     enum CodingKeys: String, CodingKey {
         case id, text, importance, kind, recalls, strength
@@ -142,15 +165,25 @@ public struct MemoryView: Sendable, Encodable {
 
 /// A relationship as one of its avatars sees it.
 public struct RelationshipView: Sendable, Encodable {
+    /// The `with` field.
     public var with: String
+    /// The `name` field.
     public var name: String
+    /// The `stage` field.
     public var stage: String
+    /// The `affinity` field.
     public var affinity: Double
+    /// The `trust` field.
     public var trust: Double
+    /// The `attraction` field.
     public var attraction: Double
+    /// The `attraction_back` field.
     public var attractionBack: Double
+    /// The `interactions` field.
     public var interactions: Int
+    /// The `last_interaction` field.
     public var lastInteraction: Double
+    /// The `history` field.
     public var history: [Interaction]
     enum CodingKeys: String, CodingKey {
         case with, name, stage, affinity, trust, attraction, interactions, history
@@ -161,12 +194,19 @@ public struct RelationshipView: Sendable, Encodable {
 
 /// The world clock as the API shows it.
 public struct WorldView: Sendable, Encodable {
+    /// The `minute` field.
     public var minute: Double
+    /// The `day` field.
     public var day: Int
+    /// The `clock` field.
     public var clock: String
+    /// The `speed` field.
     public var speed: Double
+    /// The `paused` field.
     public var paused: Bool
+    /// The `avatars` field.
     public var avatars: Int
+    /// The `seed` field.
     public var seed: UInt64
 }
 
@@ -178,11 +218,17 @@ public struct WorldPatch: Sendable, Decodable {
 
 /// The reply to `POST /v1/avatars/{id}/messages`.
 public struct MessageReply: Sendable, Encodable {
+    /// The `reply` field.
     public var reply: String
+    /// The `generator` field.
     public var generator: String
+    /// The `model` field.
     public var model: String?
+    /// The `fallback_reason` field.
     public var fallbackReason: String?
+    /// The `memory` field.
     public var memory: MemoryView
+    /// The `state` field.
     public var state: AvatarView.State
     enum CodingKeys: String, CodingKey {
         case reply, generator, model, memory, state
