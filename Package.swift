@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "voxface",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxServer",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "VoxServerTests",
             dependencies: [
-                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore",
+                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

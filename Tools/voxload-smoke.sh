@@ -29,9 +29,10 @@ stop_server() {
   fi
   server_pid=
 }
-trap 'stop_server; rm -f "$log"' EXIT
+data=$(mktemp -d)
+trap 'stop_server; rm -f "$log"; rm -rf "$data"' EXIT
 
-"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --log-level warning 2>"$log" &
+"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --data-dir "$data" --log-level warning 2>"$log" &
 server_pid=$!
 
 http=

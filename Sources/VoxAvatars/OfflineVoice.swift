@@ -47,7 +47,7 @@ public enum OfflineVoice {
         let variants = openers[mood] ?? openers["Neutral"]!
         let hash = stableHash(c.speaker.name + "|" + (c.partnerLine ?? "") + "|" + (c.topic ?? "") + "|" + mood)
         var parts = [variants[Int(hash % UInt64(variants.count))]]
-        if let word = keyword(c.partnerLine) {
+        if let word = keyword(c.partnerLine, prefer: c.speaker.interests) {
             let agreeable = c.speaker.personality.agreeableness >= 0.5
             parts.append(agreeable ? "You said \(word), and I like that thought." : "About \(word), I'm not so sure.")
         } else if let topic = c.topic ?? c.speaker.interests.first {
@@ -55,8 +55,8 @@ public enum OfflineVoice {
             parts.append(
                 open ? "Have you been into \(topic) lately? I could talk about it for hours." : "I've been doing a bit of \(topic).")
         }
-        if let memory = c.memory, !memory.isEmpty {
-            parts.append("It reminds me: \(memory.prefix(120))")
+        if let memory = c.memory.flatMap(gist) {
+            parts.append("It reminds me: \(memory)")
         } else {
             parts.append(humor(c.speaker.humorStyle, hash: hash >> 8))
         }
@@ -77,11 +77,31 @@ public enum OfflineVoice {
         return lines[Int(hash % UInt64(lines.count))]
     }
 
-    /// The longest word of `text` (at least 4 letters), lower-cased.
-    static func keyword(_ text: String?) -> String? {
+    /// What `text` is about: a word of it that is one of `prefer` (the speaker's interests), else
+    /// its longest word that is not a common one (at least 4 letters), lower-cased.
+    static func keyword(_ text: String?, prefer: [String] = []) -> String? {
         guard let text else { return nil }
-        let words = text.lowercased().split { !$0.isLetter }.filter { $0.count >= 4 }.prefix(64)
-        return words.max { $0.count < $1.count }.map { String($0) }
+        let words = text.lowercased().split { !$0.isLetter }.map(String.init).prefix(64)
+        if let interest = words.first(where: { prefer.contains($0) }) { return interest }
+        let candidates = words.filter { $0.count >= 4 && !common.contains($0) }
+        return candidates.max { $0.count < $1.count }
+    }
+
+    /// Words too common to be what a line is about.
+    static let common: Set<String> = [
+        "about", "after", "again", "also", "been", "before", "being", "could", "didn", "does", "doing", "from", "have", "just",
+        "know", "lately", "like", "made", "make", "more", "much", "only", "over", "really", "said", "should", "some", "than",
+        "that", "their", "them", "then", "there", "these", "they", "thing", "things", "think", "this", "those", "today", "very",
+        "want", "were", "what", "when", "where", "which", "while", "will", "with", "would", "your", "yours", "good", "great",
+    ]
+
+    /// The first sentence of a memory, at most 90 characters, cut at a word.
+    static func gist(_ memory: String) -> String? {
+        let sentence = memory.split(separator: ".", maxSplits: 1).first.map(String.init) ?? memory
+        guard !sentence.isEmpty else { return nil }
+        if sentence.count <= 90 { return sentence + "." }
+        let cut = sentence.prefix(90)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "..."
     }
 
     /// FNV-1a over the UTF-8 bytes: stable across runs (Swift's Hasher is seeded per process).

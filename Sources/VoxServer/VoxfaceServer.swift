@@ -5,7 +5,9 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import VoxAvatars
 public import VoxModel
+import VoxStore
 
 /// `voxface serve`: the HTTP/WebSocket server, the RTP socket, the per-stream pipelines and the
 /// pacer, as swift-service-lifecycle services with graceful shutdown on SIGTERM/SIGINT.
@@ -64,7 +66,14 @@ public struct VoxfaceServer: Sendable {
     public func run(shutdown: ShutdownTrigger? = nil, onReady: @escaping @Sendable (Ports) async -> Void = { _ in }) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let metrics = ServerMetrics()
+        let services = try await Self.openServices(configuration, logger: logger)
         let hub = StreamHub(configuration: configuration, model: model, metrics: metrics, logger: logger)
+        services.store.onEvents { [bus = hub.bus, counters = services.counters] batch in
+            for event in batch {
+                counters.published.add(1, ordering: .relaxed)
+                bus.publish(event: event)
+            }
+        }
         let rtp = try await RTPIngestHandler.bind(host: configuration.host, port: configuration.rtpPort, hub: hub, group: group)
         hub.rtpPort = rtp.localAddress?.port ?? configuration.rtpPort
         let liveLink = try await LiveLinkSocket(group: group, loops: System.coreCount)
@@ -73,8 +82,11 @@ public struct VoxfaceServer: Sendable {
         let batchPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxBatchJobs))
         batchPool.start()
         let router = Router(context: VoxRequestContext.self)
-        APIRoutes(hub: hub, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool).register(on: router)
+        APIRoutes(hub: hub, services: services, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool).register(
+            on: router)
         WebSocketRoutes(hub: hub).register(on: router)
+        AvatarRoutes(services: services).register(on: router)
+        EventRoutes(services: services, bus: hub.bus, capacity: configuration.eventQueue).register(on: router)
         let rtpPort = hub.rtpPort
         let app = Application(
             router: router,
@@ -89,13 +101,32 @@ public struct VoxfaceServer: Sendable {
             eventLoopGroupProvider: .shared(group),
             logger: logger)
         let streaming = StreamingService(hub: hub, rtp: rtp, batchPool: batchPool)
-        // Services stop in reverse order: streams close (subscribers told) before HTTP stops.
-        let services = ServiceGroup(
+        let world = WorldTicker(services: services, hub: hub, logger: logger)
+        // Services stop in reverse order: the world saves its state and streams close
+        // (subscribers told) before HTTP stops.
+        let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: streaming)],
+                services: [.init(service: app), .init(service: streaming), .init(service: world)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        await shutdown?.attach(services)
-        try await services.run()
+        await shutdown?.attach(serviceGroup)
+        try await serviceGroup.run()
+    }
+
+    /// Opens the store in the data directory and the services on it; a one-line error when the
+    /// directory cannot be used or the database is from a newer voxface.
+    static func openServices(_ configuration: ServerConfiguration, logger: Logger) async throws -> SecondaryServices {
+        do {
+            let store = try Store(
+                directory: configuration.dataDirectory, migrations: SQLiteAvatarRepository.migrations,
+                eventRetention: configuration.eventRetention)
+            let avatars = try await AvatarService(repository: SQLiteAvatarRepository(store: store), configuration: configuration.avatars)
+            logger.info("data store open", metadata: ["path": "\(store.path)", "avatars": "\(avatars.worldView().avatars)"])
+            return SecondaryServices(store: store, avatars: avatars)
+        } catch let error as StoreError {
+            throw ServerError(error.description)
+        } catch {
+            throw ServerError("cannot open the data store in \(configuration.dataDirectory): \(error)")
+        }
     }
 }
 

@@ -26,6 +26,7 @@ public final class Store: Sendable {
     /// Last assigned event sequence number.
     private let sequence: Mutex<Int64>
     private let appendedSincePrune = Mutex(0)
+    private let pruned: Mutex<Int64>
     private let handler = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
     private let clock: @Sendable () -> Double
 
@@ -60,7 +61,7 @@ public final class Store: Sendable {
         }
         self.pool = pool
         var migrator = DatabaseMigrator()
-        for migration in [StoreMigration.events] + migrations {
+        for migration in [StoreMigration.events, StoreMigration.eventsMeta] + migrations {
             migrator.registerMigration(migration.identifier, migrate: migration.apply)
         }
         do {
@@ -68,8 +69,14 @@ public final class Store: Sendable {
             let unknown = applied.subtracting(migrator.migrations).sorted()
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
             try migrator.migrate(pool)
-            let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") } ?? 0
+            let (last, pruned) = try pool.read { db in
+                (
+                    try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0,
+                    try Int64.fetchOne(db, sql: "SELECT pruned_through FROM events_meta WHERE id = 1") ?? 0
+                )
+            }
             sequence = Mutex(last)
+            self.pruned = Mutex(pruned)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -158,11 +165,19 @@ public final class Store: Sendable {
             n = 0
             return true
         }
-        guard due else { return }
-        try db.execute(
-            sql: "DELETE FROM events WHERE seq < (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-            arguments: [eventRetention - 1])
+        guard due,
+            let keep = try Int64.fetchOne(
+                db, sql: "SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?", arguments: [eventRetention - 1]),
+            let through = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE seq < ?", arguments: [keep])
+        else { return }
+        try db.execute(sql: "DELETE FROM events WHERE seq <= ?", arguments: [through])
+        try db.execute(sql: "INSERT OR REPLACE INTO events_meta (id, pruned_through) VALUES (1, ?)", arguments: [through])
+        db.afterNextTransaction(onCommit: { _ in self.pruned.withLock { $0 = max($0, through) } })
     }
+
+    /// The newest sequence number pruned from the log (0 if none): a client resuming from before
+    /// it may have missed events, and is told so.
+    public var prunedThrough: Int64 { pruned.withLock { $0 } }
 
     /// Publishes a live-only event (not logged; a resuming client does not get it again).
     public func publishTransient(topic: String, data: String) {

@@ -26,4 +26,9 @@ public struct StoreMigration: Sendable {
                 )
                 """)
     }
+
+    /// The log's pruning mark.
+    static let eventsMeta = StoreMigration("events.v2") { db in
+        try db.execute(sql: "CREATE TABLE events_meta (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL)")
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import VoxAvatars
 import VoxModel
 import VoxServer
 
@@ -15,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set in the environment (VOXFACE_HOST, VOXFACE_PORT, VOXFACE_RTP_PORT, \
             VOXFACE_MODEL, VOXFACE_HOP, VOXFACE_LOOKAHEAD, VOXFACE_PLAYOUT_DELAY_MS, VOXFACE_IDLE_TIMEOUT, \
-            VOXFACE_MAX_STREAMS, VOXFACE_WORKERS, VOXFACE_MAX_UPLOAD_MB, VOXFACE_DEVICE_ID, VOXFACE_LOG_LEVEL); \
+            VOXFACE_MAX_STREAMS, VOXFACE_WORKERS, VOXFACE_MAX_UPLOAD_MB, VOXFACE_DEVICE_ID, VOXFACE_DATA_DIR, \
+            VOXFACE_WORLD_SPEED, VOXFACE_WORLD_SEED, VOXFACE_MAX_AVATARS, VOXFACE_EVENT_RETENTION, VOXFACE_LOG_LEVEL); \
             a flag wins over the environment. Without --model the default model that ships with voxface is \
             served (README, "The default face model"). API: Protocols/openapi.yaml; \
             wire formats: Protocols/websocket.md, Protocols/rtp-ingest.md. SIGTERM or SIGINT shuts down \
@@ -48,6 +50,17 @@ struct ServeCommand: AsyncParsableCommand {
     var maxUploadMB = env("VOXFACE_MAX_UPLOAD_MB").flatMap(Int.init) ?? 64
     @Option(name: .customLong("device-id"), help: "Live Link device id (36-character UUID; default: random per run).")
     var deviceID: String?
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded store (voxface.sqlite: avatars, the event log).")
+    var dataDir = env("VOXFACE_DATA_DIR") ?? "./voxface-data"
+    @Option(
+        name: .customLong("world-speed"), help: "World minutes per real minute of a new avatar world (60: a world hour per real minute).")
+    var worldSpeed = env("VOXFACE_WORLD_SPEED").flatMap(Double.init) ?? 60
+    @Option(name: .customLong("world-seed"), help: "Seed of a new avatar world (default: random); a saved world keeps its own.")
+    var worldSeed: UInt64?
+    @Option(name: .customLong("max-avatars"), help: "Most avatars.")
+    var maxAvatars = env("VOXFACE_MAX_AVATARS").flatMap(Int.init) ?? 10_000
+    @Option(name: .customLong("event-retention"), help: "Events kept in the event log for clients that resume.")
+    var eventRetention = env("VOXFACE_EVENT_RETENTION").flatMap(Int.init) ?? 200_000
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = env("VOXFACE_LOG_LEVEL") ?? "info"
 
@@ -64,6 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let deviceID = deviceID ?? env("VOXFACE_DEVICE_ID"), deviceID.utf8.count != 36 {
             throw ValidationError("--device-id must be a 36-character UUID")
         }
+        guard worldSpeed > 0, worldSpeed <= 100_000 else { throw ValidationError("--world-speed must be > 0 and <= 100000") }
+        guard (1...1_000_000).contains(maxAvatars) else { throw ValidationError("--max-avatars must be 1...1000000") }
+        guard (1000...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be 1000...100000000") }
+        guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
@@ -76,9 +93,13 @@ struct ServeCommand: AsyncParsableCommand {
         let defaults = StreamSettings(
             hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout,
             firstAudioTimeoutSeconds: firstAudioTimeout)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, rtpPort: rtpPort, modelPath: model, streamDefaults: defaults, maxStreams: maxStreams,
             workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID, maxLiveLinkTargets: maxLiveLinkTargets)
+        configuration.dataDirectory = dataDir
+        configuration.eventRetention = eventRetention
+        configuration.avatars = AvatarConfiguration(
+            maxAvatars: maxAvatars, worldSpeed: worldSpeed, seed: worldSeed ?? env("VOXFACE_WORLD_SEED").flatMap(UInt64.init))
         let server: VoxfaceServer
         do { server = try VoxfaceServer(configuration: configuration, logger: logger) } catch {
             throw CLIError("voxface serve: \(error)")

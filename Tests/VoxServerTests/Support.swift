@@ -36,13 +36,21 @@ func speech48k(_ name: String = "speech.wav") throws -> [Float] {
 final class TestServer: @unchecked Sendable {
     let http: Int
     let rtp: Int
+    /// The server's data directory (a fresh temporary one unless the test set its own).
+    let dataDirectory: String
+    private let removeData: Bool
     private let task: Task<Void, any Error>
     private let shutdown = ShutdownTrigger()
 
     init(model: FaceModel = testModel, _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, rtpPort: 0)
         configuration.streamDefaults = StreamSettings(hop: 6, lookahead: 12, playoutDelayMilliseconds: 700, idleTimeoutSeconds: 10)
+        let temporary = temporaryDirectory()
+        configuration.dataDirectory = temporary
         configure(&configuration)
+        dataDirectory = configuration.dataDirectory
+        removeData = configuration.dataDirectory == temporary
+        if !removeData { rmdir(temporary) }
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let server = try VoxfaceServer(configuration: configuration, model: model, modelName: "test", logger: logger)
@@ -59,6 +67,7 @@ final class TestServer: @unchecked Sendable {
     func stop() async {
         await shutdown.trigger()
         _ = try? await task.value
+        if removeData { removeTree(dataDirectory) }
     }
 
     /// One HTTP/1.1 request over a fresh connection, on a thread of its own (blocking calls must
@@ -83,6 +92,21 @@ final class TestServer: @unchecked Sendable {
         }
         return 0
     }
+}
+
+/// A new empty directory under the system's temporary directory.
+func temporaryDirectory() -> String {
+    var template = Array("/tmp/voxface-test-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    precondition(made != nil, "mkdtemp failed")
+    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Removes a directory and everything in it (test data only).
+func removeTree(_ path: String) {
+    guard path.hasPrefix("/tmp/") else { return }
+    let pipe = popen("rm -rf '\(path)'", "r")
+    if let pipe { pclose(pipe) }
 }
 
 struct TestError: Error, CustomStringConvertible {

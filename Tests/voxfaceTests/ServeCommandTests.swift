@@ -8,7 +8,9 @@ import Testing
     func servesAndStopsGracefullyOnSignal(signal: Int32) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: FeaturesCommandTests.binary)
-        process.arguments = ["serve", "--port", "0", "--rtp-port", "0", "--log-level", "warning"]
+        let data = FileManager.default.temporaryDirectory.path + "/voxface-serve-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        process.arguments = ["serve", "--port", "0", "--rtp-port", "0", "--data-dir", data, "--log-level", "warning"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -1,4 +1,5 @@
 import Synchronization
+public import VoxStore
 
 /// A named channel on the ``EventBus``. Topic names are paths; the ones used today:
 /// - `streams`: lifecycle of every stream (``StreamEvent``),
@@ -94,15 +95,47 @@ public enum BusMessage: Sendable {
     case face(FaceFrame)
     /// A stream lifecycle event.
     case stream(StreamEvent)
+    /// An event of the event API (avatars, world, ...), delivered to pattern subscribers.
+    case event(StoredEvent)
 }
 
 /// An in-process publish/subscribe bus with topics. Publishing never blocks: each subscriber has
 /// a bounded queue that drops its oldest message when full (counted per subscriber).
 public final class EventBus: Sendable {
     private let subscribers = Mutex<[Topic: [Subscription]]>([:])
+    /// Subscribers by topic pattern (the event API); checked only for ``BusMessage/event(_:)``.
+    private let patternSubscribers = Mutex<[Subscription]>([])
 
     /// An empty bus.
     public init() {}
+
+    /// A new subscription to every event whose topic matches one of `patterns`, holding at most
+    /// `capacity` undelivered events. Unlike frame subscribers, an events subscriber that falls
+    /// `capacity` behind is not thinned out (that would leave gaps): it is ended, with
+    /// ``Subscription/overflowed`` set, and its client resumes from its last `seq`.
+    public func subscribe(patterns: [TopicPattern], capacity: Int) -> Subscription {
+        let subscription = Subscription(topic: Topic("#events"), capacity: capacity, patterns: patterns)
+        patternSubscribers.withLock { $0.append(subscription) }
+        return subscription
+    }
+
+    /// Delivers an event to the pattern subscribers whose patterns match its topic; returns how
+    /// many subscribers overflowed and were ended.
+    @discardableResult
+    public func publish(event: StoredEvent) -> Int {
+        let targets = patternSubscribers.withLock { $0 }
+        var overflowed = 0
+        for target in targets where TopicPattern.any(target.patterns, match: event.topic) {
+            if target.offer(.event(event)) {
+                overflowed += 1
+                unsubscribe(target)
+            }
+        }
+        return overflowed
+    }
+
+    /// Subscribers of the event API now.
+    public var patternSubscriberCount: Int { patternSubscribers.withLock { $0.count } }
 
     /// A new subscription to `topic` holding at most `capacity` undelivered messages.
     public func subscribe(_ topic: Topic, capacity: Int) -> Subscription {
@@ -113,6 +146,11 @@ public final class EventBus: Sendable {
 
     /// Stops `subscription`'s deliveries and ends its sequence once drained.
     public func unsubscribe(_ subscription: Subscription) {
+        if !subscription.patterns.isEmpty {
+            patternSubscribers.withLock { $0.removeAll { $0 === subscription } }
+            subscription.finish()
+            return
+        }
         subscribers.withLock { table in
             table[subscription.topic]?.removeAll { $0 === subscription }
             if table[subscription.topic]?.isEmpty == true { table[subscription.topic] = nil }
@@ -140,6 +178,8 @@ public final class Subscription: Sendable, AsyncSequence {
     public let topic: Topic
     /// Most undelivered messages held.
     public let capacity: Int
+    /// Topic patterns of an event API subscription (empty for a topic subscription).
+    public let patterns: [TopicPattern]
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -149,18 +189,23 @@ public final class Subscription: Sendable, AsyncSequence {
         var dropped = 0
         var delivered = 0
         var finished = false
+        var overflowed = false
         var waiter: CheckedContinuation<BusMessage?, Never>?
     }
 
-    init(topic: Topic, capacity: Int) {
+    init(topic: Topic, capacity: Int, patterns: [TopicPattern] = []) {
         precondition(capacity >= 1, "subscription capacity must be positive")
         self.topic = topic
         self.capacity = capacity
+        self.patterns = patterns
         state = Mutex(State(queue: Array(repeating: nil, count: capacity)))
     }
 
     /// Messages dropped because this subscriber was slow.
     public var droppedCount: Int { state.withLock { $0.dropped } }
+    /// An events subscriber fell `capacity` behind and was ended (see
+    /// ``EventBus/subscribe(patterns:capacity:)``).
+    public var overflowed: Bool { state.withLock { $0.overflowed } }
     /// Messages handed to this subscriber.
     public var deliveredCount: Int { state.withLock { $0.delivered } }
 
@@ -175,6 +220,12 @@ public final class Subscription: Sendable, AsyncSequence {
                 return false
             }
             let full = s.count == capacity
+            if full && !patterns.isEmpty {
+                // An events subscriber is never thinned out: it is ended instead (no gaps).
+                s.overflowed = true
+                s.dropped += 1
+                return true
+            }
             if full {
                 s.queue[s.head] = nil
                 s.head = (s.head + 1) % capacity

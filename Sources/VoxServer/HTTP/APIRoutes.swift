@@ -11,6 +11,7 @@ import VoxModel
 /// The control API (JSON over HTTP), `/health`, `/metrics` and NeuroSync's `/audio_to_blendshapes`.
 struct APIRoutes: Sendable {
     let hub: StreamHub
+    let services: SecondaryServices
     let modelName: String
     let isDefaultModel: Bool
     let started = MonotonicClock.now()
@@ -27,9 +28,10 @@ struct APIRoutes: Sendable {
     func register(on router: Router<VoxRequestContext>) {
         router.get("/health") { _, _ in try health() }
         router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: hub.metrics.render())))
+            var buffer = ByteBuffer(bytes: hub.metrics.render())
+            buffer.writeString(services.renderMetrics())
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
         router.post("/v1/streams") { request, _ in try await createStream(request) }
         router.get("/v1/streams") { _, _ in try json(StreamList(streams: hub.registry.all.map { $0.info() })) }
@@ -67,7 +69,11 @@ struct APIRoutes: Sendable {
         if body.readableBytes > 0 && !body.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             patch = try decode(StreamSettingsPatch.self, from: body, fieldError: "bad_settings")
         }
+        if let avatar = patch.avatar, !services.avatars.exists(avatar) { throw APIError.notFound("avatar", avatar) }
         let stream = try hub.createStream(patch)
+        if let avatar = patch.avatar, let emotions = services.avatars.emotionChannels(avatar) {
+            stream.state.withLock { $0.mood = MoodOverlay(target: emotions) }
+        }
         let host = request.head.authority ?? "\(hub.configuration.host):\(hub.configuration.port)"
         let created = StreamCreated(
             id: stream.id, ssrc: stream.ssrc, token: stream.token, rtpPort: hub.rtpPort,

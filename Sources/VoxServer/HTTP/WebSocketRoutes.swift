@@ -172,7 +172,7 @@ struct WebSocketRoutes: Sendable {
                         try await outbound.write(.text("{\"type\":\"stream_closed\",\"reason\":\"\(reason.rawValue)\"}"))
                         try await outbound.close(reason == .shutdown ? .goingAway : .normalClosure, reason: "stream closed")
                         return
-                    case .stream: continue
+                    case .stream, .event: continue
                     }
                 }
             }

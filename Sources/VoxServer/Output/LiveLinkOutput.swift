@@ -113,7 +113,7 @@ final class LiveLinkFanOut: Sendable {
                     socket.send(batch)
                     metrics.liveLinkPackets.increment(by: list.count)
                 case .stream(.closed): return
-                case .stream: continue
+                case .stream, .event: continue
                 }
             }
         }

@@ -1,3 +1,5 @@
+public import VoxAvatars
+
 /// Everything `voxface serve` is configured with.
 public struct ServerConfiguration: Sendable {
     /// Address the HTTP/WebSocket server and the RTP socket bind to.
@@ -24,6 +26,14 @@ public struct ServerConfiguration: Sendable {
     public var deviceID: String?
     /// Most Live Link targets per stream.
     public var maxLiveLinkTargets: Int
+    /// Directory of the embedded store (`voxface.sqlite`); created when missing.
+    public var dataDirectory: String = "./voxface-data"
+    /// Most events kept in the event log for resuming clients.
+    public var eventRetention: Int = 200_000
+    /// Events a `/v1/events` client may have queued before it is closed (4429) to resume.
+    public var eventQueue: Int = 4096
+    /// The avatar service's settings.
+    public var avatars = AvatarConfiguration()
 
     /// The defaults: 127.0.0.1, 8080, 5004, hop 4, lookahead 4 (README, "Latency settings"), the default model.
     public init(

@@ -20,9 +20,12 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     public var payloadType: Int?
     /// A free-form label for the operator.
     public var label: String?
+    /// The avatar the stream is bound to: its mood drives the frames' emotion channels and
+    /// speaking on the stream counts as the avatar's social activity. Nil: frames unchanged.
+    public var avatar: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hop, lookahead, label
+        case hop, lookahead, label, avatar
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
         case firstAudioTimeoutSeconds = "first_audio_timeout_s"
@@ -53,6 +56,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         try c.encode(firstAudioTimeoutSeconds, forKey: .firstAudioTimeoutSeconds)
         try c.encode(payloadType, forKey: .payloadType)
         try c.encode(label, forKey: .label)
+        try c.encode(avatar, forKey: .avatar)
     }
 
     /// Checks every field against the model's window; the message names the field.
@@ -74,6 +78,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         }
         if let pt = payloadType, !(96...127).contains(pt) { throw bad("payload_type must be a dynamic type, 96...127") }
         if let label, label.utf8.count > 128 { throw bad("label must be at most 128 bytes") }
+        if let avatar, avatar.isEmpty || avatar.utf8.count > 64 { throw bad("avatar must be an avatar id (1...64 bytes)") }
     }
 
     /// The model's schedule.
@@ -108,6 +113,7 @@ struct StreamSettingsPatch: Decodable {
     var firstAudioTimeoutSeconds: Double?
     var payloadType: Int?
     var label: String?
+    var avatar: String?
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -131,6 +137,7 @@ struct StreamSettingsPatch: Decodable {
         firstAudioTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .firstAudioTimeoutSeconds)
         payloadType = try c.decodeIfPresent(Int.self, forKey: .payloadType)
         label = try c.decodeIfPresent(String.self, forKey: .label)
+        avatar = try c.decodeIfPresent(String.self, forKey: .avatar)
     }
 
     func applied(to defaults: StreamSettings) -> StreamSettings {
@@ -142,6 +149,7 @@ struct StreamSettingsPatch: Decodable {
         if let firstAudioTimeoutSeconds { s.firstAudioTimeoutSeconds = firstAudioTimeoutSeconds }
         if let payloadType { s.payloadType = payloadType }
         if let label { s.label = label }
+        if let avatar { s.avatar = avatar }
         return s
     }
 }

@@ -478,7 +478,9 @@ final class Stream: Sendable {
             let step = state.withLock { s -> OutputState.Step in
                 _ = s.lifecycle.clock(now: now)
                 if case .closed(let reason) = s.lifecycle.phase { return .close(reason) }
-                return s.output.step(now: now, audioFlowing: s.lifecycle.audioFlowing, into: &frame)
+                let step = s.output.step(now: now, audioFlowing: s.lifecycle.audioFlowing, into: &frame)
+                if case .sent = step { s.mood?.apply(to: &frame) }
+                return step
             }
             switch step {
             case .wait(let until): return .wait(until: until)

@@ -10,6 +10,8 @@ struct StreamState {
     var settings: StreamSettings
     var inbox = Inbox()
     var output: OutputState
+    /// The bound avatar's mood, mixed into the emotion channels (nil: frames unchanged).
+    var mood: MoodOverlay?
 
     init(settings: StreamSettings, channels: Int, frameCapacity: Int, createdAt now: Microseconds) {
         self.settings = settings

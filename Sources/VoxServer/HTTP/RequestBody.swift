@@ -1,0 +1,36 @@
+import FoundationEssentials
+import Hummingbird
+import NIOCore
+
+/// Reading and decoding JSON request bodies with a size bound and clear errors.
+enum RequestBody {
+    /// The body, at most `limit` bytes (else 413 `body_too_large`).
+    static func collect(_ request: Request, limit: Int) async throws(APIError) -> ByteBuffer {
+        var request = request
+        do { return try await request.collectBody(upTo: limit) } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "the request body is over the \(limit)-byte limit")
+        }
+    }
+
+    /// Decodes a JSON body: malformed JSON is 400 `bad_json`; a missing or mistyped field is 400 `fieldError`.
+    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, fieldError: String) throws(APIError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch let error as APIError {
+            throw error
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw APIError(.badRequest, fieldError, "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw APIError(.badRequest, fieldError, "missing field '\(key.stringValue)'")
+        } catch {
+            throw APIError(.badRequest, "bad_json", "the body is not valid JSON")
+        }
+    }
+
+    /// Reads and decodes a JSON body in one go; an empty body decodes as `{}`.
+    static func json<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int, fieldError: String) async throws(APIError) -> T {
+        var body = try await collect(request, limit: limit)
+        if body.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            body = ByteBuffer(string: "{}")
+        }
+        return try decode(T.self, from: body, fieldError: fieldError)
+    }
+}

@@ -1,0 +1,124 @@
+import Hummingbird
+import VoxAvatars
+import VoxStore
+
+/// The avatar and world API (Protocols/openapi.yaml): JSON in and out, 4xx with
+/// `{"error": {...}}` for bad input, 503 when the store is unavailable.
+struct AvatarRoutes: Sendable {
+    let services: SecondaryServices
+    /// Largest request body of these routes.
+    static let maxBody = 64 << 10
+
+    private var avatars: AvatarService { services.avatars }
+
+    func register(on router: Router<VoxRequestContext>) {
+        router.post("/v1/avatars") { request, _ in
+            try await guarded {
+                let input = try await RequestBody.json(AvatarInput.self, request, limit: Self.maxBody, fieldError: "bad_avatar")
+                return try json(try await avatars.create(input), status: .created)
+            }
+        }
+        router.get("/v1/avatars") { request, _ in
+            try await guarded {
+                let query = request.uri.queryParameters
+                let limit = try Self.limit(query.get("limit"), default: 100, max: 1000)
+                let owner = query.get("owner")
+                return try json(AvatarList(avatars: avatars.list(owner: owner, limit: limit, after: query.get("after"))))
+            }
+        }
+        router.get("/v1/avatars/:id") { _, context in
+            try await guarded { try json(try avatars.get(Self.id(context))) }
+        }
+        router.patch("/v1/avatars/:id") { request, context in
+            try await guarded {
+                let input = try await RequestBody.json(AvatarInput.self, request, limit: Self.maxBody, fieldError: "bad_avatar")
+                return try json(try await avatars.patch(Self.id(context), input))
+            }
+        }
+        router.delete("/v1/avatars/:id") { _, context in
+            try await guarded {
+                try await avatars.delete(Self.id(context))
+                return Response(status: .noContent)
+            }
+        }
+        router.get("/v1/avatars/:id/memories") { request, context in
+            try await guarded {
+                let query = request.uri.queryParameters
+                let limit = try Self.limit(query.get("limit"), default: 50, max: AvatarService.maxMemoryPage)
+                let q = query.get("q")
+                if let q, q.count > 500 { throw APIError(.badRequest, "bad_query", "q must be at most 500 characters") }
+                return try json(MemoryList(memories: try await avatars.memories(Self.id(context), query: q, limit: limit)))
+            }
+        }
+        router.post("/v1/avatars/:id/memories") { request, context in
+            try await guarded {
+                let body = try await RequestBody.json(NewMemory.self, request, limit: Self.maxBody, fieldError: "bad_memory")
+                return try json(
+                    try await avatars.addMemory(Self.id(context), text: body.text, importance: body.importance ?? 5), status: .created)
+            }
+        }
+        router.get("/v1/avatars/:id/relationships") { _, context in
+            try await guarded { try json(RelationshipList(relationships: try await avatars.relationships(Self.id(context)))) }
+        }
+        router.post("/v1/avatars/:id/messages") { request, context in
+            try await guarded {
+                let body = try await RequestBody.json(NewMessage.self, request, limit: Self.maxBody, fieldError: "bad_message")
+                return try json(try await avatars.message(Self.id(context), text: body.text))
+            }
+        }
+        router.get("/v1/world") { _, _ in try await guarded { try json(avatars.worldView()) } }
+        router.patch("/v1/world") { request, _ in
+            try await guarded {
+                let patch = try await RequestBody.json(WorldPatch.self, request, limit: Self.maxBody, fieldError: "bad_world")
+                return try json(try await avatars.patchWorld(patch))
+            }
+        }
+        router.post("/v1/world/advance") { request, _ in
+            try await guarded {
+                let body = try await RequestBody.json(Advance.self, request, limit: Self.maxBody, fieldError: "bad_advance")
+                return try json(try await avatars.advance(minutes: body.minutes))
+            }
+        }
+    }
+
+    /// Runs a handler, turning service and store errors into JSON API errors (counted).
+    private func guarded(_ body: () async throws -> Response) async throws -> Response {
+        do { return try await body() } catch {
+            let api = Self.apiError(error)
+            services.counters.error(api.code)
+            throw api
+        }
+    }
+
+    static func apiError(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: error
+        case AvatarError.invalid(let field, let rule): APIError(.badRequest, "bad_avatar", "'\(field)' \(rule)")
+        case AvatarError.notFound(let id): APIError.notFound("avatar", id)
+        case AvatarError.tooMany(let cap):
+            APIError(.conflict, "too_many_avatars", "the server holds its maximum of \(cap) avatars (--max-avatars)")
+        case StoreError.unavailable(let reason):
+            APIError(.serviceUnavailable, "store_unavailable", "the data store is unavailable: \(reason)")
+        case let error as StoreError: APIError(.internalServerError, "store_failed", error.description)
+        default: APIError(.internalServerError, "internal", "\(error)")
+        }
+    }
+
+    private static func id(_ context: VoxRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    private static func limit(_ text: String?, default value: Int, max: Int) throws(APIError) -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), (1...max).contains(n) else { throw APIError(.badRequest, "bad_query", "limit must be 1...\(max)") }
+        return n
+    }
+}
+
+struct AvatarList: Encodable { var avatars: [AvatarView] }
+struct MemoryList: Encodable { var memories: [MemoryView] }
+struct RelationshipList: Encodable { var relationships: [RelationshipView] }
+struct NewMemory: Decodable {
+    var text: String
+    var importance: Int?
+}
+struct NewMessage: Decodable { var text: String }
+struct Advance: Decodable { var minutes: Int }

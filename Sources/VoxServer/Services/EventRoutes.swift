@@ -1,0 +1,104 @@
+import FoundationEssentials
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import VoxStore
+
+/// `GET /v1/events`: the event API over WebSocket (Protocols/events.md). The client subscribes
+/// to topic patterns, optionally resuming after the last `seq` it saw; durable events come from
+/// the store's log first, then live ones from the bus, with neither gap nor repeat.
+struct EventRoutes: Sendable {
+    let services: SecondaryServices
+    let bus: EventBus
+    /// Events a client may have queued before it is closed with 4429 (and resumes).
+    let capacity: Int
+
+    /// Largest subscribe message, bytes.
+    static let maxMessage = 16 << 10
+    /// Most patterns in one subscription.
+    static let maxPatterns = 64
+    /// Seconds a client has to send its subscription.
+    static let subscribeTimeout = 10.0
+    /// Events read from the log per page while replaying.
+    static let replayPage = 1000
+
+    struct Subscribe: Decodable {
+        var subscribe: [String]
+        var since: Int64?
+    }
+
+    func register(on router: Router<VoxRequestContext>) {
+        router.ws("/v1/events") { inbound, outbound, context in
+            try await events(inbound, outbound, context)
+        }
+    }
+
+    private func events(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<VoxRequestContext>
+    ) async throws {
+        await context.requestContext.boundSendBuffers()
+        var messages = inbound.messages(maxSize: Self.maxMessage).makeAsyncIterator()
+        // A client that does not subscribe in time is closed (its read then ends).
+        let timer = Task {
+            try await Task.sleep(for: .seconds(Self.subscribeTimeout))
+            try await outbound.close(.init(codeNumber: 1008), reason: "no subscription in time")
+        }
+        let first = try await messages.next()
+        timer.cancel()
+        guard case .text(let text)? = first,
+            let request = try? JSONDecoder().decode(Subscribe.self, from: Data(text.utf8))
+        else {
+            services.counters.error("bad_subscribe")
+            return try await outbound.close(
+                .init(codeNumber: 1008), reason: "send {\"subscribe\": [patterns], \"since\": seq} first")
+        }
+        let patterns = request.subscribe.compactMap(TopicPattern.init)
+        guard !patterns.isEmpty, patterns.count == request.subscribe.count, patterns.count <= Self.maxPatterns else {
+            services.counters.error("bad_subscribe")
+            return try await outbound.close(.init(codeNumber: 1008), reason: "bad topic pattern")
+        }
+        // Live events are queued from here on, so nothing published during the replay is missed.
+        let subscription = bus.subscribe(patterns: patterns, capacity: capacity)
+        defer { bus.unsubscribe(subscription) }
+        let store = services.store
+        try await outbound.write(
+            .text(
+                "{\"type\":\"subscribed\",\"patterns\":[\(patterns.map { JSONString.quote($0.description) }.joined(separator: ","))],"
+                    + "\"seq\":\(store.lastSeq)}"))
+        var replayedThrough = Int64.min
+        if let since = request.since {
+            if since < store.prunedThrough {
+                try await outbound.write(
+                    .text("{\"type\":\"gap\",\"since\":\(since),\"pruned_through\":\(store.prunedThrough)}"))
+            }
+            var cursor = since
+            while true {
+                let page = try await store.events(after: cursor, limit: Self.replayPage)
+                guard let last = page.last else { break }
+                for event in page where TopicPattern.any(patterns, match: event.topic) {
+                    try await outbound.write(.text(event.json))
+                    services.counters.sent.add(1, ordering: .relaxed)
+                }
+                cursor = last.seq
+            }
+            replayedThrough = cursor
+            try await outbound.write(.text("{\"type\":\"live\",\"seq\":\(cursor)}"))
+        }
+        // The writer runs beside; this task reads until the client goes away.
+        let writer = Task {
+            for await message in subscription {
+                guard case .event(let event) = message else { continue }
+                // Already sent from the log during the replay.
+                if event.durable && event.seq <= replayedThrough { continue }
+                try await outbound.write(.text(event.json))
+                services.counters.sent.add(1, ordering: .relaxed)
+            }
+            if subscription.overflowed {
+                services.counters.overflowed.add(1, ordering: .relaxed)
+                try await outbound.close(.init(codeNumber: 4429), reason: "too slow: reconnect with since")
+            }
+        }
+        defer { writer.cancel() }
+        while try await messages.next() != nil {}
+    }
+}

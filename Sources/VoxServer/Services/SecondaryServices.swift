@@ -1,0 +1,62 @@
+import Synchronization
+import VoxAvatars
+import VoxStore
+
+/// The secondary services of `voxface serve` (avatars today; matchmaking and twins later), the
+/// store they share and their counters for /metrics.
+final class SecondaryServices: Sendable {
+    let store: Store
+    let avatars: AvatarService
+    let counters = SecondaryCounters()
+
+    init(store: Store, avatars: AvatarService) {
+        self.store = store
+        self.avatars = avatars
+    }
+
+    /// Prometheus text lines of the services' counters (appended to /metrics).
+    func renderMetrics() -> String {
+        let s = avatars.stats
+        let c = counters
+        var lines: [String] = []
+        func counter(_ name: String, _ help: String, _ value: some Numeric & CustomStringConvertible, labels: String = "") {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) counter")
+            lines.append("\(name)\(labels) \(value)")
+        }
+        counter("voxface_avatar_ticks_total", "Avatar simulation ticks.", s.ticks)
+        counter("voxface_avatar_world_minutes_total", "World minutes stepped.", s.minutesStepped)
+        counter("voxface_avatar_world_minutes_skipped_total", "World minutes skipped by a tick that fell behind.", s.minutesSkipped)
+        counter("voxface_avatar_simulation_seconds_total", "Seconds spent stepping the avatar simulation.", s.simulationSeconds)
+        counter("voxface_avatar_commit_seconds_total", "Seconds spent committing avatar changes.", s.commitSeconds)
+        counter("voxface_avatar_conversations_total", "Conversations between avatars.", s.conversations)
+        counter("voxface_avatar_memories_total", "Avatar memories written.", s.memoriesWritten)
+        counter("voxface_avatar_commit_failures_total", "Avatar commits that failed.", s.commitFailures)
+        lines.append("# HELP voxface_avatar_replies_total Replies to owner messages by generator.")
+        lines.append("# TYPE voxface_avatar_replies_total counter")
+        lines.append("voxface_avatar_replies_total{generator=\"llm\"} \(s.llmReplies)")
+        lines.append("voxface_avatar_replies_total{generator=\"offline\"} \(s.offlineReplies)")
+        counter("voxface_events_published_total", "Events published on the event API.", c.published.load(ordering: .relaxed))
+        counter("voxface_events_sent_total", "Events sent to /v1/events clients.", c.sent.load(ordering: .relaxed))
+        counter(
+            "voxface_events_overflowed_total", "/v1/events clients closed for falling behind (4429).",
+            c.overflowed.load(ordering: .relaxed))
+        lines.append("# HELP voxface_api_errors_total Client errors of the service APIs by code.")
+        lines.append("# TYPE voxface_api_errors_total counter")
+        for (code, n) in c.errors.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            lines.append("voxface_api_errors_total{code=\"\(code)\"} \(n)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Counters of the event API and the service routes.
+final class SecondaryCounters: Sendable {
+    let published = Atomic<Int>(0)
+    let sent = Atomic<Int>(0)
+    let overflowed = Atomic<Int>(0)
+    /// Client errors by code (codes are a fixed set, so the label stays bounded).
+    let errors = Mutex<[String: Int]>([:])
+
+    func error(_ code: String) { errors.withLock { $0[code, default: 0] += 1 } }
+}
