@@ -302,6 +302,7 @@ indirect enum JSON: Equatable {
     var double: Double? { if case .number(let n) = self { n } else { nil } }
     var string: String? { if case .string(let s) = self { s } else { nil } }
     var array: [JSON]? { if case .array(let a) = self { a } else { nil } }
+    var object: [String: JSON]? { if case .object(let o) = self { o } else { nil } }
 
     static func parse(_ bytes: [UInt8]) throws -> JSON {
         var p = Parser(bytes: bytes)

@@ -1,0 +1,237 @@
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+import VoxMedia
+
+@testable import VoxServer
+
+/// A `/v1/events` client: sends its subscription, collects every text message, and hangs up after
+/// the first event whose data contains `until`.
+final class EventsClient: Sendable {
+    struct Event: Equatable {
+        var seq: Int64
+        var topic: String
+        var data: String
+    }
+    private final class State: Sendable {
+        let messages = Mutex<[String]>([])
+        let close = Mutex<Int?>(nil)
+    }
+    private let state = State()
+    private let task: Task<Void, any Error>
+
+    init(port: Int, subscribe: [String], since: Int64? = nil, until: String) {
+        let state = self.state
+        let patterns = subscribe.map { "\"\($0)\"" }.joined(separator: ",")
+        let request = "{\"subscribe\":[\(patterns)]" + (since.map { ",\"since\":\($0)" } ?? "") + "}"
+        task = Task {
+            let result = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/events", logger: Logger(label: "events")) {
+                inbound, outbound, _ in
+                try await outbound.write(.text(request))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    state.messages.withLock { $0.append(text) }
+                    if text.hasPrefix("{\"topic\"") && text.contains(until) { return }
+                }
+            }
+            state.close.withLock { $0 = result.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) } }
+        }
+    }
+
+    /// Waits until the client hung up (at most `timeout` seconds); returns its events.
+    func finish(timeout: Double) async throws -> [Event] {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
+            if try await withTimeout(0.05, task) { return events }
+        }
+        throw TestError("the events client did not finish within \(timeout) s; got \(texts.count) messages")
+    }
+
+    /// Waits until a message containing `text` arrived.
+    func wait(for text: String, timeout: Double) async throws {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
+            if texts.contains(where: { $0.contains(text) }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestError("no message with \(text) within \(timeout) s")
+    }
+
+    var texts: [String] { state.messages.withLock { $0 } }
+    var closeCode: Int? { state.close.withLock { $0 } }
+
+    /// The events received (control messages left out).
+    var events: [Event] {
+        texts.compactMap { text in
+            guard case .object(let o)? = try? JSON.parse(Array(text.utf8)), let seq = o["seq"]?.int, let topic = o["topic"]?.string
+            else { return nil }
+            return Event(seq: Int64(seq), topic: topic, data: text)
+        }
+    }
+}
+
+/// True when `task` ends within `seconds`.
+func withTimeout(_ seconds: Double, _ task: Task<Void, any Error>) async throws -> Bool {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            _ = try? await task.value
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return false
+        }
+        defer { group.cancelAll() }
+        return try await group.next() ?? false
+    }
+}
+
+let cheerfulAvatar = """
+    {"name": "Sunny", "personality": {"openness": 0.8, "conscientiousness": 0.6, "extraversion": 0.95, "agreeableness": 0.9,
+     "neuroticism": 0.05}, "interests": ["music", "film"], "owner": "ana"}
+    """
+/// An introvert who does not seek company on its own within minutes (only speech moves its social need).
+let quietAvatar = """
+    {"name": "Quiet", "personality": {"openness": 0, "conscientiousness": 0.5, "extraversion": 0, "agreeableness": 0.5,
+     "neuroticism": 0.5}}
+    """
+
+extension ServerTests {
+    @Suite struct AvatarAPITests {
+        /// A subscriber sees each change; after a disconnect it resumes with `since` and gets
+        /// exactly what it missed: the two sessions together equal a full replay, no gap, no repeat.
+        @Test func eventsResumeWithoutGapsOrRepeats() async throws {
+            let server = try await TestServer()
+            defer { Task { await server.stop() } }
+            let patterns = ["avatars/*/state", "avatars/*/relationships", "avatars", "world"]
+            let first = EventsClient(port: server.http, subscribe: patterns, until: "\"speed\":61")
+            try await first.wait(for: "\"type\":\"subscribed\"", timeout: 10)
+            for body in [cheerfulAvatar, cheerfulAvatar.replacingOccurrences(of: "Sunny", with: "River")] {
+                #expect(try await server.request("POST", "/v1/avatars", body: Array(body.utf8)).status == 201)
+            }
+            #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 600}".utf8)).status == 200)
+            #expect(try await server.request("PATCH", "/v1/world", body: Array("{\"speed\": 61}".utf8)).status == 200)
+            let seen = try await first.finish(timeout: 20)
+            #expect(seen.contains { $0.data.contains("\"created\"") })
+            #expect(seen.contains { $0.topic.hasSuffix("/state") && $0.data.contains("\"previous\"") })
+            let last = try #require(seen.last?.seq)
+
+            // Missed while away.
+            #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 300}".utf8)).status == 200)
+            let resumed = EventsClient(port: server.http, subscribe: patterns, since: last, until: "\"speed\":62")
+            try await resumed.wait(for: "\"type\":\"live\"", timeout: 10)
+            #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 60}".utf8)).status == 200)
+            #expect(try await server.request("PATCH", "/v1/world", body: Array("{\"speed\": 62}".utf8)).status == 200)
+            let missed = try await resumed.finish(timeout: 20)
+            #expect(!missed.isEmpty)
+
+            let full = EventsClient(port: server.http, subscribe: patterns, since: 0, until: "\"speed\":62")
+            let everything = try await full.finish(timeout: 20)
+            let both = (seen + missed).map(\.seq)
+            #expect(Set(both).count == both.count, "an event was repeated")
+            #expect(both == everything.map(\.seq), "resumed \(both.count) events, the log has \(everything.count)")
+            #expect(zip(everything, everything.dropFirst()).allSatisfy { $0.seq < $1.seq })
+        }
+
+        /// A stream bound to a cheerful avatar carries its mood: Happy dominates the emotion
+        /// channels; an unbound stream's frames keep the model's own; the avatar's social need
+        /// rises with speech on the stream.
+        @Test func aBoundStreamCarriesTheAvatarsMood() async throws {
+            let server = try await TestServer()
+            defer { Task { await server.stop() } }
+            let sunny = try await server.request("POST", "/v1/avatars", body: Array(cheerfulAvatar.utf8))
+            guard case .object(let avatar) = try sunny.json(), let id = avatar["id"]?.string else { throw TestError(sunny.text) }
+            let quiet = try await server.request("POST", "/v1/avatars", body: Array(quietAvatar.utf8))
+            let twin = try await server.request("POST", "/v1/avatars", body: Array(quietAvatar.utf8))
+            guard case .object(let q) = try quiet.json(), let quietID = q["id"]?.string, case .object(let t) = try twin.json(),
+                let twinID = t["id"]?.string
+            else { throw TestError(quiet.text) }
+
+            let missing = try await server.request("POST", "/v1/streams", body: Array("{\"avatar\": \"av_nobody\"}".utf8))
+            #expect(missing.status == 404 && missing.text.contains("avatar_not_found"))
+
+            let bound = try await server.createStream("{\"avatar\": \"\(id)\"}")
+            #expect(bound["settings"]?.object?["avatar"]?.string == id)
+            let speaking = try await server.createStream("{\"avatar\": \"\(quietID)\"}")
+            let plain = try await server.createStream()
+            let subscribers = [bound, plain].map { FrameSubscriber(url: $0["frames_url"]!.string!) }
+            let pcm = try speech48k()
+            let sender = try UDPSocket()
+            let port = server.rtp
+            for stream in [bound, plain, speaking] {
+                let ssrc = UInt32(stream["ssrc"]!.int!)
+                Task { try await sendRTP(pcm[0..<144_000], ssrc: ssrc, to: port, from: sender) }
+            }
+            for s in subscribers { try await s.waitForFrames(120, timeout: 20) }
+            let happy = MoodOverlay.first + 3
+            let boundFrames = subscribers[0].snapshot.frames.suffix(60)
+            let plainFrames = subscribers[1].snapshot.frames.suffix(60)
+            let boundHappy = boundFrames.map { $0.values[happy] }.reduce(0, +) / Float(boundFrames.count)
+            let plainHappy = plainFrames.map { $0.values[happy] }.reduce(0, +) / Float(plainFrames.count)
+            #expect(boundHappy > 0.5, "bound Happy \(boundHappy)")
+            #expect(abs(boundHappy - plainHappy) > 0.1, "bound \(boundHappy) vs plain \(plainHappy)")
+            // Same audio, same model: the shapes are identical, and the emotion channels are the
+            // model's at 30% plus the avatar's mood at 70%.
+            let reply = try await server.request("GET", "/v1/avatars/\(id)")
+            let emotions = try reply.json().object?["state"]?.object?["emotions"]?.object ?? [:]
+            let mood = ["Angry", "Disgusted", "Fearful", "Happy", "Neutral", "Sad", "Surprised"].map { Float(emotions[$0]?.double ?? -1) }
+            let plainByIndex = Dictionary(subscribers[1].snapshot.frames.map { ($0.index, $0.values) }, uniquingKeysWith: { a, _ in a })
+            var compared = 0
+            for frame in boundFrames {
+                guard let other = plainByIndex[frame.index] else { continue }
+                compared += 1
+                #expect(zip(frame.values[..<MoodOverlay.first], other[..<MoodOverlay.first]).allSatisfy { abs($0 - $1) < 1e-4 })
+                for k in 0..<7 {
+                    let carried = (frame.values[MoodOverlay.first + k] - 0.3 * other[MoodOverlay.first + k]) / 0.7
+                    #expect(abs(carried - mood[k]) < 0.05, "channel \(k): \(carried) vs mood \(mood[k])")
+                }
+            }
+            #expect(compared > 30)
+
+            // Speech counts as social activity: the speaking introvert's social need beats its twin's.
+            try await Task.sleep(for: .seconds(1.5))
+            func social(_ id: String) async throws -> Double {
+                let reply = try await server.request("GET", "/v1/avatars/\(id)")
+                return try reply.json().object?["state"]?.object?["needs"]?.object?["social"]?.double ?? -1
+            }
+            let spoke = try await social(quietID)
+            let silent = try await social(twinID)
+            #expect(spoke > silent + 0.01, "social after speech \(spoke), twin \(silent)")
+        }
+
+        /// Bad input on every avatar route: a JSON error with a code, counted; nothing created.
+        @Test func badInputIsAJSONError() async throws {
+            let server = try await TestServer { $0.avatars.maxAvatars = 1 }
+            defer { Task { await server.stop() } }
+            let cases: [(String, String, String, Int, String)] = [
+                ("POST", "/v1/avatars", "{not json", 400, "bad_json"),
+                ("POST", "/v1/avatars", "{\"name\": 5}", 400, "bad_avatar"),
+                ("POST", "/v1/avatars", "{\"name\": \"A\", \"personality\": {\"neuroticism\": -0.1}}", 400, "bad_avatar"),
+                ("POST", "/v1/avatars", "{\"name\": \"A\", \"attachment_style\": \"clingy\"}", 400, "bad_avatar"),
+                ("POST", "/v1/avatars", "{\"name\": \"A\", \"bio\": \"\(String(repeating: "b", count: 70_000))\"}", 413, "body_too_large"),
+                ("GET", "/v1/avatars/av_none", "", 404, "avatar_not_found"),
+                ("GET", "/v1/avatars?limit=0", "", 400, "bad_query"),
+                ("POST", "/v1/world/advance", "{\"minutes\": 0}", 400, "bad_avatar"),
+                ("POST", "/v1/world/advance", "{\"minutes\": 99999999}", 400, "bad_avatar"),
+                ("PATCH", "/v1/world", "{\"speed\": -1}", 400, "bad_avatar"),
+            ]
+            for (method, path, body, status, code) in cases {
+                let reply = try await server.request(method, path, body: Array(body.utf8))
+                #expect(reply.status == status, "\(method) \(path.prefix(40)) \(body.prefix(40)): \(reply.status) \(reply.text.prefix(200))")
+                #expect(reply.text.contains("\"code\":\"\(code)\""), "\(reply.text.prefix(200))")
+            }
+            #expect(try await server.request("POST", "/v1/avatars", body: Array(cheerfulAvatar.utf8)).status == 201)
+            let full = try await server.request("POST", "/v1/avatars", body: Array(cheerfulAvatar.utf8))
+            #expect(full.status == 409 && full.text.contains("too_many_avatars"))
+            let list = try await server.request("GET", "/v1/avatars")
+            #expect(try list.json().object?["avatars"]?.array?.count == 1)
+            #expect(try await server.metric("voxface_api_errors_total{code=\"bad_avatar\"}") >= 4)
+
+            let badPattern = EventsClient(port: server.http, subscribe: ["avatars//state"], until: "never")
+            _ = try await badPattern.finish(timeout: 10)
+            #expect(badPattern.closeCode == 1008)
+        }
+    }
+}
