@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
-        .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore"], swiftSettings: strict),
+        .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore", "VoxStore"], swiftSettings: strict),
         .testTarget(
             name: "VoxDSPTests",
             dependencies: ["VoxDSP", "VoxCore"],

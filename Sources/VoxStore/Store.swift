@@ -213,6 +213,15 @@ public final class Store: Sendable {
         try readSync { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
+    /// SQLite's `PRAGMA integrity_check` of the store in `directory`, opened read-only (no
+    /// migrations run; for tools and tests).
+    public static func integrityCheck(directory: String) throws -> String {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: directory + "/" + fileName, configuration: configuration)
+        return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
     /// Wall-clock Unix time in seconds (the default event clock).
     public static func unixTime() -> Double { Date().timeIntervalSince1970 }
 

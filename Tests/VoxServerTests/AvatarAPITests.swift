@@ -219,7 +219,8 @@ extension ServerTests {
             ]
             for (method, path, body, status, code) in cases {
                 let reply = try await server.request(method, path, body: Array(body.utf8))
-                #expect(reply.status == status, "\(method) \(path.prefix(40)) \(body.prefix(40)): \(reply.status) \(reply.text.prefix(200))")
+                #expect(
+                    reply.status == status, "\(method) \(path.prefix(40)) \(body.prefix(40)): \(reply.status) \(reply.text.prefix(200))")
                 #expect(reply.text.contains("\"code\":\"\(code)\""), "\(reply.text.prefix(200))")
             }
             #expect(try await server.request("POST", "/v1/avatars", body: Array(cheerfulAvatar.utf8)).status == 201)

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import VoxStore
+
+/// The store's promise, checked as users would break it: `voxface serve` killed with SIGKILL at
+/// random points while a client writes; every write the API acknowledged is there after a
+/// restart, and SQLite finds the database sound.
+@Suite struct DurabilityTests {
+    /// A running `voxface serve` on free ports.
+    final class Server {
+        let process = Process()
+        let port: Int
+
+        init(dataDirectory: String) throws {
+            process.executableURL = URL(fileURLWithPath: FeaturesCommandTests.binary)
+            process.arguments = [
+                "serve", "--port", "0", "--rtp-port", "0", "--data-dir", dataDirectory, "--log-level", "warning",
+                "--world-speed", "600",
+            ]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            let deadline = Date().addingTimeInterval(30)
+            while !text.contains("listening on http://"), Date() < deadline, process.isRunning {
+                let chunk = errors.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let match = text.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
+                process.terminate()
+                throw DurabilityError("the server did not start: \(text)")
+            }
+            self.port = port
+        }
+
+        func kill(_ signal: Int32) {
+            Glibc.kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
+    }
+
+    struct DurabilityError: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// One request with curl; the HTTP status and body, nil when the server did not answer.
+    static func curl(_ method: String, _ url: String, _ body: String? = nil) -> (Int, String)? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var arguments = ["-s", "-m", "5", "-X", method, "-w", "\n%{http_code}", url]
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let newline = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: newline)...]) else { return nil }
+        return (status, String(text[..<newline]))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func acknowledgedWritesSurviveKillNine() async throws {
+        let data = FileManager.default.temporaryDirectory.path + "/voxface-durability-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        var acknowledged: [(avatar: String, memory: String?)] = []
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<4 {
+            let server = try Server(dataDirectory: data)
+            let base = "http://127.0.0.1:\(server.port)"
+            let killAt = Date().addingTimeInterval(Double.random(in: 0.3...1.5, using: &generator))
+            // The writer runs until the server dies under it.
+            let writer = Task.detached { () -> [(String, String?)] in
+                var written: [(String, String?)] = []
+                var k = 0
+                while true {
+                    k += 1
+                    let name = "R\(round)N\(k)"
+                    guard let (status, body) = Self.curl("POST", base + "/v1/avatars", "{\"name\": \"\(name)\", \"interests\": [\"x\"]}"),
+                        status == 201, let id = body.firstMatch(of: /"id":"(av_[0-9a-f]+)"/)?.1
+                    else { return written }
+                    written.append((String(id), nil))
+                    let text = "memory of \(name)"
+                    guard let (memoryStatus, _) = Self.curl("POST", base + "/v1/avatars/\(id)/memories", "{\"text\": \"\(text)\"}"),
+                        memoryStatus == 201
+                    else { return written }
+                    written[written.count - 1].1 = text
+                }
+            }
+            while Date() < killAt { try await Task.sleep(for: .milliseconds(20)) }
+            server.kill(SIGKILL)
+            let written = await writer.value
+            acknowledged += written.map { ($0.0, $0.1) }
+        }
+        #expect(acknowledged.count >= 4, "the writer got too few writes in: \(acknowledged.count)")
+
+        let server = try Server(dataDirectory: data)
+        let base = "http://127.0.0.1:\(server.port)"
+        let list = try #require(Self.curl("GET", base + "/v1/avatars?limit=1000"))
+        for (avatar, memory) in acknowledged {
+            #expect(list.1.contains("\"id\":\"\(avatar)\""), "avatar \(avatar) acknowledged but lost")
+            if let memory {
+                let found = Self.curl("GET", base + "/v1/avatars/\(avatar)/memories?limit=200")
+                #expect(found?.1.contains(memory) == true, "memory of \(avatar) acknowledged but lost")
+            }
+        }
+        server.kill(SIGTERM)
+        #expect(server.process.terminationStatus == 0)
+        #expect(try Store.integrityCheck(directory: data) == "ok")
+    }
+}
