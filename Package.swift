@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "VoxLoad", targets: ["VoxLoad"]),
         .library(name: "VoxStore", targets: ["VoxStore"]),
         .library(name: "VoxAvatars", targets: ["VoxAvatars"]),
+        .library(name: "VoxLLM", targets: ["VoxLLM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
@@ -73,6 +75,15 @@ let package = Package(
         ),
         // The embedded store (SQLite through GRDB, the system libsqlite3) and the event log.
         .target(name: "VoxStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // The language-model client (OpenAI-compatible, streaming, circuit breaker, offline fallback).
+        .target(
+            name: "VoxLLM",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // The avatar-state service: the simulation (pure values) and its storage behind a protocol.
         .target(
             name: "VoxAvatars",
@@ -81,7 +92,7 @@ let package = Package(
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -97,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "voxface",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars", "VoxLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,7 +144,8 @@ let package = Package(
         .testTarget(
             name: "VoxServerTests",
             dependencies: [
-                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars",
+                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -143,6 +155,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VoxStoreTests", dependencies: ["VoxStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(
+            name: "VoxLLMTests",
+            dependencies: ["VoxLLM", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
         .testTarget(
             name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),

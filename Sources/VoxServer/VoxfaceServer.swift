@@ -119,9 +119,11 @@ public struct VoxfaceServer: Sendable {
             let store = try Store(
                 directory: configuration.dataDirectory, migrations: SQLiteAvatarRepository.migrations,
                 eventRetention: configuration.eventRetention)
-            let avatars = try await AvatarService(repository: SQLiteAvatarRepository(store: store), configuration: configuration.avatars)
+            let voice = LLMVoice(configuration: configuration.llm)
+            let avatars = try await AvatarService(
+                repository: SQLiteAvatarRepository(store: store), configuration: configuration.avatars, voice: voice)
             logger.info("data store open", metadata: ["path": "\(store.path)", "avatars": "\(avatars.worldView().avatars)"])
-            return SecondaryServices(store: store, avatars: avatars)
+            return SecondaryServices(store: store, avatars: avatars, voice: voice)
         } catch let error as StoreError {
             throw ServerError(error.description)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import VoxAvatars
+import VoxLLM
 import VoxModel
 import VoxServer
 
@@ -61,6 +62,16 @@ struct ServeCommand: AsyncParsableCommand {
     var maxAvatars = env("VOXFACE_MAX_AVATARS").flatMap(Int.init) ?? 10_000
     @Option(name: .customLong("event-retention"), help: "Events kept in the event log for clients that resume.")
     var eventRetention = env("VOXFACE_EVENT_RETENTION").flatMap(Int.init) ?? 200_000
+    @Option(
+        name: .customLong("llm-url"),
+        help:
+            "OpenAI-compatible API base URL for avatar conversations (e.g. http://127.0.0.1:8000/v1); default: the offline generator. Key: VOXFACE_LLM_API_KEY."
+    )
+    var llmURL: String?
+    @Option(name: .customLong("llm-model"), help: "Model name sent to --llm-url.")
+    var llmModel = env("VOXFACE_LLM_MODEL") ?? "gpt-4o-mini"
+    @Option(name: .customLong("llm-timeout"), help: "Seconds a language-model reply may take before the offline generator answers.")
+    var llmTimeout = env("VOXFACE_LLM_TIMEOUT").flatMap(Double.init) ?? 20
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = env("VOXFACE_LOG_LEVEL") ?? "info"
 
@@ -80,6 +91,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard worldSpeed > 0, worldSpeed <= 100_000 else { throw ValidationError("--world-speed must be > 0 and <= 100000") }
         guard (1...1_000_000).contains(maxAvatars) else { throw ValidationError("--max-avatars must be 1...1000000") }
         guard (1000...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be 1000...100000000") }
+        if let llmURL = llmURL ?? env("VOXFACE_LLM_URL"), !(llmURL.hasPrefix("http://") || llmURL.hasPrefix("https://")) {
+            throw ValidationError("--llm-url must be an http:// or https:// URL")
+        }
+        guard llmTimeout > 0, llmTimeout <= 600 else { throw ValidationError("--llm-timeout must be > 0 and <= 600 seconds") }
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
@@ -98,6 +113,9 @@ struct ServeCommand: AsyncParsableCommand {
             workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID, maxLiveLinkTargets: maxLiveLinkTargets)
         configuration.dataDirectory = dataDir
         configuration.eventRetention = eventRetention
+        configuration.llm = (llmURL ?? env("VOXFACE_LLM_URL")).map {
+            LLMConfiguration(url: $0, model: llmModel, apiKey: env("VOXFACE_LLM_API_KEY"), timeout: llmTimeout)
+        }
         configuration.avatars = AvatarConfiguration(
             maxAvatars: maxAvatars, worldSpeed: worldSpeed, seed: worldSeed ?? env("VOXFACE_WORLD_SEED").flatMap(UInt64.init))
         let server: VoxfaceServer

@@ -1,8 +1,10 @@
+import Hummingbird
 import HummingbirdWSClient
 import Logging
 import NIOCore
 import Synchronization
 import Testing
+import VoxLLM
 import VoxMedia
 
 @testable import VoxServer
@@ -199,6 +201,48 @@ extension ServerTests {
             let spoke = try await social(quietID)
             let silent = try await social(twinID)
             #expect(spoke > silent + 0.01, "social after speech \(spoke), twin \(silent)")
+        }
+
+        /// The owner's message goes to the configured language model (a small OpenAI-compatible
+        /// server in the test); when it fails, the offline generator answers and says why.
+        @Test func messagesUseTheLanguageModelAndFallBack() async throws {
+            let failing = Atomic<Bool>(false)
+            let router = Router()
+            router.post("/v1/chat/completions") { request, _ -> Response in
+                var request = request
+                let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
+                guard !failing.load(ordering: .relaxed) else { return Response(status: .internalServerError) }
+                let said = body.contains("You are Sunny") ? "I am Sunny and I love music" : "who am I?"
+                let reply = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"\(said)\"}}]}"
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: reply)))
+            }
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let fake = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+            let fakeTask = Task { try await fake.runService() }
+            defer { fakeTask.cancel() }
+            var iterator = ports.makeAsyncIterator()
+            let llmPort = await iterator.next() ?? 0
+            let server = try await TestServer {
+                $0.llm = LLMConfiguration(url: "http://127.0.0.1:\(llmPort)/v1", model: "fake", timeout: 2)
+            }
+            defer { Task { await server.stop() } }
+            let created = try await server.request("POST", "/v1/avatars", body: Array(cheerfulAvatar.utf8))
+            let id = try #require(try created.json().object?["id"]?.string)
+            let reply = try await server.request("POST", "/v1/avatars/\(id)/messages", body: Array("{\"text\": \"Who are you?\"}".utf8))
+            let answer = try #require(try reply.json().object)
+            #expect(answer["generator"]?.string == "llm" && answer["reply"]?.string == "I am Sunny and I love music", "\(reply.text)")
+            #expect(answer["memory"]?.object?["text"]?.string?.contains("I love music") == true)
+            let health = try await server.request("GET", "/health").json().object?["llm"]?.object
+            #expect(health?["generator"]?.string == "llm" && health?["breaker"]?.string == "closed")
+
+            failing.store(true, ordering: .relaxed)
+            let fallback = try await server.request("POST", "/v1/avatars/\(id)/messages", body: Array("{\"text\": \"Still there?\"}".utf8))
+            let offline = try #require(try fallback.json().object)
+            #expect(offline["generator"]?.string == "offline" && offline["fallback_reason"]?.string == "http_500", "\(fallback.text)")
+            #expect(try await server.metric("voxface_llm_fallbacks_total") == 1)
         }
 
         /// Bad input on every avatar route: a JSON error with a code, counted; nothing created.

@@ -6,6 +6,7 @@ import NIOPosix
 import Synchronization
 import VoxCore
 import VoxDSP
+import VoxLLM
 import VoxModel
 
 /// The control API (JSON over HTTP), `/health`, `/metrics` and NeuroSync's `/audio_to_blendshapes`.
@@ -59,8 +60,20 @@ struct APIRoutes: Sendable {
     private func health() throws -> Response {
         let body = Health(
             status: "ok", streams: hub.registry.count, uptimeSeconds: Double(MonotonicClock.now() - started) / 1e6,
-            model: .init(name: modelName, parameters: hub.model.parameterCount, isDefault: isDefaultModel), deviceID: hub.deviceID)
+            model: .init(name: modelName, parameters: hub.model.parameterCount, isDefault: isDefaultModel), deviceID: hub.deviceID,
+            store: .init(path: services.store.path, avatars: services.avatars.worldView().avatars),
+            llm: .init(
+                generator: services.voice.configuration == nil ? "offline" : "llm", model: services.voice.configuration?.model,
+                breaker: Self.breakerName(services.voice.model.breaker)))
         return try json(body)
+    }
+
+    private static func breakerName(_ state: CircuitBreaker.State) -> String {
+        switch state {
+        case .closed: "closed"
+        case .open: "open"
+        case .halfOpen: "half_open"
+        }
     }
 
     private func createStream(_ request: Request) async throws -> Response {
@@ -184,13 +197,25 @@ struct Health: Encodable {
             case isDefault = "default"
         }
     }
+    struct Store: Encodable {
+        var path: String
+        var avatars: Int
+    }
+    /// Where avatars' words come from: `llm` (with its breaker) or `offline`.
+    struct LLM: Encodable {
+        var generator: String
+        var model: String?
+        var breaker: String
+    }
     var status: String
     var streams: Int
     var uptimeSeconds: Double
     var model: Model
     var deviceID: String
+    var store: Store
+    var llm: LLM
     enum CodingKeys: String, CodingKey {
-        case status, streams, model
+        case status, streams, model, store, llm
         case uptimeSeconds = "uptime_s"
         case deviceID = "device_id"
     }

@@ -7,11 +7,13 @@ import VoxStore
 final class SecondaryServices: Sendable {
     let store: Store
     let avatars: AvatarService
+    let voice: LLMVoice
     let counters = SecondaryCounters()
 
-    init(store: Store, avatars: AvatarService) {
+    init(store: Store, avatars: AvatarService, voice: LLMVoice) {
         self.store = store
         self.avatars = avatars
+        self.voice = voice
     }
 
     /// Prometheus text lines of the services' counters (appended to /metrics).
@@ -36,6 +38,12 @@ final class SecondaryServices: Sendable {
         lines.append("# TYPE voxface_avatar_replies_total counter")
         lines.append("voxface_avatar_replies_total{generator=\"llm\"} \(s.llmReplies)")
         lines.append("voxface_avatar_replies_total{generator=\"offline\"} \(s.offlineReplies)")
+        let llm = voice.model.stats
+        counter("voxface_llm_requests_total", "Language-model requests (offline fallbacks included).", llm.requests)
+        counter("voxface_llm_fallbacks_total", "Replies the offline generator made instead of the language model.", llm.fallbacks)
+        counter("voxface_llm_timeouts_total", "Language-model calls that timed out.", llm.timeouts)
+        counter("voxface_llm_errors_total", "Language-model calls that failed otherwise.", llm.errors)
+        counter("voxface_llm_breaker_opens_total", "Times the language-model circuit breaker opened.", llm.breakerOpens)
         counter("voxface_events_published_total", "Events published on the event API.", c.published.load(ordering: .relaxed))
         counter("voxface_events_sent_total", "Events sent to /v1/events clients.", c.sent.load(ordering: .relaxed))
         counter(

@@ -1,4 +1,5 @@
 public import VoxAvatars
+public import VoxLLM
 
 /// Everything `voxface serve` is configured with.
 public struct ServerConfiguration: Sendable {
@@ -34,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var eventQueue: Int = 4096
     /// The avatar service's settings.
     public var avatars = AvatarConfiguration()
+    /// The OpenAI-compatible language model (`--llm-url`); nil: the offline generator only.
+    public var llm: LLMConfiguration?
 
     /// The defaults: 127.0.0.1, 8080, 5004, hop 4, lookahead 4 (README, "Latency settings"), the default model.
     public init(
