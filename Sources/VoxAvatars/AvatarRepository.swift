@@ -45,8 +45,8 @@ public struct Interaction: Sendable, Equatable, Codable {
 
 /// Everything one simulation tick (or a world advance) changed, committed as one transaction.
 public struct WorldChanges: Sendable {
-    /// The world clock and generator after the step.
-    public var world: WorldRecord
+    /// The world clock and generator after the step (nil: leave the saved world as it is).
+    public var world: WorldRecord?
     /// Avatars whose state to save.
     public var avatars: [SimAvatar] = []
     /// Relationships to save.
@@ -61,7 +61,7 @@ public struct WorldChanges: Sendable {
     public var events: [PendingEvent] = []
 
     /// Changes for `world`.
-    public init(world: WorldRecord) { self.world = world }
+    public init(world: WorldRecord?) { self.world = world }
 }
 
 /// The avatar service's storage. The SQLite implementation is ``SQLiteAvatarRepository``; another

@@ -17,6 +17,9 @@ public struct AvatarConfiguration: Sendable {
     public var maxAdvanceMinutes: Int
     /// Most world minutes one tick catches up after a stall; beyond, world time skips (counted).
     public var maxCatchUpMinutes: Int
+    /// Avatar conversations the language model writes at once, when one is configured; the
+    /// others (thousands a minute in a big world) are written by the offline generator.
+    public var llmConversations = 2
 
     /// The defaults: 10,000 avatars, speed 60 (a world hour per real minute), 10 s checkpoints.
     public init(
@@ -59,6 +62,8 @@ public struct AvatarStats: Sendable, Equatable {
     public var llmReplies = 0
     /// Owner-message replies made offline.
     public var offlineReplies = 0
+    /// Avatar conversations the language model wrote.
+    public var llmConversations = 0
 }
 
 /// The avatar-state service: avatars with needs, emotions, a life process, memories and
@@ -81,6 +86,8 @@ public final class AvatarService: Sendable {
     private let clock: Mutex<ClockState>
     private let gate = WriteGate()
     private let counters = Mutex(AvatarStats())
+    /// Conversations the language model is writing now.
+    private let talking = Atomic<Int>(0)
     /// The last experience of each avatar (what a reflection is about); not persisted.
     private let experiences = Mutex<[Int64: String]>([:])
 
@@ -369,7 +376,7 @@ public final class AvatarService: Sendable {
         let started = Date()
         var events: [WorldEvent] = []
         let c = clock.withLock { $0 }
-        let (changes, conversations, memories) = world.withLock { w -> (WorldChanges, Int, Int) in
+        let (changes, conversations, memories, delegated) = world.withLock { w -> (WorldChanges, Int, Int, [Talk]) in
             w.advance(minutes: minutes, into: &events)
             return build(events, world: w, clock: c, full: full)
         }
@@ -389,11 +396,20 @@ public final class AvatarService: Sendable {
             s.memoriesWritten += memories
             s.events += changes.events.count
         }
+        for talk in delegated {
+            talking.add(1, ordering: .relaxed)
+            Task {
+                await converse(talk)
+                talking.subtract(1, ordering: .relaxed)
+            }
+        }
     }
 
     /// Turns a step's events into the changes to save and the events to publish.
-    private func build(_ events: [WorldEvent], world w: World, clock c: ClockState, full: Bool) -> (WorldChanges, Int, Int) {
+    private func build(_ events: [WorldEvent], world w: World, clock c: ClockState, full: Bool) -> (WorldChanges, Int, Int, [Talk]) {
         var changes = WorldChanges(world: Self.record(w, clock: c))
+        var delegated: [Talk] = []
+        let delegable = voice.usesLanguageModel ? max(0, configuration.llmConversations - talking.load(ordering: .relaxed)) : 0
         var changed = Set<Int64>()
         var conversations = 0
         var lastState: [Int64: (LifeState, LifeState, Double)] = [:]
@@ -415,29 +431,21 @@ public final class AvatarService: Sendable {
                 changed.insert(o.b)
                 guard let x = w.avatar(key: o.a), let y = w.avatar(key: o.b) else { continue }
                 let topic = Set(x.profile.interests).intersection(y.profile.interests).sorted().first
-                let first = OfflineVoice.line(.init(speaker: x.profile, emotions: x.emotions, partner: y.profile.name, topic: topic))
-                let second = OfflineVoice.line(
-                    .init(speaker: y.profile, emotions: y.emotions, partner: x.profile.name, partnerLine: first, topic: topic))
-                let went = o.quality > 0.3 ? "It went well." : o.quality < -0.2 ? "It went badly." : "It was all right."
-                let importance = min(10, 2 + Int((abs(o.quality) * 5).rounded()) + (o.relationship.stage != o.previousStage ? 3 : 0))
-                let summary = "\(x.profile.name): \"\(first)\" \(y.profile.name): \"\(second)\""
                 changes.relationships.append(o.relationship)
-                changes.interactions.append(
-                    (o.relationship.a, o.relationship.b, Interaction(minute: o.minute, quality: round4(o.quality), summary: summary)))
-                for (me, other, said) in [(x, y, second), (y, x, first)] {
-                    let text = "Talked with \(other.profile.name)\(topic.map { " about \($0)" } ?? ""). They said: \"\(said)\" \(went)"
-                    let memory = Memory(
-                        id: 0, text: text, importance: importance, kind: "conversation", createdAt: o.minute, reinforcedAt: o.minute,
-                        recalls: 0)
-                    changes.memories.append((me.key, memory))
+                for (me, other) in [(x, y), (y, x)] {
                     experiences[me.key] = "my talk with \(other.profile.name)"
                     if !coalesce {
-                        changes.events.append(Self.memoryEvent(me.id, memory, now: w.minute))
                         changes.events.append(
-                            PendingEvent(
-                                "avatars/\(me.id)/relationships",
-                                Self.relationshipJSON(o, me: me, other: other)))
+                            PendingEvent("avatars/\(me.id)/relationships", Self.relationshipJSON(o, me: me, other: other)))
                     }
+                }
+                let talk = Talk(x: x, y: y, topic: topic, outcome: o)
+                if delegated.count < delegable {
+                    // The language model writes what was said; the numbers have moved already.
+                    delegated.append(talk)
+                } else {
+                    Self.record(
+                        talk, first: talk.offlineFirst, second: talk.offlineSecond, into: &changes, publish: !coalesce, now: w.minute)
                 }
             case .reflection(let key, let minute):
                 changed.insert(key)
@@ -471,7 +479,66 @@ public final class AvatarService: Sendable {
             clock.withLock { $0.lastBroadcastHour = hour }
             changes.events.append(PendingEvent("world", Self.worldJSON(Self.view(w, c))))
         }
-        return (changes, conversations, changes.memories.count)
+        return (changes, conversations, changes.memories.count, delegated)
+    }
+
+    /// A conversation whose words are still to be written.
+    struct Talk: Sendable {
+        var x: SimAvatar
+        var y: SimAvatar
+        var topic: String?
+        var outcome: ConversationOutcome
+
+        var offlineFirst: String {
+            OfflineVoice.line(.init(speaker: x.profile, emotions: x.emotions, partner: y.profile.name, topic: topic))
+        }
+        var offlineSecond: String {
+            OfflineVoice.line(
+                .init(speaker: y.profile, emotions: y.emotions, partner: x.profile.name, partnerLine: offlineFirst, topic: topic))
+        }
+    }
+
+    /// The conversation's history entry and both avatars' memories of it.
+    static func record(_ talk: Talk, first: String, second: String, into changes: inout WorldChanges, publish: Bool, now: Double) {
+        let o = talk.outcome
+        let (x, y) = (talk.x, talk.y)
+        let went = o.quality > 0.3 ? "It went well." : o.quality < -0.2 ? "It went badly." : "It was all right."
+        let importance = min(10, 2 + Int((abs(o.quality) * 5).rounded()) + (o.relationship.stage != o.previousStage ? 3 : 0))
+        let summary = "\(x.profile.name): \"\(first)\" \(y.profile.name): \"\(second)\""
+        changes.interactions.append(
+            (o.relationship.a, o.relationship.b, Interaction(minute: o.minute, quality: round4(o.quality), summary: summary)))
+        for (me, other, said) in [(x, y, second), (y, x, first)] {
+            let text = "Talked with \(other.profile.name)\(talk.topic.map { " about \($0)" } ?? ""). They said: \"\(said)\" \(went)"
+            let memory = Memory(
+                id: 0, text: text, importance: importance, kind: "conversation", createdAt: o.minute, reinforcedAt: o.minute, recalls: 0)
+            changes.memories.append((me.key, memory))
+            if publish { changes.events.append(Self.memoryEvent(me.id, memory, now: now)) }
+        }
+    }
+
+    /// Has the language model write a delegated conversation (two lines), then saves it.
+    private func converse(_ talk: Talk) async {
+        let (x, y) = (talk.x, talk.y)
+        let about = talk.topic.map { " about \($0)" } ?? ""
+        let first = await voice.reply(
+            system: Self.persona(x, memories: []) + "\nYou meet \(y.profile.name). Say one or two sentences to start a chat\(about).",
+            user: "(\(y.profile.name) is listening.)", fallback: talk.offlineFirst)
+        let second = await voice.reply(
+            system: Self.persona(y, memories: []) + "\nAnswer \(x.profile.name) in one or two sentences.",
+            user: first.text, fallback: talk.offlineSecond)
+        _ = try? await gate.run {
+            let now = world.withLock { $0.minute }
+            var changes = WorldChanges(world: nil)
+            Self.record(
+                talk, first: String(first.text.prefix(600)), second: String(second.text.prefix(600)), into: &changes, publish: true,
+                now: now)
+            try await repository.commit(changes)
+            counters.withLock { s in
+                s.memoriesWritten += changes.memories.count
+                s.events += changes.events.count
+                s.llmConversations += first.generator == "llm" ? 1 : 0
+            }
+        }
     }
 
     // MARK: - Helpers

@@ -24,6 +24,13 @@ public protocol AvatarVoice: Sendable {
     /// A reply to `user` given the persona in `system`; `fallback` is the offline line, used
     /// when no model is configured or it fails.
     func reply(system: String, user: String, fallback: String) async -> VoiceReply
+    /// Whether a language model is configured (avatars' conversations then go to it, a few at a time).
+    var usesLanguageModel: Bool { get }
+}
+
+extension AvatarVoice {
+    /// No language model unless the voice says so.
+    public var usesLanguageModel: Bool { false }
 }
 
 /// No language model: every reply is the offline line.

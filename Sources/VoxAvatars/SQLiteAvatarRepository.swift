@@ -162,13 +162,14 @@ public struct SQLiteAvatarRepository: AvatarRepository {
     /// See ``AvatarRepository``.
     public func commit(_ changes: WorldChanges) async throws {
         try await store.write { db, sink in
-            let w = changes.world
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO avatars_world (id, minute, seed, random, speed, paused) VALUES (1, ?, ?, ?, ?, ?)",
-                arguments: [w.minute, Int64(bitPattern: w.seed), Int64(bitPattern: w.random.state), w.speed, w.paused])
+            if let w = changes.world {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO avatars_world (id, minute, seed, random, speed, paused) VALUES (1, ?, ?, ?, ?, ?)",
+                    arguments: [w.minute, Int64(bitPattern: w.seed), Int64(bitPattern: w.random.state), w.speed, w.paused])
+            }
             for avatar in changes.avatars { try Self.saveState(db, avatar) }
             for r in changes.relationships {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT OR REPLACE INTO avatars_relationships
                             (a, b, stage, affinity, trust, attraction_ab, attraction_ba, interactions, last_interaction)
@@ -180,10 +181,10 @@ public struct SQLiteAvatarRepository: AvatarRepository {
                     ])
             }
             for (a, b, interaction) in changes.interactions {
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO avatars_interactions (a, b, minute, quality, summary) VALUES (?, ?, ?, ?, ?)",
                     arguments: [a, b, interaction.minute, interaction.quality, interaction.summary])
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         DELETE FROM avatars_interactions WHERE a = ? AND b = ? AND id <= (
                             SELECT id FROM avatars_interactions WHERE a = ? AND b = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
@@ -192,7 +193,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
             }
             for (key, memory) in changes.memories { _ = try Self.insert(db, memory, key) }
             if let now = changes.forgetAt {
-                try db.execute(sql: "DELETE FROM avatars_memories WHERE forget_at < ?", arguments: [now])
+                try db.executeCached(sql: "DELETE FROM avatars_memories WHERE forget_at < ?", arguments: [now])
             }
             for event in changes.events { sink.emit(event.topic, event.data) }
         }
@@ -274,7 +275,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
     }
 
     private static func insert(_ db: Database, _ memory: Memory, _ key: Int64) throws -> Memory {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO avatars_memories (avatar, text, importance, kind, created_at, reinforced_at, recalls, forget_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -295,7 +296,7 @@ public struct SQLiteAvatarRepository: AvatarRepository {
     }
 
     private static func saveState(_ db: Database, _ a: SimAvatar) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE avatars SET life = ?, minutes_in_state = ?, energy = ?, social = ?, curiosity = ?, rest = ?, creativity = ?,
                     pleasure = ?, arousal = ?, dominance = ?, partner = ?, conversation_left = ?, matched = ?, circle = ?

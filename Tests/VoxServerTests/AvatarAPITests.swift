@@ -243,6 +243,21 @@ extension ServerTests {
             let offline = try #require(try fallback.json().object)
             #expect(offline["generator"]?.string == "offline" && offline["fallback_reason"]?.string == "http_500", "\(fallback.text)")
             #expect(try await server.metric("voxface_llm_fallbacks_total") == 1)
+
+            // Avatars' conversations with each other go to the language model too (a few at a time).
+            failing.store(false, ordering: .relaxed)
+            let river = try await server.request(
+                "POST", "/v1/avatars", body: Array(cheerfulAvatar.replacingOccurrences(of: "Sunny", with: "River").utf8))
+            let riverID = try #require(try river.json().object?["id"]?.string)
+            #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 1440}".utf8)).status == 200)
+            var heard = false
+            for _ in 0..<100 where !heard {
+                let memories = try await server.request("GET", "/v1/avatars/\(riverID)/memories?q=love%20music").text
+                heard = memories.contains("They said: \\\"I am Sunny and I love music\\\"")
+                if !heard { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(heard, "River remembers what the language model had Sunny say")
+            #expect(try await server.metric("voxface_avatar_llm_conversations_total") >= 1)
         }
 
         /// Bad input on every avatar route: a JSON error with a code, counted; nothing created.

@@ -14,6 +14,8 @@ struct LLMVoice: AvatarVoice {
             failureThreshold: configuration?.failureThreshold ?? 3, cooldown: configuration?.cooldown ?? 30)
     }
 
+    var usesLanguageModel: Bool { configuration != nil }
+
     func reply(system: String, user: String, fallback: String) async -> VoiceReply {
         let request = ChatRequest(messages: [ChatMessage(role: .system, content: system), ChatMessage(role: .user, content: user)])
         let reply = await model.complete(request, fallbackText: fallback, onDelta: nil)

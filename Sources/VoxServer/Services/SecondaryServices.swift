@@ -33,6 +33,7 @@ final class SecondaryServices: Sendable {
         counter("voxface_avatar_commit_seconds_total", "Seconds spent committing avatar changes.", s.commitSeconds)
         counter("voxface_avatar_conversations_total", "Conversations between avatars.", s.conversations)
         counter("voxface_avatar_memories_total", "Avatar memories written.", s.memoriesWritten)
+        counter("voxface_avatar_llm_conversations_total", "Avatar conversations the language model wrote.", s.llmConversations)
         counter("voxface_avatar_commit_failures_total", "Avatar commits that failed.", s.commitFailures)
         lines.append("# HELP voxface_avatar_replies_total Replies to owner messages by generator.")
         lines.append("# TYPE voxface_avatar_replies_total counter")
