@@ -85,6 +85,9 @@ public protocol AvatarRepository: Sendable {
     func delete(key: Int64, events: [PendingEvent]) async throws
     /// Applies a tick's changes.
     func commit(_ changes: WorldChanges) async throws
+    /// Applies a tick's changes on the calling thread (the world's low-priority ticker thread,
+    /// so the work runs at that thread's priority).
+    func commitBlocking(_ changes: WorldChanges) throws
     /// Adds a memory; returns it with its id.
     func addMemory(_ memory: Memory, to key: Int64, events: @escaping @Sendable (Memory) -> [PendingEvent]) async throws -> Memory
     /// An avatar's memories, strongest first; with a `query`, full-text matches, best first, each

@@ -177,10 +177,8 @@ public final class AvatarService: Sendable {
             let profile = try input.apply(to: current.profile)
             var changed = current
             changed.update(profile: profile)
-            let minute = world.withLock { $0.minute }
             try await repository.update(changed, events: [PendingEvent("avatars", "{\"updated\":\(JSONString.quote(id))}")])
             world.withLock { w in w.modify(key: changed.key) { $0.update(profile: profile) } }
-            _ = minute
             return try get(id)
         }
     }
@@ -317,7 +315,7 @@ public final class AvatarService: Sendable {
             throw AvatarError.invalid("minutes", "must be 1...\(configuration.maxAdvanceMinutes)")
         }
         return try await gate.run {
-            try await step(minutes: minutes, full: true, now: nil)
+            try await step(minutes: minutes, full: true)
             return worldView()
         }
     }
@@ -326,28 +324,51 @@ public final class AvatarService: Sendable {
     /// once a second by the server's ticker.
     public func tick(now: Double) async throws {
         try await gate.run {
-            let (minutes, full) = clock.withLock { c -> (Int, Bool) in
-                defer { c.lastTick = now }
-                let full = now - (c.lastCheckpoint ?? now) >= configuration.checkpointSeconds
-                if c.lastCheckpoint == nil || full { c.lastCheckpoint = now }
-                guard let last = c.lastTick, !c.paused else { return (0, full) }
-                c.carry += max(0, now - last) * c.speed / 60
-                let whole = c.carry.rounded(.down)
-                c.carry -= whole
-                return (Int(whole), full)
-            }
-            let stepped = min(minutes, configuration.maxCatchUpMinutes)
-            counters.withLock {
-                $0.ticks += 1
-                $0.minutesSkipped += minutes - stepped
-            }
-            if stepped > 0 || full { try await step(minutes: stepped, full: full, now: now) }
+            let (minutes, full) = due(now: now)
+            if minutes > 0 || full { try await step(minutes: minutes, full: full) }
         }
+    }
+
+    /// ``tick(now:)`` on the calling thread, blocking it: the simulation and the commit run at
+    /// that thread's priority (the server runs the world on a low-priority thread of its own, so
+    /// face streams come first when the machine is busy). Never call it from async code.
+    public func tickBlocking(now: Double) throws {
+        try gate.runBlocking {
+            let (minutes, full) = due(now: now)
+            guard minutes > 0 || full else { return }
+            let prepared = prepare(minutes: minutes, full: full)
+            let started = ContinuousClock.now
+            do { try repository.commitBlocking(prepared.changes) } catch {
+                counters.withLock { $0.commitFailures += 1 }
+                throw error
+            }
+            finish(prepared, committed: started)
+        }
+    }
+
+    /// World minutes due at real time `now`, and whether a full checkpoint is due.
+    private func due(now: Double) -> (Int, Bool) {
+        let (minutes, full) = clock.withLock { c -> (Int, Bool) in
+            defer { c.lastTick = now }
+            let full = now - (c.lastCheckpoint ?? now) >= configuration.checkpointSeconds
+            if c.lastCheckpoint == nil || full { c.lastCheckpoint = now }
+            guard let last = c.lastTick, !c.paused else { return (0, full) }
+            c.carry += max(0, now - last) * c.speed / 60
+            let whole = c.carry.rounded(.down)
+            c.carry -= whole
+            return (Int(whole), full)
+        }
+        let stepped = min(minutes, configuration.maxCatchUpMinutes)
+        counters.withLock {
+            $0.ticks += 1
+            $0.minutesSkipped += minutes - stepped
+        }
+        return (stepped, full)
     }
 
     /// Saves every avatar's state now (shutdown).
     public func checkpoint() async throws {
-        try await gate.run { try await step(minutes: 0, full: true, now: nil) }
+        try await gate.run { try await step(minutes: 0, full: true) }
     }
 
     // MARK: - The face
@@ -371,38 +392,63 @@ public final class AvatarService: Sendable {
 
     // MARK: - Stepping
 
+    /// What one step changed, ready to commit.
+    private struct Prepared {
+        var changes: WorldChanges
+        var minutes: Int
+        var conversations: Int
+        var memories: Int
+        var delegated: [Talk]
+        var simulated: Duration
+    }
+
     /// Steps the world and commits what changed (inside the gate).
-    private func step(minutes: Int, full: Bool, now: Double?) async throws {
-        let started = Date()
+    private func step(minutes: Int, full: Bool) async throws {
+        let prepared = prepare(minutes: minutes, full: full)
+        let started = ContinuousClock.now
+        do { try await repository.commit(prepared.changes) } catch {
+            counters.withLock { $0.commitFailures += 1 }
+            throw error
+        }
+        finish(prepared, committed: started)
+    }
+
+    /// Steps the world `minutes` and builds the changes (under the world's lock, no I/O).
+    private func prepare(minutes: Int, full: Bool) -> Prepared {
+        let started = ContinuousClock.now
         var events: [WorldEvent] = []
         let c = clock.withLock { $0 }
         let (changes, conversations, memories, delegated) = world.withLock { w -> (WorldChanges, Int, Int, [Talk]) in
             w.advance(minutes: minutes, into: &events)
             return build(events, world: w, clock: c, full: full)
         }
-        let simulated = Date().timeIntervalSince(started)
-        let commitStart = Date()
-        do {
-            try await repository.commit(changes)
-        } catch {
-            counters.withLock { $0.commitFailures += 1 }
-            throw error
-        }
+        return Prepared(
+            changes: changes, minutes: minutes, conversations: conversations, memories: memories, delegated: delegated,
+            simulated: ContinuousClock.now - started)
+    }
+
+    /// Counts a committed step and hands its delegated conversations to the language model.
+    private func finish(_ p: Prepared, committed started: ContinuousClock.Instant) {
+        let commit = ContinuousClock.now - started
         counters.withLock { s in
-            s.minutesStepped += minutes
-            s.simulationSeconds += simulated
-            s.commitSeconds += Date().timeIntervalSince(commitStart)
-            s.conversations += conversations
-            s.memoriesWritten += memories
-            s.events += changes.events.count
+            s.minutesStepped += p.minutes
+            s.simulationSeconds += Self.seconds(p.simulated)
+            s.commitSeconds += Self.seconds(commit)
+            s.conversations += p.conversations
+            s.memoriesWritten += p.memories
+            s.events += p.changes.events.count
         }
-        for talk in delegated {
+        for talk in p.delegated {
             talking.add(1, ordering: .relaxed)
             Task {
                 await converse(talk)
                 talking.subtract(1, ordering: .relaxed)
             }
         }
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// Turns a step's events into the changes to save and the events to publish.

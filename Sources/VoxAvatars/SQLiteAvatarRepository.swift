@@ -161,42 +161,49 @@ public struct SQLiteAvatarRepository: AvatarRepository {
 
     /// See ``AvatarRepository``.
     public func commit(_ changes: WorldChanges) async throws {
-        try await store.write { db, sink in
-            if let w = changes.world {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO avatars_world (id, minute, seed, random, speed, paused) VALUES (1, ?, ?, ?, ?, ?)",
-                    arguments: [w.minute, Int64(bitPattern: w.seed), Int64(bitPattern: w.random.state), w.speed, w.paused])
-            }
-            for avatar in changes.avatars { try Self.saveState(db, avatar) }
-            for r in changes.relationships {
-                try db.executeCached(
-                    sql: """
-                        INSERT OR REPLACE INTO avatars_relationships
-                            (a, b, stage, affinity, trust, attraction_ab, attraction_ba, interactions, last_interaction)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        r.a, r.b, r.stage.rawValue, r.affinity, r.trust, r.attractionAB, r.attractionBA, r.interactions,
-                        r.lastInteraction,
-                    ])
-            }
-            for (a, b, interaction) in changes.interactions {
-                try db.executeCached(
-                    sql: "INSERT INTO avatars_interactions (a, b, minute, quality, summary) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [a, b, interaction.minute, interaction.quality, interaction.summary])
-                try db.executeCached(
-                    sql: """
-                        DELETE FROM avatars_interactions WHERE a = ? AND b = ? AND id <= (
-                            SELECT id FROM avatars_interactions WHERE a = ? AND b = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
-                        """,
-                    arguments: [a, b, a, b, Self.historyPerPair])
-            }
-            for (key, memory) in changes.memories { _ = try Self.insert(db, memory, key) }
-            if let now = changes.forgetAt {
-                try db.executeCached(sql: "DELETE FROM avatars_memories WHERE forget_at < ?", arguments: [now])
-            }
-            for event in changes.events { sink.emit(event.topic, event.data) }
+        try await store.write { db, sink in try Self.apply(changes, db, sink) }
+    }
+
+    /// See ``AvatarRepository``.
+    public func commitBlocking(_ changes: WorldChanges) throws {
+        try store.writeSync { db, sink in try Self.apply(changes, db, sink) }
+    }
+
+    private static func apply(_ changes: WorldChanges, _ db: Database, _ sink: EventSink) throws {
+        if let w = changes.world {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO avatars_world (id, minute, seed, random, speed, paused) VALUES (1, ?, ?, ?, ?, ?)",
+                arguments: [w.minute, Int64(bitPattern: w.seed), Int64(bitPattern: w.random.state), w.speed, w.paused])
         }
+        for avatar in changes.avatars { try Self.saveState(db, avatar) }
+        for r in changes.relationships {
+            try db.executeCached(
+                sql: """
+                    INSERT OR REPLACE INTO avatars_relationships
+                        (a, b, stage, affinity, trust, attraction_ab, attraction_ba, interactions, last_interaction)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    r.a, r.b, r.stage.rawValue, r.affinity, r.trust, r.attractionAB, r.attractionBA, r.interactions,
+                    r.lastInteraction,
+                ])
+        }
+        for (a, b, interaction) in changes.interactions {
+            try db.executeCached(
+                sql: "INSERT INTO avatars_interactions (a, b, minute, quality, summary) VALUES (?, ?, ?, ?, ?)",
+                arguments: [a, b, interaction.minute, interaction.quality, interaction.summary])
+            try db.executeCached(
+                sql: """
+                    DELETE FROM avatars_interactions WHERE a = ? AND b = ? AND id <= (
+                        SELECT id FROM avatars_interactions WHERE a = ? AND b = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
+                    """,
+                arguments: [a, b, a, b, Self.historyPerPair])
+        }
+        for (key, memory) in changes.memories { _ = try Self.insert(db, memory, key) }
+        if let now = changes.forgetAt {
+            try db.executeCached(sql: "DELETE FROM avatars_memories WHERE forget_at < ?", arguments: [now])
+        }
+        for event in changes.events { sink.emit(event.topic, event.data) }
     }
 
     // MARK: - Memories

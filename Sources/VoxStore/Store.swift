@@ -25,7 +25,8 @@ public final class Store: Sendable {
     private let pool: DatabasePool
     /// Last assigned event sequence number.
     private let sequence: Mutex<Int64>
-    private let appendedSincePrune = Mutex(0)
+    /// Rows in the event log (kept in memory; see ``prune(_:count:)``).
+    private let logged: Mutex<Int>
     private let pruned: Mutex<Int64>
     private let handler = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
     private let clock: @Sendable () -> Double
@@ -69,14 +70,16 @@ public final class Store: Sendable {
             let unknown = applied.subtracting(migrator.migrations).sorted()
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
             try migrator.migrate(pool)
-            let (last, pruned) = try pool.read { db in
+            let (last, pruned, logged) = try pool.read { db in
                 (
                     try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0,
-                    try Int64.fetchOne(db, sql: "SELECT pruned_through FROM events_meta WHERE id = 1") ?? 0
+                    try Int64.fetchOne(db, sql: "SELECT pruned_through FROM events_meta WHERE id = 1") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
                 )
             }
             sequence = Mutex(last)
             self.pruned = Mutex(pruned)
+            self.logged = Mutex(logged)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -137,10 +140,14 @@ public final class Store: Sendable {
                 sql: "INSERT INTO events (seq, topic, time, data) VALUES (?, ?, ?, ?)", arguments: [seq, topic, time, data])
             events.append(StoredEvent(seq: seq, topic: topic, time: time, data: data, durable: true))
         }
-        try prune(db, appended: events.count)
+        let count = logged.withLock { $0 } + events.count
+        let remaining = count - (try prune(db, count: count))
         let publish = handler.withLock { $0 }
         let committed = events
-        db.afterNextTransaction(onCommit: { _ in publish?(committed) })
+        db.afterNextTransaction(onCommit: { _ in
+            self.logged.withLock { $0 = remaining }
+            publish?(committed)
+        })
         return result
     }
 
@@ -156,23 +163,19 @@ public final class Store: Sendable {
         }
     }
 
-    /// Keeps the log within its retention: about once per 1024 appended events, the oldest rows
-    /// past the bound are deleted (by row count, since sequence numbers are not contiguous).
-    private func prune(_ db: Database, appended: Int) throws {
-        let due = appendedSincePrune.withLock { n in
-            n += appended
-            guard n >= 1024 else { return false }
-            n = 0
-            return true
-        }
-        guard due,
-            let keep = try Int64.fetchOne(
-                db, sql: "SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?", arguments: [eventRetention - 1]),
-            let through = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE seq < ?", arguments: [keep])
-        else { return }
+    /// Keeps the log within its retention: once it holds 1024 events more than the bound, the
+    /// oldest are deleted (by row count, since sequence numbers are not contiguous). The count is
+    /// kept in memory, so finding the cut walks only the rows to delete. Returns the rows deleted.
+    private func prune(_ db: Database, count: Int) throws -> Int {
+        let excess = count - eventRetention
+        guard excess >= 1024,
+            let through = try Int64.fetchOne(db, sql: "SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET ?", arguments: [excess - 1])
+        else { return 0 }
         try db.execute(sql: "DELETE FROM events WHERE seq <= ?", arguments: [through])
+        let deleted = db.changesCount
         try db.execute(sql: "INSERT OR REPLACE INTO events_meta (id, pruned_through) VALUES (1, ?)", arguments: [through])
         db.afterNextTransaction(onCommit: { _ in self.pruned.withLock { $0 = max($0, through) } })
+        return deleted
     }
 
     /// The newest sequence number pruned from the log (0 if none): a client resuming from before

@@ -192,6 +192,17 @@ extension ServerTests {
             }
             #expect(compared > 30)
 
+            // A running stream can be bound, rebound and unbound.
+            let plainID = plain["id"]!.string!
+            let rebind = try await server.request("PATCH", "/v1/streams/\(plainID)", body: Array("{\"avatar\": \"\(id)\"}".utf8))
+            #expect(rebind.status == 200 && rebind.text.contains("\"avatar\":\"\(id)\""), "\(rebind.text.prefix(300))")
+            let unknown = try await server.request("PATCH", "/v1/streams/\(plainID)", body: Array("{\"avatar\": \"av_nobody\"}".utf8))
+            #expect(unknown.status == 404 && unknown.text.contains("avatar_not_found"))
+            let other = try await server.request("PATCH", "/v1/streams/\(plainID)", body: Array("{\"hop\": 2}".utf8))
+            #expect(other.status == 400 && other.text.contains("bad_settings"))
+            let unbind = try await server.request("PATCH", "/v1/streams/\(plainID)", body: Array("{\"avatar\": null}".utf8))
+            #expect(unbind.status == 200 && unbind.text.contains("\"avatar\":null"), "\(unbind.text.prefix(300))")
+
             // Speech counts as social activity: the speaking introvert's social need beats its twin's.
             try await Task.sleep(for: .seconds(1.5))
             func social(_ id: String) async throws -> Double {

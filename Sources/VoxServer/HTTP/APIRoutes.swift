@@ -41,6 +41,7 @@ struct APIRoutes: Sendable {
             hub.close(try stream(context), reason: .deleted)
             return Response(status: .noContent)
         }
+        router.patch("/v1/streams/:id") { request, context in try await patchStream(request, context) }
         router.post("/v1/streams/:id/livelink") { request, context in try await addTarget(request, context) }
         router.get("/v1/streams/:id/livelink") { _, context in
             let fanOut = try stream(context).liveLink.withLock { $0 }
@@ -93,6 +94,28 @@ struct APIRoutes: Sendable {
             audioURL: "ws://\(host)/v1/streams/\(stream.id)/audio?token=\(stream.token)",
             framesURL: "ws://\(host)/v1/streams/\(stream.id)/frames", settings: stream.state.withLock { $0.settings }, state: "waiting")
         return try json(created, status: .created)
+    }
+
+    /// A running stream's avatar binding: `{"avatar": ID}` binds, `{"avatar": null}` unbinds.
+    private func patchStream(_ request: Request, _ context: VoxRequestContext) async throws -> Response {
+        let s = try stream(context)
+        let body = try await collect(request, limit: Self.maxSettingsBody)
+        let patch = try decode(StreamPatch.self, from: body, fieldError: "bad_settings")
+        if let avatar = patch.avatar {
+            guard avatar.utf8.count <= 64, let emotions = services.avatars.emotionChannels(avatar) else {
+                throw APIError.notFound("avatar", avatar)
+            }
+            s.state.withLock { st in
+                st.settings.avatar = avatar
+                st.mood = MoodOverlay(target: emotions)
+            }
+        } else {
+            s.state.withLock { st in
+                st.settings.avatar = nil
+                st.mood = nil
+            }
+        }
+        return try json(s.info())
     }
 
     private func addTarget(_ request: Request, _ context: VoxRequestContext) async throws -> Response {
@@ -163,6 +186,26 @@ func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws ->
 
 struct StreamList: Encodable { var streams: [StreamInfo] }
 struct TargetList: Encodable { var targets: [LiveLinkTargetInfo] }
+
+/// `PATCH /v1/streams/{id}`: only the avatar binding changes on a running stream.
+struct StreamPatch: Decodable {
+    var avatar: String?
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        guard keys == ["avatar"] else {
+            throw APIError(.badRequest, "bad_settings", "only \"avatar\" can change on a running stream (an id, or null to unbind)")
+        }
+        avatar = try decoder.container(keyedBy: AnyKey.self).decodeIfPresent(String.self, forKey: AnyKey(stringValue: "avatar"))
+    }
+}
 
 struct TargetSpec: Decodable {
     var host: String
