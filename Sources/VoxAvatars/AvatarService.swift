@@ -64,6 +64,9 @@ public struct AvatarStats: Sendable, Equatable {
     public var offlineReplies = 0
     /// Avatar conversations the language model wrote.
     public var llmConversations = 0
+
+    /// All zero.
+    public init() {}
 }
 
 /// The avatar-state service: avatars with needs, emotions, a life process, memories and
