@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 import NIOCore
+import VoxStore
 
 /// A client error of the control API: an HTTP status and a JSON body
 /// `{"error": {"code": "...", "message": "..."}}`.
@@ -35,22 +36,5 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
 /// Small JSON text helpers for hand-written replies.
 enum JSONText {
     /// `text` as a JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { JSONString.quote(text) }
 }

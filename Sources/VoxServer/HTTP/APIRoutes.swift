@@ -154,25 +154,16 @@ struct APIRoutes: Sendable {
         return s
     }
 
+    /// The body, at most `limit` bytes (413 `body_too_large`, counted).
     private func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        var request = request
-        do { return try await request.collectBody(upTo: limit) } catch {
+        do { return try await RequestBody.collect(request, limit: limit) } catch {
             hub.metrics.httpErrors.increment()
-            throw APIError(.contentTooLarge, "body_too_large", "the request body is over the \(limit)-byte limit")
+            throw error
         }
     }
 
-    /// Decodes a JSON body: malformed JSON is `bad_json`; a missing or mistyped field is `fieldError`.
     private func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, fieldError: String) throws(APIError) -> T {
-        do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch let error as APIError {
-            throw error
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw APIError(.badRequest, fieldError, "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw APIError(.badRequest, fieldError, "missing field '\(key.stringValue)'")
-        } catch {
-            throw APIError(.badRequest, "bad_json", "the body is not valid JSON")
-        }
+        try RequestBody.decode(T.self, from: body, fieldError: fieldError)
     }
 }
 
