@@ -1,4 +1,5 @@
 import Testing
+import VoxStore
 
 @testable import VoxServer
 
@@ -45,5 +46,33 @@ import Testing
         bus.unsubscribe(subscription)
         bus.publish(frame(3), on: .streams)  // after unsubscribing: not delivered
         #expect(await reader.value == [1, 2])
+    }
+
+    /// An events subscriber gets only the topics its patterns match, in order; one that falls its
+    /// capacity behind is ended (overflowed), keeping what it had without a gap, never thinned.
+    @Test func patternSubscribersMatchAndOverflowIsAnEnd() async {
+        let bus = EventBus()
+        let states = bus.subscribe(patterns: [TopicPattern("avatars/*/state")!], capacity: 3)
+        let all = bus.subscribe(patterns: [TopicPattern("#")!], capacity: 100)
+        func event(_ seq: Int64, _ topic: String) -> StoredEvent {
+            StoredEvent(seq: seq, topic: topic, time: 0, data: "{}", durable: true)
+        }
+        #expect(bus.publish(event: event(1, "avatars/a/state")) == 0)
+        #expect(bus.publish(event: event(2, "world")) == 0)
+        #expect(bus.publish(event: event(3, "avatars/b/state")) == 0)
+        #expect(bus.publish(event: event(4, "avatars/c/state")) == 0)
+        #expect(bus.publish(event: event(5, "avatars/d/state")) == 1, "the fourth queued state event overflows")
+        #expect(states.overflowed && !all.overflowed)
+        #expect(bus.patternSubscriberCount == 1)
+        var got: [Int64] = []
+        while let message = await states.next() {
+            if case .event(let e) = message { got.append(e.seq) }
+        }
+        #expect(got == [1, 3, 4], "what was queued is delivered, nothing after the overflow")
+        var seen: [Int64] = []
+        for _ in 0..<5 {
+            if case .event(let e)? = await all.next() { seen.append(e.seq) }
+        }
+        #expect(seen == [1, 2, 3, 4, 5])
     }
 }
