@@ -103,6 +103,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ],
+            // The browser app (served at /).
+            resources: [.copy("Web")],
             swiftSettings: strict
         ),
         .executableTarget(

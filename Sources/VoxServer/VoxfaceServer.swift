@@ -86,6 +86,7 @@ public struct VoxfaceServer: Sendable {
             on: router)
         WebSocketRoutes(hub: hub).register(on: router)
         AvatarRoutes(services: services).register(on: router)
+        WebApp().register(on: router)
         EventRoutes(services: services, bus: hub.bus, capacity: configuration.eventQueue).register(on: router)
         let rtpPort = hub.rtpPort
         let app = Application(

@@ -1,0 +1,192 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOPosix
+import Synchronization
+import Testing
+import VoxDSP
+import VoxModel
+
+@testable import VoxServer
+
+/// Headless Chromium (Debian's `chromium`) driven over the DevTools protocol.
+final class Chromium: @unchecked Sendable {
+    static let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let process = Process()
+    let profile: String
+    let devToolsPort: Int
+
+    /// Opens `url` with a fake microphone that plays `audio` (a WAV file, looped).
+    init(url: String, audio: String) throws {
+        guard let binary = Self.binary else { throw TestError("no chromium") }
+        profile = temporaryDirectory()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--use-file-for-fake-audio-capture=\(audio)",
+            "--autoplay-policy=no-user-gesture-required", "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile)",
+            "--window-size=1100,760", url,
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning, text.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/) == nil {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let match = text.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
+            process.terminate()
+            throw TestError("chromium did not start: \(text.suffix(500))")
+        }
+        devToolsPort = port
+    }
+
+    /// The DevTools WebSocket of the first page (the target list read with curl: Chromium keeps
+    /// its HTTP connections open).
+    func pageSocket() throws -> String {
+        for _ in 0..<50 {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "-m", "5", "http://127.0.0.1:\(devToolsPort)/json/list"]
+            let out = Pipe()
+            curl.standardOutput = out
+            try curl.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            curl.waitUntilExit()
+            if case .array(let targets)? = try? JSON.parse(Array(data)),
+                let page = targets.first(where: { $0.object?["type"]?.string == "page" }),
+                let url = page.object?["webSocketDebuggerUrl"]?.string
+            {
+                return url
+            }
+            usleep(100_000)
+        }
+        throw TestError("no page target")
+    }
+
+    func close() {
+        process.terminate()
+        process.waitUntilExit()
+        removeTree(profile)
+    }
+}
+
+/// What the test read off the page.
+final class PageSamples: Sendable {
+    struct Sample: Sendable {
+        var time: Double
+        var connected: Bool
+        var frames: Int
+        var jaw: Double
+        var error: String?
+    }
+    let samples = Mutex<[Sample]>([])
+    let problems = Mutex<[String]>([])
+    let screenshot = Mutex<Data?>(nil)
+}
+
+/// 48 kHz mono 16-bit WAV of `samples`.
+func writeWAV(_ samples: [Float], rate: Int, to path: String) throws {
+    var bytes: [UInt8] = []
+    func u32(_ v: Int) { bytes += withUnsafeBytes(of: UInt32(v).littleEndian, Array.init) }
+    func u16(_ v: Int) { bytes += withUnsafeBytes(of: UInt16(v).littleEndian, Array.init) }
+    bytes += Array("RIFF".utf8)
+    u32(36 + samples.count * 2)
+    bytes += Array("WAVEfmt ".utf8)
+    u32(16)
+    u16(1)
+    u16(1)
+    u32(rate)
+    u32(rate * 2)
+    u16(2)
+    u16(16)
+    bytes += Array("data".utf8)
+    u32(samples.count * 2)
+    for s in samples { bytes += withUnsafeBytes(of: Int16(max(-1, min(1, s)) * 32767).littleEndian, Array.init) }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
+extension ServerTests {
+    @Suite struct BrowserTests {
+        /// The live face page in a real browser: `?autostart=1` with a fake microphone playing
+        /// speech then silence; the page connects, frames arrive at about 60 fps, the drawn jaw
+        /// opens during speech and rests in silence, no JavaScript error; a screenshot is kept.
+        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
+        func liveFacePageAnimatesFromTheMicrophone() async throws {
+            let server = try await TestServer(model: try DefaultModel.load())
+            defer { Task { await server.stop() } }
+            let audio = temporaryDirectory() + "/speech.wav"
+            let speech = try speech48k()
+            try writeWAV(speech + [Float](repeating: 0, count: 48_000 * 2), rate: 48_000, to: audio)
+            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/?autostart=1", audio: audio)
+            defer { browser.close() }
+            let socket = try await NIOThreadPool.singleton.runIfActive { try browser.pageSocket() }
+
+            let collected = PageSamples()
+            let began = Date()
+            try await WebSocketClient.connect(
+                url: socket, configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "cdp")
+            ) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 25).makeAsyncIterator()
+                var next = 0
+                func call(_ method: String, _ params: String = "{}") async throws -> [String: JSON] {
+                    next += 1
+                    let id = next
+                    try await outbound.write(.text("{\"id\":\(id),\"method\":\"\(method)\",\"params\":\(params)}"))
+                    while let message = try await messages.next() {
+                        guard case .text(let text) = message, case .object(let o) = try JSON.parse(Array(text.utf8)) else { continue }
+                        if o["id"]?.int == id { return o["result"]?.object ?? [:] }
+                        switch o["method"]?.string {
+                        case "Runtime.exceptionThrown": collected.problems.withLock { $0.append(String(text.prefix(600))) }
+                        case "Runtime.consoleAPICalled" where text.contains("\"type\":\"error\""):
+                            collected.problems.withLock { $0.append(String(text.prefix(600))) }
+                        default: break
+                        }
+                    }
+                    throw TestError("the DevTools connection closed")
+                }
+                _ = try await call("Runtime.enable")
+                while Date().timeIntervalSince(began) < 12 {
+                    let result = try await call(
+                        "Runtime.evaluate",
+                        "{\"expression\":\"JSON.stringify(window.voxface && window.voxface.state)\",\"returnByValue\":true}")
+                    if let value = result["result"]?.object?["value"]?.string, case .object(let s)? = try? JSON.parse(Array(value.utf8)) {
+                        collected.samples.withLock {
+                            $0.append(
+                                PageSamples.Sample(
+                                    time: Date().timeIntervalSince(began), connected: s["connected"] == .bool(true),
+                                    frames: s["framesReceived"]?.int ?? 0, jaw: s["jawOpen"]?.double ?? 0, error: s["error"]?.string))
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let shot = try await call("Page.captureScreenshot", "{\"format\":\"png\"}")
+                collected.screenshot.withLock { $0 = shot["data"]?.string.flatMap { Data(base64Encoded: $0) } }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+
+            let problems = collected.problems.withLock { $0 }
+            let samples = collected.samples.withLock { $0 }
+            let screenshot = collected.screenshot.withLock { $0 }
+            #expect(problems.isEmpty, "JavaScript errors: \(problems)")
+            #expect(samples.allSatisfy { $0.error == nil }, "page error: \(samples.compactMap(\.error).first ?? "")")
+            let live = samples.filter { $0.connected && $0.frames > 0 }
+            let first = try #require(live.first, "the page never received frames: \(samples.suffix(3).map(\.frames))")
+            let last = try #require(live.last)
+            let rate = Double(last.frames - first.frames) / (last.time - first.time)
+            #expect(rate > 50 && rate < 70, "frames arrive at \(rate) per second")
+            let jaws = live.map(\.jaw)
+            #expect(jaws.max()! > 0.1, "the jaw never opened (max \(jaws.max()!))")
+            #expect(jaws.min()! < 0.05, "the jaw never rested (min \(jaws.min()!))")
+            let png = try #require(screenshot)
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            let artifacts = "\(#filePath)".components(separatedBy: "/Tests/")[0] + "/.build/test-artifacts"
+            try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+            try png.write(to: URL(fileURLWithPath: artifacts + "/live-face.png"))
+        }
+    }
+}
