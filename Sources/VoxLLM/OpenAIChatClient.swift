@@ -1,129 +1,124 @@
 import AsyncHTTPClient
-import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// A client of OpenAI-compatible chat completions (`POST {url}/chat/completions`, streamed as
-/// server-sent events, or a plain JSON reply), through AsyncHTTPClient. Every call is bounded:
-/// a total timeout, a reply size, and at most `maxConcurrent` calls in flight (one more fails at
-/// once with ``LLMError/busy``, so callers fall back instead of queueing).
+/// A client of an OpenAI-compatible chat-completions service (`POST {url}/chat/completions`),
+/// streamed as server-sent events or answered as one JSON completion, over AsyncHTTPClient.
+///
+/// Every call is bounded: a first-token timeout, a total timeout, a reply size, and at most
+/// ``LLMConfiguration/maxConcurrent`` calls in flight (one more fails at once with
+/// ``LLMError/busy``, so callers fall back instead of queueing). Every failure is an ``LLMError``.
+///
+/// Thread-safe: one client serves any number of tasks. It owns a connection pool; call
+/// ``shutdown()`` when done with it (a client released without it shuts its pool down in the
+/// background).
 public final class OpenAIChatClient: ChatModel {
-    /// Settings.
+    /// Where and how it calls.
     public let configuration: LLMConfiguration
-    private let client: HTTPClient
-    private let inFlight = Atomic<Int>(0)
+    /// The connection pool (AsyncHTTPClient stays out of the public API).
+    let http: HTTPClient
+    /// Calls in flight.
+    private let inFlight = Mutex(0)
+    private let isShutDown = Atomic(false)
 
-    /// A client on AsyncHTTPClient's shared connection pool (which lives as long as the process,
-    /// so there is nothing to shut down).
+    /// A client with its own connection pool on the process-wide event loops.
     public init(configuration: LLMConfiguration) {
+        precondition(configuration.maxConcurrent >= 1, "maxConcurrent must be at least 1")
+        precondition(configuration.timeout > 0 && configuration.firstTokenTimeout > 0, "timeouts must be positive")
+        precondition(configuration.maxReplyBytes > 0, "maxReplyBytes must be positive")
         self.configuration = configuration
-        client = HTTPClient.shared
+        var settings = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: LLMConfiguration.timeAmount(min(configuration.firstTokenTimeout, configuration.timeout)), read: nil),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConcurrent),
+            decompression: .disabled)
+        // The default retries a failed connection until the connect timeout. Here a refused
+        // connection fails the call at once: the caller has a fallback, and the circuit breaker
+        // (not a retry loop) decides when to try the service again.
+        settings.connectionPool.retryConnectionEstablishment = false
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 
-    private struct Body: Encodable {
-        var model: String
-        var messages: [ChatMessage]
-        var maxTokens: Int
-        var temperature: Double
-        var stream = true
-        enum CodingKeys: String, CodingKey {
-            case model, messages, temperature, stream
-            case maxTokens = "max_tokens"
-        }
+    deinit {
+        // AsyncHTTPClient traps (in debug builds) when a client is released before it is shut
+        // down; the task keeps the pool alive until it is.
+        guard !isShutDown.load(ordering: .acquiring) else { return }
+        let http = self.http
+        Task { try? await http.shutdown() }
     }
 
-    private struct Completion: Decodable {
-        struct Choice: Decodable {
-            struct Message: Decodable { var content: String? }
-            var message: Message?
-        }
-        var choices: [Choice]
+    /// Closes the connection pool; calls in flight fail, later ones fail as unreachable.
+    public func shutdown() async throws {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try await http.shutdown()
     }
 
-    /// Sends `request`; `onDelta` gets each streamed piece.
-    /// - Throws: ``LLMError`` (every failure maps to one).
+    /// Sends `request` and returns the language model's reply (generator `llm`).
+    /// - Parameter onDelta: called with each streamed piece of text (once with the whole text for
+    ///   a plain JSON reply).
+    /// - Throws: ``LLMError``, always.
     public func complete(_ request: ChatRequest, onDelta: (@Sendable (String) -> Void)?) async throws -> ChatReply {
-        guard inFlight.add(1, ordering: .acquiringAndReleasing).newValue <= configuration.maxConcurrent else {
-            inFlight.subtract(1, ordering: .acquiringAndReleasing)
-            throw LLMError.busy
+        guard !isShutDown.load(ordering: .acquiring) else { throw LLMError.unreachable("the client was shut down") }
+        let maxConcurrent = configuration.maxConcurrent
+        let acquired = inFlight.withLock { count in
+            guard count < maxConcurrent else { return false }
+            count += 1
+            return true
         }
-        defer { inFlight.subtract(1, ordering: .acquiringAndReleasing) }
-        let timeout = configuration.timeout
-        let text = try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { try await self.send(request, onDelta: onDelta) }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeout))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let text = first else { throw LLMError.timeout }
-            return text
-        }
-        return ChatReply(text: text, generator: "llm", model: configuration.model)
-    }
+        guard acquired else { throw LLMError.busy }
+        defer { inFlight.withLock { $0 -= 1 } }
 
-    private func send(_ chat: ChatRequest, onDelta: (@Sendable (String) -> Void)?) async throws -> String {
-        var request = HTTPClientRequest(url: configuration.url.trimmingSlash + "/chat/completions")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "text/event-stream, application/json")
-        if let key = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let body = Body(model: configuration.model, messages: chat.messages, maxTokens: chat.maxTokens, temperature: chat.temperature)
-        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-        let response: HTTPClientResponse
+        let started = ContinuousClock.now
+        let progress = Progress()
+        let outcome: Outcome
         do {
-            // AsyncHTTPClient retries a refused connection until the deadline, then reports the
-            // connection error: its deadline comes just before ours, so that error is seen.
-            response = try await client.execute(request, deadline: .now() + .milliseconds(Int64(configuration.timeout * 900)))
-        } catch is CancellationError {
-            throw LLMError.timeout
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw LLMError.timeout
-        } catch {
-            throw LLMError.unreachable("\(String(describing: error).prefix(200))")
-        }
-        guard (200..<300).contains(response.status.code) else { throw LLMError.http(Int(response.status.code)) }
-        let streamed = response.headers.first(name: "Content-Type")?.lowercased().hasPrefix("text/event-stream") ?? false
-        var received = 0
-        if streamed {
-            var parser = ServerSentEvents()
-            var text = ""
-            for try await chunk in response.body {
-                received += chunk.readableBytes
-                guard received <= configuration.maxReplyBytes else { throw LLMError.tooLarge }
-                for piece in try parser.feed(chunk.readableBytesView) {
-                    text += piece
-                    onDelta?(piece)
+            outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
+                group.addTask { try await self.exchange(request, progress: progress, onDelta: onDelta) }
+                group.addTask {
+                    try await self.watch(progress, since: started)
+                    return .timedOut
                 }
-                if parser.done { break }
+                // Whichever finishes first decides; the other is cancelled (AsyncHTTPClient then
+                // cancels the request and closes its connection).
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw LLMError.timeout }
+                return first
             }
-            if let piece = try parser.finish() {
-                text += piece
-                onDelta?(piece)
-            }
-            guard !text.isEmpty else { throw LLMError.badReply("no content") }
-            return text
+        } catch let error as LLMError {
+            throw error
+        } catch is CancellationError {
+            throw LLMError.unreachable("the call was cancelled")
+        } catch {
+            throw Self.transportError(error)
         }
-        var collected = ByteBuffer()
-        for try await chunk in response.body {
-            received += chunk.readableBytes
-            guard received <= configuration.maxReplyBytes else { throw LLMError.tooLarge }
-            collected.writeImmutableBuffer(chunk)
+        switch outcome {
+        case .timedOut: throw LLMError.timeout
+        case .text(let text): return ChatReply(text: text, generator: "llm", model: configuration.model)
         }
-        guard let completion = try? JSONDecoder().decode(Completion.self, from: Data(collected.readableBytesView)),
-            let text = completion.choices.first?.message?.content, !text.isEmpty
-        else { throw LLMError.badReply("not a chat completion") }
-        onDelta?(text)
-        return text
     }
-}
 
-extension String {
-    /// The string without trailing slashes.
-    var trimmingSlash: String {
-        var s = self
-        while s.hasSuffix("/") { s.removeLast() }
-        return s
+    /// How a call ended, when it did not throw.
+    enum Outcome: Sendable {
+        case text(String)
+        case timedOut
+    }
+
+    /// Whether the first piece of text (or a plain reply's head) has arrived; set by the
+    /// exchange, read by the watchdog.
+    final class Progress: Sendable {
+        private let flag = Atomic(false)
+        func markStarted() { flag.store(true, ordering: .releasing) }
+        var started: Bool { flag.load(ordering: .acquiring) }
+    }
+
+    /// Returns when the call has run out of time: no first token by the first-token timeout, or
+    /// the total timeout reached.
+    private func watch(_ progress: Progress, since started: ContinuousClock.Instant) async throws {
+        let total = Duration.seconds(configuration.timeout)
+        let firstToken = min(Duration.seconds(configuration.firstTokenTimeout), total)
+        try await Task.sleep(until: started + firstToken, clock: .continuous)
+        guard progress.started else { return }
+        try await Task.sleep(until: started + total, clock: .continuous)
     }
 }

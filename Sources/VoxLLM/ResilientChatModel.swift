@@ -1,80 +1,111 @@
 import Synchronization
 
-/// Counters of a ``ResilientChatModel``.
-public struct LLMStats: Sendable, Equatable {
-    /// Calls made.
-    public var requests = 0
-    /// Calls the language model answered.
-    public var llmReplies = 0
-    /// Calls answered by the fallback.
-    public var fallbacks = 0
-    /// Language-model calls that timed out.
-    public var timeouts = 0
-    /// Language-model calls that failed otherwise.
-    public var errors = 0
-    /// Times the circuit breaker opened.
-    public var breakerOpens = 0
-}
-
-/// A chat model that always answers: the language model when it is configured, reachable and
-/// healthy, else the caller's offline fallback (with the reason). A circuit breaker stops
-/// calling a failing service for a cooldown.
+/// A chat model that always answers: the language model when one is configured and healthy,
+/// else the caller's offline fallback, with the reason (``ChatReply/fallbackReason``).
+///
+/// A ``CircuitBreaker`` stops calling a failing service for a cooldown. The primary model bounds
+/// its own time (``OpenAIChatClient`` does). Thread-safe: the breaker and the counters are behind
+/// one lock, never held across a call.
 public final class ResilientChatModel: ChatModel {
     private let primary: (any ChatModel)?
     private let fallback: @Sendable (ChatRequest) -> String
     private let clock: @Sendable () -> Double
     private let state: Mutex<(breaker: CircuitBreaker, stats: LLMStats)>
 
-    /// `primary` nil: every reply is the fallback's (`disabled`).
+    /// A model over `primary` (nil: every reply is offline, reason `disabled`), with the breaker
+    /// settings of `configuration` (nil: 3 failures, 30 s cooldown).
+    /// - Parameters:
+    ///   - fallback: composes the offline reply.
+    ///   - clock: seconds on a monotonic clock; tests inject their own.
+    public convenience init(
+        primary: (any ChatModel)?, fallback: @escaping @Sendable (ChatRequest) -> String, configuration: LLMConfiguration?,
+        clock: @escaping @Sendable () -> Double = ResilientChatModel.monotonicSeconds
+    ) {
+        self.init(
+            primary: primary, fallback: fallback, failureThreshold: configuration?.failureThreshold ?? 3,
+            cooldown: configuration?.cooldown ?? 30, clock: clock)
+    }
+
+    /// A model over `primary` (nil: every reply is offline, reason `disabled`) whose breaker opens
+    /// after `failureThreshold` consecutive failures for `cooldown` seconds.
+    /// - Parameters:
+    ///   - fallback: composes the offline reply.
+    ///   - clock: seconds on a monotonic clock; tests inject their own.
     public init(
-        primary: (any ChatModel)?, fallback: @escaping @Sendable (ChatRequest) -> String, failureThreshold: Int = 3,
-        cooldown: Double = 30, clock: @escaping @Sendable () -> Double = ResilientChatModel.monotonicSeconds
+        primary: (any ChatModel)?, fallback: @escaping @Sendable (ChatRequest) -> String, failureThreshold: Int = 3, cooldown: Double = 30,
+        clock: @escaping @Sendable () -> Double = ResilientChatModel.monotonicSeconds
     ) {
         self.primary = primary
         self.fallback = fallback
         self.clock = clock
-        state = Mutex((CircuitBreaker(threshold: failureThreshold, cooldown: cooldown), LLMStats()))
+        state = Mutex((CircuitBreaker(failureThreshold: failureThreshold, cooldown: cooldown), LLMStats()))
     }
 
     /// The counters now.
     public var stats: LLMStats { state.withLock { $0.stats } }
+
     /// The breaker's state now.
     public var breaker: CircuitBreaker.State { state.withLock { $0.breaker.state } }
 
     /// Answers `request`; never throws.
+    /// - Parameter onDelta: gets the language model's pieces as they stream; for an offline
+    ///   reply, the whole offline text as one piece, unless the language model had already sent
+    ///   pieces before failing (the returned reply's text is authoritative either way).
     public func complete(_ request: ChatRequest, onDelta: (@Sendable (String) -> Void)?) async -> ChatReply {
         await complete(request, fallbackText: nil, onDelta: onDelta)
     }
 
-    /// Answers `request`, with `fallbackText` (when given) as the offline answer; never throws.
+    /// Answers `request` like ``complete(_:onDelta:)``, with `fallbackText` (when not nil) as the
+    /// offline reply instead of the fallback closure's.
     public func complete(_ request: ChatRequest, fallbackText: String?, onDelta: (@Sendable (String) -> Void)?) async -> ChatReply {
         let now = clock()
-        let allowed = state.withLock { s -> Bool in
-            s.stats.requests += 1
-            return s.breaker.allow(now: now)
+        let (allowed, trial) = state.withLock { state -> (Bool, Bool) in
+            state.stats.requests += 1
+            // No primary: the breaker is never asked, so it never holds a trial slot.
+            guard primary != nil else { return (false, false) }
+            return (state.breaker.allow(now: now), state.breaker.state == .halfOpen)
         }
         guard let primary else { return offline(request, fallbackText, reason: "disabled", onDelta: onDelta) }
         guard allowed else { return offline(request, fallbackText, reason: "circuit_open", onDelta: onDelta) }
+
+        let streamed = Streamed()
+        var forward: (@Sendable (String) -> Void)?
+        if let onDelta {
+            forward = { piece in
+                streamed.mark()
+                onDelta(piece)
+            }
+        }
+        let failure: LLMError
         do {
-            let reply = try await primary.complete(request, onDelta: onDelta)
-            state.withLock { s in
-                s.breaker.record(success: true, now: clock())
-                s.stats.llmReplies += 1
+            let reply = try await primary.complete(request, onDelta: forward)
+            let now = clock()
+            state.withLock { state in
+                state.breaker.record(success: true, now: now)
+                state.stats.llmReplies += 1
             }
             return reply
+        } catch let error as LLMError {
+            failure = error
         } catch {
-            let failure = error as? LLMError ?? .unreachable("\(error)")
-            state.withLock { s in
-                // Busy is our own bound, not the service failing: it does not trip the breaker.
-                if failure != .busy {
-                    let before = s.breaker.opened
-                    s.breaker.record(success: false, now: clock())
-                    s.stats.breakerOpens += s.breaker.opened - before
-                }
-                if failure == .timeout { s.stats.timeouts += 1 } else { s.stats.errors += 1 }
-            }
-            return offline(request, fallbackText, reason: failure.reason, onDelta: onDelta)
+            failure = .unreachable(String(String(describing: error).prefix(200)))
         }
+        let then = clock()
+        state.withLock { state in
+            switch failure {
+            case .busy:
+                // Our own bound, not the service failing: the breaker does not count it. A
+                // half-open trial that found no slot never reached the service: it is given back.
+                state.stats.busy += 1
+                if trial { state.breaker.cancelTrial() }
+            default:
+                if failure == .timeout { state.stats.timeouts += 1 } else { state.stats.errors += 1 }
+                let opens = state.breaker.opens
+                state.breaker.record(success: false, now: then)
+                state.stats.breakerOpens += state.breaker.opens - opens
+            }
+        }
+        return offline(request, fallbackText, reason: failure.fallbackReason, onDelta: streamed.any ? nil : onDelta)
     }
 
     private func offline(_ request: ChatRequest, _ text: String?, reason: String, onDelta: (@Sendable (String) -> Void)?) -> ChatReply {
@@ -84,10 +115,17 @@ public final class ResilientChatModel: ChatModel {
         return ChatReply(text: text, generator: "offline", fallbackReason: reason)
     }
 
-    /// Seconds on a monotonic clock (since the first call in the process).
+    /// Whether the primary streamed any piece.
+    private final class Streamed: Sendable {
+        private let flag = Atomic(false)
+        func mark() { flag.store(true, ordering: .relaxed) }
+        var any: Bool { flag.load(ordering: .relaxed) }
+    }
+
+    /// Seconds on the continuous (monotonic) clock since the first call in this process.
     public static func monotonicSeconds() -> Double {
         let (seconds, attoseconds) = (ContinuousClock.now - origin).components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 
     private static let origin = ContinuousClock.now
