@@ -24,7 +24,8 @@ final class Chromium: @unchecked Sendable {
         process.arguments = [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--use-file-for-fake-audio-capture=\(audio)",
-            "--autoplay-policy=no-user-gesture-required", "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile)",
+            "--autoplay-policy=no-user-gesture-required", "--remote-debugging-port=0", "--remote-allow-origins=*",
+            "--user-data-dir=\(profile)",
             "--window-size=1100,760", url,
         ]
         let errors = Pipe()
