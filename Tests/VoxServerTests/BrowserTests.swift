@@ -69,11 +69,78 @@ final class Chromium: @unchecked Sendable {
         throw TestError("no page target")
     }
 
+    /// Runs `body` against the page over the DevTools protocol, with Runtime events on; every
+    /// exception and console error the page reports lands in `problems`.
+    func session(problems: ProblemLog, _ body: @escaping @Sendable (DevToolsPage) async throws -> Void) async throws {
+        let socket = try await NIOThreadPool.singleton.runIfActive { try self.pageSocket() }
+        try await WebSocketClient.connect(url: socket, configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "cdp")) {
+            inbound, outbound, _ in
+            let page = DevToolsPage(inbound: inbound, outbound: outbound, problems: problems)
+            _ = try await page.call("Runtime.enable")
+            try await body(page)
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+    }
+
     func close() {
         process.terminate()
         process.waitUntilExit()
         removeTree(profile)
     }
+}
+
+/// One page's DevTools connection (used inside ``Chromium/session(problems:_:)`` only).
+final class DevToolsPage: @unchecked Sendable {
+    private var messages: WebSocketInboundMessageStream.AsyncIterator
+    private let outbound: WebSocketOutboundWriter
+    private let problems: ProblemLog
+    private var next = 0
+
+    init(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, problems: ProblemLog) {
+        messages = inbound.messages(maxSize: 1 << 25).makeAsyncIterator()
+        self.outbound = outbound
+        self.problems = problems
+    }
+
+    /// Sends a command and returns its result, noting exceptions and console errors on the way.
+    func call(_ method: String, _ params: String = "{}") async throws -> [String: JSON] {
+        next += 1
+        let id = next
+        try await outbound.write(.text("{\"id\":\(id),\"method\":\"\(method)\",\"params\":\(params)}"))
+        while let message = try await messages.next() {
+            guard case .text(let text) = message, case .object(let o) = try JSON.parse(Array(text.utf8)) else { continue }
+            if o["id"]?.int == id { return o["result"]?.object ?? [:] }
+            switch o["method"]?.string {
+            case "Runtime.exceptionThrown": problems.list.withLock { $0.append(String(text.prefix(600))) }
+            case "Runtime.consoleAPICalled" where text.contains("\"type\":\"error\""):
+                problems.list.withLock { $0.append(String(text.prefix(600))) }
+            default: break
+            }
+        }
+        throw TestError("the DevTools connection closed")
+    }
+
+    /// `window.voxface.state`, parsed.
+    func state() async throws -> [String: JSON]? {
+        let result = try await call(
+            "Runtime.evaluate", "{\"expression\":\"JSON.stringify(window.voxface && window.voxface.state)\",\"returnByValue\":true}")
+        guard let value = result["result"]?.object?["value"]?.string, case .object(let s)? = try? JSON.parse(Array(value.utf8)) else {
+            return nil
+        }
+        return s
+    }
+
+    /// A PNG of the page.
+    func screenshot() async throws -> Data? {
+        try await call("Page.captureScreenshot", "{\"format\":\"png\"}")["data"]?.string.flatMap { Data(base64Encoded: $0) }
+    }
+}
+
+/// Keeps a screenshot under .build/test-artifacts.
+func keepArtifact(_ png: Data, _ name: String) throws {
+    let artifacts = "\(#filePath)".components(separatedBy: "/Tests/")[0] + "/.build/test-artifacts"
+    try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+    try png.write(to: URL(fileURLWithPath: artifacts + "/" + name))
 }
 
 /// What the test read off the page.
@@ -86,8 +153,13 @@ final class PageSamples: Sendable {
         var error: String?
     }
     let samples = Mutex<[Sample]>([])
-    let problems = Mutex<[String]>([])
+    let problems = ProblemLog()
     let screenshot = Mutex<Data?>(nil)
+}
+
+/// JavaScript exceptions and console errors a page reported.
+final class ProblemLog: Sendable {
+    let list = Mutex<[String]>([])
 }
 
 /// 48 kHz mono 16-bit WAV of `samples`.
@@ -125,37 +197,11 @@ extension ServerTests {
             try writeWAV(speech + [Float](repeating: 0, count: 48_000 * 2), rate: 48_000, to: audio)
             let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/?autostart=1", audio: audio)
             defer { browser.close() }
-            let socket = try await NIOThreadPool.singleton.runIfActive { try browser.pageSocket() }
-
             let collected = PageSamples()
             let began = Date()
-            try await WebSocketClient.connect(
-                url: socket, configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "cdp")
-            ) { inbound, outbound, _ in
-                var messages = inbound.messages(maxSize: 1 << 25).makeAsyncIterator()
-                var next = 0
-                func call(_ method: String, _ params: String = "{}") async throws -> [String: JSON] {
-                    next += 1
-                    let id = next
-                    try await outbound.write(.text("{\"id\":\(id),\"method\":\"\(method)\",\"params\":\(params)}"))
-                    while let message = try await messages.next() {
-                        guard case .text(let text) = message, case .object(let o) = try JSON.parse(Array(text.utf8)) else { continue }
-                        if o["id"]?.int == id { return o["result"]?.object ?? [:] }
-                        switch o["method"]?.string {
-                        case "Runtime.exceptionThrown": collected.problems.withLock { $0.append(String(text.prefix(600))) }
-                        case "Runtime.consoleAPICalled" where text.contains("\"type\":\"error\""):
-                            collected.problems.withLock { $0.append(String(text.prefix(600))) }
-                        default: break
-                        }
-                    }
-                    throw TestError("the DevTools connection closed")
-                }
-                _ = try await call("Runtime.enable")
+            try await browser.session(problems: collected.problems) { page in
                 while Date().timeIntervalSince(began) < 12 {
-                    let result = try await call(
-                        "Runtime.evaluate",
-                        "{\"expression\":\"JSON.stringify(window.voxface && window.voxface.state)\",\"returnByValue\":true}")
-                    if let value = result["result"]?.object?["value"]?.string, case .object(let s)? = try? JSON.parse(Array(value.utf8)) {
+                    if let s = try await page.state() {
                         collected.samples.withLock {
                             $0.append(
                                 PageSamples.Sample(
@@ -165,12 +211,11 @@ extension ServerTests {
                     }
                     try await Task.sleep(for: .milliseconds(50))
                 }
-                let shot = try await call("Page.captureScreenshot", "{\"format\":\"png\"}")
-                collected.screenshot.withLock { $0 = shot["data"]?.string.flatMap { Data(base64Encoded: $0) } }
-                try await outbound.close(.normalClosure, reason: nil)
+                let png = try await page.screenshot()
+                collected.screenshot.withLock { $0 = png }
             }
 
-            let problems = collected.problems.withLock { $0 }
+            let problems = collected.problems.list.withLock { $0 }
             let samples = collected.samples.withLock { $0 }
             let screenshot = collected.screenshot.withLock { $0 }
             #expect(problems.isEmpty, "JavaScript errors: \(problems)")
@@ -185,9 +230,55 @@ extension ServerTests {
             #expect(jaws.min()! < 0.05, "the jaw never rested (min \(jaws.min()!))")
             let png = try #require(screenshot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-            let artifacts = "\(#filePath)".components(separatedBy: "/Tests/")[0] + "/.build/test-artifacts"
-            try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-            try png.write(to: URL(fileURLWithPath: artifacts + "/live-face.png"))
+            try keepArtifact(png, "live-face.png")
+        }
+
+        /// The avatars page in a real browser: it lists the avatars, subscribes to the event API,
+        /// and follows the world live (an advance made through the API shows up as events and a
+        /// new clock), with no JavaScript error; a screenshot is kept.
+        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
+        func avatarsPageFollowsTheWorldLive() async throws {
+            let server = try await TestServer()
+            defer { Task { await server.stop() } }
+            for body in [cheerfulAvatar, cheerfulAvatar.replacingOccurrences(of: "Sunny", with: "River")] {
+                #expect(try await server.request("POST", "/v1/avatars", body: Array(body.utf8)).status == 201)
+            }
+            let audio = temporaryDirectory() + "/silence.wav"
+            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
+            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/avatars", audio: audio)
+            defer { browser.close() }
+            let problems = ProblemLog()
+            let seen = Mutex<[[String: JSON]]>([])
+            let port = server.http
+            let screenshot = Mutex<Data?>(nil)
+            try await browser.session(problems: problems) { page in
+                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws {
+                    let deadline = Date().addingTimeInterval(15)
+                    while Date() < deadline {
+                        if let s = try await page.state() {
+                            seen.withLock { $0.append(s) }
+                            if ok(s) { return }
+                        }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
+                }
+                try await wait("two avatars, live") { $0["connected"] == .bool(true) && $0["avatars"]?.int == 2 }
+                let before = seen.withLock { $0.last?["events"]?.int ?? 0 }
+                _ = try await NIOThreadPool.singleton.runIfActive {
+                    try httpRequest(port: port, "POST", "/v1/world/advance", body: Array("{\"minutes\": 600}".utf8))
+                }
+                try await wait("the advance's events") { ($0["events"]?.int ?? 0) > before + 10 }
+                try await Task.sleep(for: .milliseconds(700))
+                let png = try await page.screenshot()
+                screenshot.withLock { $0 = png }
+            }
+            #expect(problems.list.withLock { $0 }.isEmpty, "JavaScript errors: \(problems.list.withLock { $0 })")
+            let last = try #require(seen.withLock { $0.last })
+            #expect(last["error"] == .null, "page error: \(last["error"] ?? .null)")
+            #expect((last["world"]?.object?["minute"]?.double ?? 0) >= 600)
+            let png = try #require(screenshot.withLock { $0 })
+            try keepArtifact(png, "avatars.png")
         }
     }
 }

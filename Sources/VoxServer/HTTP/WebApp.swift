@@ -22,7 +22,8 @@ struct WebApp: Sendable {
     static let files: [(name: String, type: String)] = [
         ("index.html", "text/html; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
         ("face.js", "text/javascript; charset=utf-8"), ("capture-worklet.js", "text/javascript; charset=utf-8"),
-        ("style.css", "text/css; charset=utf-8"),
+        ("style.css", "text/css; charset=utf-8"), ("avatars.html", "text/html; charset=utf-8"),
+        ("avatars.js", "text/javascript; charset=utf-8"),
     ]
 
     /// Where the app's files are: the resource folder next to the executable (where `swift build`
@@ -47,12 +48,14 @@ struct WebApp: Sendable {
         assets["/app/channels.json"] = Asset(
             body: ByteBuffer(bytes: channels), contentType: "application/json", etag: Self.etag(channels))
         if let index = assets["/app/index.html"] { assets["/"] = index }
+        if let page = assets["/app/avatars.html"] { assets["/avatars"] = page }
         self.assets = assets
     }
 
     func register(on router: Router<VoxRequestContext>) {
         router.get("/") { request, _ in respond("/", request) }
         router.head("/") { request, _ in respond("/", request).withoutBody }
+        router.get("/avatars") { request, _ in respond("/avatars", request) }
         router.get("/app/:file") { request, context in respond("/app/" + (context.parameters.get("file") ?? ""), request) }
         router.head("/app/:file") { request, context in
             respond("/app/" + (context.parameters.get("file") ?? ""), request).withoutBody
@@ -74,7 +77,7 @@ struct WebApp: Sendable {
             .contentType: asset.contentType, .cacheControl: "no-cache", .eTag: asset.etag,
             .init("X-Content-Type-Options")!: "nosniff",
         ]
-        if path == "/" || path.hasSuffix(".html") {
+        if asset.contentType.hasPrefix("text/html") {
             headers[.contentSecurityPolicy] = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:"
         }
         if request.headers[.ifNoneMatch] == asset.etag { return Response(status: .notModified, headers: headers) }
