@@ -87,7 +87,7 @@ let package = Package(
         // The avatar-state service: the simulation (pure values) and its storage behind a protocol.
         .target(
             name: "VoxAvatars",
-            dependencies: ["VoxStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VoxCore", "VoxStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .target(
             name: "VoxServer",

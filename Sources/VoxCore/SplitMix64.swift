@@ -1,7 +1,9 @@
 /// SplitMix64 (Steele, Lea and Flood 2014): a tiny seedable generator, so random weights and
 /// randomised tests replay exactly from a seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
+    /// The generator's whole state (saving it and restoring with ``init(seed:)`` continues the
+    /// same sequence).
+    public private(set) var state: UInt64
 
     /// A generator starting from `seed`.
     public init(seed: UInt64) { state = seed }

@@ -6,46 +6,6 @@ import VoxStore
 /// random points while a client writes; every write the API acknowledged is there after a
 /// restart, and SQLite finds the database sound.
 @Suite struct DurabilityTests {
-    /// A running `voxface serve` on free ports.
-    final class Server {
-        let process = Process()
-        let port: Int
-
-        init(dataDirectory: String) throws {
-            process.executableURL = URL(fileURLWithPath: FeaturesCommandTests.binary)
-            process.arguments = [
-                "serve", "--port", "0", "--rtp-port", "0", "--data-dir", dataDirectory, "--log-level", "warning",
-                "--world-speed", "600",
-            ]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            let deadline = Date().addingTimeInterval(30)
-            while !text.contains("listening on http://"), Date() < deadline, process.isRunning {
-                let chunk = errors.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            guard let match = text.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
-                process.terminate()
-                throw DurabilityError("the server did not start: \(text)")
-            }
-            self.port = port
-        }
-
-        func kill(_ signal: Int32) {
-            Glibc.kill(process.processIdentifier, signal)
-            process.waitUntilExit()
-        }
-    }
-
-    struct DurabilityError: Error, CustomStringConvertible {
-        let description: String
-        init(_ d: String) { description = d }
-    }
-
     /// One request with curl; the HTTP status and body, nil when the server did not answer.
     static func curl(_ method: String, _ url: String, _ body: String? = nil) -> (Int, String)? {
         let process = Process()
@@ -72,7 +32,7 @@ import VoxStore
         var acknowledged: [(avatar: String, memory: String?)] = []
         var generator = SystemRandomNumberGenerator()
         for round in 0..<4 {
-            let server = try Server(dataDirectory: data)
+            let server = try ServeProcess(dataDirectory: data, arguments: ["--world-speed", "600"])
             let base = "http://127.0.0.1:\(server.port)"
             let killAt = Date().addingTimeInterval(Double.random(in: 0.3...1.5, using: &generator))
             // The writer runs until the server dies under it.
@@ -100,7 +60,7 @@ import VoxStore
         }
         #expect(acknowledged.count >= 4, "the writer got too few writes in: \(acknowledged.count)")
 
-        let server = try Server(dataDirectory: data)
+        let server = try ServeProcess(dataDirectory: data, arguments: ["--world-speed", "600"])
         let base = "http://127.0.0.1:\(server.port)"
         let list = try #require(Self.curl("GET", base + "/v1/avatars?limit=1000"))
         for (avatar, memory) in acknowledged {

@@ -6,27 +6,14 @@ import Testing
     /// Starts on free ports, says where it listens, and exits 0 promptly on SIGTERM and SIGINT.
     @Test(arguments: [SIGTERM, SIGINT])
     func servesAndStopsGracefullyOnSignal(signal: Int32) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: FeaturesCommandTests.binary)
         let data = FileManager.default.temporaryDirectory.path + "/voxface-serve-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: data) }
-        process.arguments = ["serve", "--port", "0", "--rtp-port", "0", "--data-dir", data, "--log-level", "warning"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // Read stderr until the "listening" line (at most 30 s).
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while !text.contains("listening on http://"), Date() < deadline, process.isRunning {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
+        let server = try ServeProcess(dataDirectory: data)
+        let text = server.startup
         #expect(text.contains("listening on http://127.0.0.1:") && text.contains("udp://127.0.0.1:"), "\(text)")
         let stopped = Date()
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        server.kill(signal)
+        let process = server.process
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(Date().timeIntervalSince(stopped) < 10)
     }
