@@ -237,7 +237,7 @@ extension ServerTests {
             var iterator = ports.makeAsyncIterator()
             let llmPort = await iterator.next() ?? 0
             let server = try await TestServer {
-                $0.llm = LLMConfiguration(url: "http://127.0.0.1:\(llmPort)/v1", model: "fake", timeout: 2)
+                $0.llm = LLMConfiguration(url: "http://127.0.0.1:\(llmPort)/v1", model: "fake", timeout: 30)
             }
             defer { Task { await server.stop() } }
             let created = try await server.request("POST", "/v1/avatars", body: Array(cheerfulAvatar.utf8))
@@ -262,7 +262,7 @@ extension ServerTests {
             let riverID = try #require(try river.json().object?["id"]?.string)
             #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 1440}".utf8)).status == 200)
             var heard = false
-            for _ in 0..<100 where !heard {
+            for _ in 0..<600 where !heard {
                 let memories = try await server.request("GET", "/v1/avatars/\(riverID)/memories?q=love%20music").text
                 heard = memories.contains("They said: \\\"I am Sunny and I love music\\\"")
                 if !heard { try await Task.sleep(for: .milliseconds(50)) }

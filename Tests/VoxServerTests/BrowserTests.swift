@@ -268,7 +268,9 @@ extension ServerTests {
                 _ = try await NIOThreadPool.singleton.runIfActive {
                     try httpRequest(port: port, "POST", "/v1/world/advance", body: Array("{\"minutes\": 600}".utf8))
                 }
-                try await wait("the advance's events") { ($0["events"]?.int ?? 0) > before + 10 }
+                try await wait("the advance's events and clock") {
+                    ($0["events"]?.int ?? 0) > before + 10 && ($0["world"]?.object?["minute"]?.double ?? 0) >= 600
+                }
                 try await Task.sleep(for: .milliseconds(700))
                 let png = try await page.screenshot()
                 screenshot.withLock { $0 = png }
