@@ -8,7 +8,8 @@ public struct AvatarConfiguration: Sendable {
     public var maxAvatars: Int
     /// World minutes per real minute for a new world (`--world-speed`).
     public var worldSpeed: Double
-    /// Seed of a new world (nil: random); a saved world keeps its own.
+    /// Seed of a new world (nil: random, below 2^53 so JSON clients read it exactly); a saved
+    /// world keeps its own.
     public var seed: UInt64?
     /// Real seconds between full checkpoints of every avatar's needs and emotions (state
     /// changes are saved on every tick).
@@ -113,7 +114,7 @@ public final class AvatarService: Sendable {
         self.configuration = configuration
         self.voice = voice
         let saved = try await repository.loadWorld()
-        var world = World(seed: saved?.seed ?? configuration.seed ?? UInt64.random(in: 1...UInt64.max), minute: saved?.minute ?? 0)
+        var world = World(seed: saved?.seed ?? configuration.seed ?? UInt64.random(in: 1...(1 << 53)), minute: saved?.minute ?? 0)
         if let saved { world.random = saved.random }
         for record in try await repository.loadAvatars() { world.add(record.avatar) }
         for relationship in try await repository.loadRelationships() { world.restore(relationship) }
