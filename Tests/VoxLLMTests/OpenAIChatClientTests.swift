@@ -9,7 +9,7 @@ import Testing
 
     /// Runs `body` with a client of `url`, shut down afterwards.
     static func withClient<T>(
-        _ url: String, apiKey: String? = "sekret", timeout: Double = 3, firstTokenTimeout: Double = 8, maxConcurrent: Int = 4,
+        _ url: String, apiKey: String? = "sekret", timeout: Double = 10, firstTokenTimeout: Double = 10, maxConcurrent: Int = 4,
         _ body: (OpenAIChatClient) async throws -> T
     ) async throws -> T {
         let client = OpenAIChatClient(
@@ -67,7 +67,7 @@ import Testing
             let started = ContinuousClock.now
             let error = await #expect(throws: LLMError.self) { try await client.complete(Self.request, onDelta: nil) }
             #expect(error == expected)
-            // The slow server answers after 20 s; a 3 s timeout (or an error) reports well before.
+            // The slow server answers after 20 s; the 10 s timeout (or an error) reports well before.
             #expect(ContinuousClock.now - started < .seconds(15), "a failure is reported within the timeout")
         }
     }

@@ -8,8 +8,10 @@ import Testing
 @Suite struct ResilientChatModelTests {
     static let request = ChatRequest(messages: [ChatMessage(role: .user, content: "hi")])
 
-    static func configuration(_ url: String, timeout: Double = 3) -> LLMConfiguration {
-        LLMConfiguration(url: url, model: "tiny", timeout: timeout, failureThreshold: 3, cooldown: 30)
+    /// `timeout` is both the total and the first-token deadline: these tests share the machine
+    /// with CPU-heavy suites, and a deadline shorter than a stall would turn any outcome into a timeout.
+    static func configuration(_ url: String, timeout: Double = 10) -> LLMConfiguration {
+        LLMConfiguration(url: url, model: "tiny", timeout: timeout, firstTokenTimeout: timeout, failureThreshold: 3, cooldown: 30)
     }
 
     @Test(arguments: [
