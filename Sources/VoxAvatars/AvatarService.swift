@@ -171,9 +171,6 @@ public final class AvatarService: Sendable {
         return view
     }
 
-    /// The owner of avatar `id` (for access checks).
-    public func owner(of id: String) -> String? { world.withLock { w in w.avatars.first { $0.id == id }?.profile.owner } }
-
     /// Changes an avatar's profile.
     public func patch(_ id: String, _ input: AvatarInput) async throws -> AvatarView {
         try await gate.run {
@@ -262,7 +259,7 @@ public final class AvatarService: Sendable {
         let current = try avatar(id)
         let now = world.withLock { $0.minute }
         let recalled = try await gate.run { try await repository.memories(of: current.key, query: trimmed, limit: 3, now: now) }
-        let fallback = OfflineVoice.reply(
+        let fallback = OfflineVoice.line(
             .init(speaker: current.profile, emotions: current.emotions, partnerLine: trimmed, memory: recalled.first?.text))
         let answer = await voice.reply(system: Self.persona(current, memories: recalled.map(\.text)), user: trimmed, fallback: fallback)
         counters.withLock { answer.generator == "llm" ? ($0.llmReplies += 1) : ($0.offlineReplies += 1) }

@@ -63,9 +63,6 @@ public enum OfflineVoice {
         return parts.joined(separator: " ")
     }
 
-    /// The avatar's answer to its owner's message.
-    public static func reply(_ c: Context) -> String { line(c) }
-
     private static func humor(_ style: HumorStyle, hash: UInt64) -> String {
         let lines: [String] =
             switch style {

@@ -89,9 +89,6 @@ public struct World: Sendable {
         relationships.values.filter { $0.a == key || $0.b == key }.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
     }
 
-    /// Sets world time (restoring a saved world).
-    public mutating func restore(minute: Double) { self.minute = minute }
-
     /// Steps `minutes` whole world minutes, appending what happened to `events`.
     public mutating func advance(minutes: Int, into events: inout [WorldEvent]) {
         for _ in 0..<max(0, minutes) { step(into: &events) }
