@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "VoxStore", targets: ["VoxStore"]),
         .library(name: "VoxAvatars", targets: ["VoxAvatars"]),
         .library(name: "VoxLLM", targets: ["VoxLLM"]),
+        .library(name: "VoxMatch", targets: ["VoxMatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -89,10 +90,16 @@ let package = Package(
             name: "VoxAvatars",
             dependencies: ["VoxCore", "VoxStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // The matchmaking service: profiles, voice traits, embeddings, the 3D space, rooms and
+        // compatibility (optimised in debug builds too: its index and layout are numeric).
+        .target(
+            name: "VoxMatch",
+            dependencies: ["VoxCore", "VoxDSP", "VoxStore", "VoxAvatars", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: numeric),
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -146,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "VoxServerTests",
             dependencies: [
-                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM",
+                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -163,6 +170,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
+        .testTarget(
+            name: "VoxMatchTests", dependencies: ["VoxMatch", "VoxAvatars", "VoxStore", "VoxDSP", "VoxModel"], swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore", "VoxStore"], swiftSettings: strict),
         .testTarget(
