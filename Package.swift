@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "voxface",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars", "VoxLLM",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars", "VoxLLM", "VoxMatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -379,6 +379,21 @@ public final class AvatarService: Sendable {
         world.withLock { w in w.avatars.first { $0.id == id }?.emotions.faceChannels }
     }
 
+    /// Avatar `id`'s profile, if it exists.
+    public func profile(_ id: String) -> AvatarProfile? {
+        world.withLock { w in w.avatars.first { $0.id == id }?.profile }
+    }
+
+    /// Where avatars `a` and `b` stand, if they have met.
+    public func relationship(_ a: String, _ b: String) -> Relationship? {
+        world.withLock { w in
+            guard let ka = w.avatars.first(where: { $0.id == a })?.key, let kb = w.avatars.first(where: { $0.id == b })?.key else {
+                return nil
+            }
+            return w.relationships(of: ka).first { $0.a == kb || $0.b == kb }
+        }
+    }
+
     /// Whether avatar `id` exists.
     public func exists(_ id: String) -> Bool { world.withLock { w in w.avatars.contains { $0.id == id } } }
 

@@ -6,6 +6,7 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import VoxAvatars
+import VoxMatch
 public import VoxModel
 import VoxStore
 
@@ -86,6 +87,7 @@ public struct VoxfaceServer: Sendable {
             on: router)
         WebSocketRoutes(hub: hub).register(on: router)
         AvatarRoutes(services: services).register(on: router)
+        MatchRoutes(services: services, pool: batchPool, maxUpload: configuration.maxUploadBytes).register(on: router)
         WebApp().register(on: router)
         EventRoutes(services: services, bus: hub.bus, capacity: configuration.eventQueue).register(on: router)
         let rtpPort = hub.rtpPort
@@ -118,13 +120,22 @@ public struct VoxfaceServer: Sendable {
     static func openServices(_ configuration: ServerConfiguration, logger: Logger) async throws -> SecondaryServices {
         do {
             let store = try Store(
-                directory: configuration.dataDirectory, migrations: SQLiteAvatarRepository.migrations,
+                directory: configuration.dataDirectory, migrations: SQLiteAvatarRepository.migrations + SQLiteMatchRepository.migrations,
                 eventRetention: configuration.eventRetention)
             let voice = LLMVoice(configuration: configuration.llm)
             let avatars = try await AvatarService(
                 repository: SQLiteAvatarRepository(store: store), configuration: configuration.avatars, voice: voice)
-            logger.info("data store open", metadata: ["path": "\(store.path)", "avatars": "\(avatars.worldView().avatars)"])
-            return SecondaryServices(store: store, avatars: avatars, voice: voice)
+            let embedder = TextEncoderChoice.open(configuration.textModel, logger: logger)
+            let match = try await MatchService(
+                repository: SQLiteMatchRepository(store: store), embedder: embedder, configuration: configuration.match,
+                avatars: AvatarLookup(avatars: avatars))
+            logger.info(
+                "data store open",
+                metadata: [
+                    "path": "\(store.path)", "avatars": "\(avatars.worldView().avatars)", "profiles": "\(match.count)",
+                    "text_encoder": "\(embedder.name)",
+                ])
+            return SecondaryServices(store: store, avatars: avatars, voice: voice, match: match)
         } catch let error as StoreError {
             throw ServerError(error.description)
         } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import VoxAvatars
 import VoxLLM
+import VoxMatch
 import VoxModel
 import VoxServer
 
@@ -60,6 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
     var worldSeed: UInt64?
     @Option(name: .customLong("max-avatars"), help: "Most avatars.")
     var maxAvatars = env("VOXFACE_MAX_AVATARS").flatMap(Int.init) ?? 10_000
+    @Option(name: .customLong("max-profiles"), help: "Most matchmaking profiles.")
+    var maxProfiles = env("VOXFACE_MAX_PROFILES").flatMap(Int.init) ?? 100_000
+    @Option(name: .customLong("room-capacity"), help: "Most people in a room of the social space.")
+    var roomCapacity = env("VOXFACE_ROOM_CAPACITY").flatMap(Int.init) ?? 12
+    @Option(
+        name: .customLong("text-model"),
+        help:
+            "Sentence-encoder directory for matchmaking (config.json, model.safetensors, vocab.txt); default: .build/models/all-MiniLM-L6-v2 when present; 'offline' for the offline encoder."
+    )
+    var textModel: String?
     @Option(name: .customLong("event-retention"), help: "Events kept in the event log for clients that resume.")
     var eventRetention = env("VOXFACE_EVENT_RETENTION").flatMap(Int.init) ?? 200_000
     @Option(
@@ -90,6 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard worldSpeed > 0, worldSpeed <= 100_000 else { throw ValidationError("--world-speed must be > 0 and <= 100000") }
         guard (1...1_000_000).contains(maxAvatars) else { throw ValidationError("--max-avatars must be 1...1000000") }
+        guard (1...1_000_000).contains(maxProfiles) else { throw ValidationError("--max-profiles must be 1...1000000") }
+        guard (2...1000).contains(roomCapacity) else { throw ValidationError("--room-capacity must be 2...1000") }
         guard (1000...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be 1000...100000000") }
         if let llmURL = llmURL ?? env("VOXFACE_LLM_URL"), !(llmURL.hasPrefix("http://") || llmURL.hasPrefix("https://")) {
             throw ValidationError("--llm-url must be an http:// or https:// URL")
@@ -118,6 +131,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.avatars = AvatarConfiguration(
             maxAvatars: maxAvatars, worldSpeed: worldSpeed, seed: worldSeed ?? env("VOXFACE_WORLD_SEED").flatMap(UInt64.init))
+        var space = MatchSpace.Settings()
+        space.roomCapacity = roomCapacity
+        configuration.match = MatchConfiguration(maxProfiles: maxProfiles, space: space)
+        configuration.textModel = textModel ?? env("VOXFACE_TEXT_MODEL")
         let server: VoxfaceServer
         do { server = try VoxfaceServer(configuration: configuration, logger: logger) } catch {
             throw CLIError("voxface serve: \(error)")

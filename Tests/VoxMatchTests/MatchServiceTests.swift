@@ -74,7 +74,10 @@ func profileInput(_ json: String) throws -> ProfileInput { try JSONDecoder().dec
             (#"{"name": "X", "interests": ["\#(String(repeating: "b", count: 65))"]}"#, "interests"),
             (#"{"name": "X", "interests": [""]}"#, "interests"),
             (#"{"name": "X", "cv_text": "a", "attachment_style": "clingy"}"#, "attachment_style"),
-            (#"{"name": "X", "cv_text": "a", "personality": {"openness": 2, "conscientiousness": 0.5, "extraversion": 0.5, "agreeableness": 0.5, "neuroticism": 0.5}}"#, "personality.openness"),
+            (
+                #"{"name": "X", "cv_text": "a", "personality": {"openness": 2, "conscientiousness": 0.5, "extraversion": 0.5, "#
+                    + #""agreeableness": 0.5, "neuroticism": 0.5}}"#, "personality.openness"
+            ),
         ]
         for (json, field) in cases {
             await #expect(throws: MatchError.self) { _ = try await service.create(try profileInput(json)) }

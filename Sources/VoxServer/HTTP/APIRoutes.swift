@@ -62,7 +62,8 @@ struct APIRoutes: Sendable {
         let body = Health(
             status: "ok", streams: hub.registry.count, uptimeSeconds: Double(MonotonicClock.now() - started) / 1e6,
             model: .init(name: modelName, parameters: hub.model.parameterCount, isDefault: isDefaultModel), deviceID: hub.deviceID,
-            store: .init(path: services.store.path, avatars: services.avatars.worldView().avatars),
+            store: .init(path: services.store.path, avatars: services.avatars.worldView().avatars, profiles: services.match.count),
+            textEncoder: .init(name: services.match.embedder.name, offline: services.match.embedder.isOffline),
             llm: .init(
                 generator: services.voice.configuration == nil ? "offline" : "llm", model: services.voice.configuration?.model,
                 breaker: Self.breakerName(services.voice.model.breaker)))
@@ -84,6 +85,7 @@ struct APIRoutes: Sendable {
             patch = try decode(StreamSettingsPatch.self, from: body, fieldError: "bad_settings")
         }
         if let avatar = patch.avatar, !services.avatars.exists(avatar) { throw APIError.notFound("avatar", avatar) }
+        if let profile = patch.profile, !services.match.exists(profile) { throw APIError.notFound("profile", profile) }
         let stream = try hub.createStream(patch)
         if let avatar = patch.avatar, let emotions = services.avatars.emotionChannels(avatar) {
             stream.state.withLock { $0.mood = MoodOverlay(target: emotions) }
@@ -234,6 +236,12 @@ struct Health: Encodable {
     struct Store: Encodable {
         var path: String
         var avatars: Int
+        var profiles: Int
+    }
+    /// The matchmaking text encoder: the sentence encoder's name, or the offline one.
+    struct TextEncoder: Encodable {
+        var name: String
+        var offline: Bool
     }
     /// Where avatars' words come from: `llm` (with its breaker) or `offline`.
     struct LLM: Encodable {
@@ -247,9 +255,11 @@ struct Health: Encodable {
     var model: Model
     var deviceID: String
     var store: Store
+    var textEncoder: TextEncoder
     var llm: LLM
     enum CodingKeys: String, CodingKey {
         case status, streams, model, store, llm
+        case textEncoder = "text_encoder"
         case uptimeSeconds = "uptime_s"
         case deviceID = "device_id"
     }
@@ -258,6 +268,22 @@ struct Health: Encodable {
 /// `/audio_to_blendshapes`: the batch pipeline on an uploaded file (run on the batch pool).
 enum BatchJob {
     static func run(bytes: ByteBuffer, model: FaceModel) -> Result<String, APIError> {
+        UploadedAudio.read(bytes).flatMap { audio in
+            do {
+                let features = try NeuroSyncFeatures.extract(audio, source: "upload", threads: 1).features
+                let frames = try FacePipeline(session: InferenceSession(model: model, threads: 1)).process(features)
+                return .success(NeuroSyncReply.json(frames))
+            } catch {
+                return .failure(APIError(.unprocessableContent, "bad_audio", "\(error)"))
+            }
+        }
+    }
+}
+
+/// An uploaded audio file, decoded as `voxface process` decodes files (any format libsndfile
+/// reads, the same limits and the same errors: 422 `bad_audio`). Blocking: run it on a pool.
+enum UploadedAudio {
+    static func read(_ bytes: ByteBuffer) -> Result<DecodedAudio, APIError> {
         var template = Array("/tmp/voxface-upload-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return .failure(APIError(.internalServerError, "storage", "cannot store the upload")) }
@@ -274,15 +300,8 @@ enum BatchJob {
         }
         close(fd)
         guard wrote else { return .failure(APIError(.internalServerError, "storage", "cannot store the upload")) }
-        do {
-            let audio = try AudioFileReader().read(path: path)
-            let features = try NeuroSyncFeatures.extract(audio, source: "upload", threads: 1).features
-            let frames = try FacePipeline(session: InferenceSession(model: model, threads: 1)).process(features)
-            return .success(NeuroSyncReply.json(frames))
-        } catch let error as AudioInputError {
+        do { return .success(try AudioFileReader().read(path: path)) } catch {
             return .failure(APIError(.unprocessableContent, "bad_audio", error.description.replacingOccurrences(of: path, with: "upload")))
-        } catch {
-            return .failure(APIError(.unprocessableContent, "bad_audio", "\(error)"))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Synchronization
 import VoxAvatars
+import VoxMatch
 import VoxStore
 
 /// The secondary services of `voxface serve` (avatars today; matchmaking and twins later), the
@@ -8,12 +9,14 @@ final class SecondaryServices: Sendable {
     let store: Store
     let avatars: AvatarService
     let voice: LLMVoice
+    let match: MatchService
     let counters = SecondaryCounters()
 
-    init(store: Store, avatars: AvatarService, voice: LLMVoice) {
+    init(store: Store, avatars: AvatarService, voice: LLMVoice, match: MatchService) {
         self.store = store
         self.avatars = avatars
         self.voice = voice
+        self.match = match
     }
 
     /// Prometheus text lines of the services' counters (appended to /metrics).
@@ -45,6 +48,16 @@ final class SecondaryServices: Sendable {
         counter("voxface_llm_timeouts_total", "Language-model calls that timed out.", llm.timeouts)
         counter("voxface_llm_errors_total", "Language-model calls that failed otherwise.", llm.errors)
         counter("voxface_llm_breaker_opens_total", "Times the language-model circuit breaker opened.", llm.breakerOpens)
+        let m = match.stats
+        counter("voxface_match_embeddings_total", "Texts the matchmaking encoder embedded.", m.embeddings)
+        counter("voxface_match_embedding_seconds_total", "Seconds spent embedding texts.", m.embeddingSeconds)
+        counter("voxface_match_searches_total", "Neighbour and match searches.", m.searches)
+        counter("voxface_match_placements_total", "Profiles placed in the space.", m.placements)
+        counter("voxface_match_voice_updates_total", "Voice samples merged into profiles.", m.voiceUpdates)
+        counter("voxface_match_busy_total", "Profile requests refused because the encoder was busy.", m.busy)
+        lines.append("# HELP voxface_match_profiles Profiles in the space.")
+        lines.append("# TYPE voxface_match_profiles gauge")
+        lines.append("voxface_match_profiles \(match.count)")
         counter("voxface_events_published_total", "Events published on the event API.", c.published.load(ordering: .relaxed))
         counter("voxface_events_sent_total", "Events sent to /v1/events clients.", c.sent.load(ordering: .relaxed))
         counter(

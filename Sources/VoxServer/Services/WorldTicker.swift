@@ -20,6 +20,9 @@ struct WorldTicker: Service {
     let logger: Logger
     /// Real seconds between ticks.
     static let interval = 1.0
+    /// Real seconds between merges of a bound stream's voice into its profile.
+    static let voiceInterval = 10.0
+    let voices = VoiceHarvest()
     /// The world thread's niceness (CFS weight 110 against 1024 for the stream workers).
     static let niceness: Int32 = 10
 
@@ -35,9 +38,19 @@ struct WorldTicker: Service {
         }
     }
 
-    /// Moods into bound streams, speech into their avatars.
+    /// Moods into bound streams, speech into their avatars, voices into their profiles.
     func bindStreams(elapsed: Double) {
-        for stream in hub.registry.all {
+        let harvest = voices.due(elapsed: elapsed)
+        let streams = hub.registry.all
+        // Streams gone from the registry (closed) give their last words.
+        for gone in voices.gone(keeping: Set(streams.map(\.id))) {
+            if let profile = gone.state.withLock({ $0.settings.profile }) { mergeVoice(of: gone, into: profile) }
+        }
+        for stream in streams {
+            if let profile = stream.state.withLock({ $0.settings.profile }) {
+                voices.track(stream)
+                if harvest { mergeVoice(of: stream, into: profile) }
+            }
             let (avatar, flowing) = stream.state.withLock { ($0.settings.avatar, $0.lifecycle.audioFlowing) }
             guard let avatar else { continue }
             if flowing { services.avatars.speak(avatar, seconds: elapsed) }
@@ -45,6 +58,19 @@ struct WorldTicker: Service {
             stream.state.withLock { s in
                 guard let emotions else { return s.mood = nil }
                 if s.mood == nil { s.mood = MoodOverlay(target: emotions) } else { s.mood?.retarget(emotions) }
+            }
+        }
+    }
+
+    /// Merges what a stream bound to `profile` heard since the last merge (nothing when it
+    /// heard no voiced speech).
+    func mergeVoice(of stream: Stream, into profile: String) {
+        guard let voice = stream.takeVoice() else { return }
+        let match = services.match
+        let logger = logger
+        Task {
+            do { _ = try await match.addVoice(profile, voice) } catch {
+                logger.notice("voice traits not merged", metadata: ["profile": "\(profile)", "error": "\(error)"])
             }
         }
     }
@@ -57,9 +83,41 @@ struct WorldTicker: Service {
             case .created(let id): data = "{\"id\":\(JSONString.quote(id)),\"event\":\"created\"}"
             case .live(let id, let ingest): data = "{\"id\":\(JSONString.quote(id)),\"event\":\"live\",\"ingest\":\"\(ingest)\"}"
             case .closed(let id, let reason):
+                if let stream = voices.untrack(id), let profile = stream.state.withLock({ $0.settings.profile }) {
+                    mergeVoice(of: stream, into: profile)
+                }
                 data = "{\"id\":\(JSONString.quote(id)),\"event\":\"closed\",\"reason\":\"\(reason.rawValue)\"}"
             }
             services.store.publishTransient(topic: "streams", data: data)
+        }
+    }
+}
+
+/// The streams bound to profiles (kept until their close event, so their last words count) and
+/// the clock of the periodic merge.
+final class VoiceHarvest: Sendable {
+    private let state = Mutex<(streams: [String: Stream], sinceMerge: Double)>(([:], 0))
+
+    /// Whether a periodic merge is due after `elapsed` more seconds.
+    func due(elapsed: Double) -> Bool {
+        state.withLock { s in
+            s.sinceMerge += elapsed
+            guard s.sinceMerge >= WorldTicker.voiceInterval else { return false }
+            s.sinceMerge = 0
+            return true
+        }
+    }
+
+    func track(_ stream: Stream) { state.withLock { $0.streams[stream.id] = stream } }
+
+    func untrack(_ id: String) -> Stream? { state.withLock { $0.streams.removeValue(forKey: id) } }
+
+    /// Untracks and returns the streams whose ids are not in `live`.
+    func gone(keeping live: Set<String>) -> [Stream] {
+        state.withLock { s in
+            let gone = s.streams.filter { !live.contains($0.key) }
+            for id in gone.keys { s.streams[id] = nil }
+            return Array(gone.values)
         }
     }
 }

@@ -1,5 +1,6 @@
 public import VoxAvatars
 public import VoxLLM
+public import VoxMatch
 
 /// Everything `voxface serve` is configured with.
 public struct ServerConfiguration: Sendable {
@@ -35,6 +36,11 @@ public struct ServerConfiguration: Sendable {
     public var eventQueue: Int = 4096
     /// The avatar service's settings.
     public var avatars = AvatarConfiguration()
+    /// The matchmaking service's settings.
+    public var match = MatchConfiguration()
+    /// The sentence encoder's directory (`--text-model`): nil looks in the usual places
+    /// (`SentenceEncoder.findDefault`), "offline" uses the offline encoder.
+    public var textModel: String?
     /// The OpenAI-compatible language model (`--llm-url`); nil: the offline generator only.
     public var llm: LLMConfiguration?
 

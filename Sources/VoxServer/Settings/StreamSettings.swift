@@ -23,9 +23,12 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// The avatar the stream is bound to: its mood drives the frames' emotion channels and
     /// speaking on the stream counts as the avatar's social activity. Nil: frames unchanged.
     public var avatar: String?
+    /// The matchmaking profile the stream is bound to: its speech builds the profile's voice
+    /// traits (merged in every 10 s and when the stream closes). Nil: not analysed.
+    public var profile: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hop, lookahead, label, avatar
+        case hop, lookahead, label, avatar, profile
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
         case firstAudioTimeoutSeconds = "first_audio_timeout_s"
@@ -57,6 +60,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         try c.encode(payloadType, forKey: .payloadType)
         try c.encode(label, forKey: .label)
         try c.encode(avatar, forKey: .avatar)
+        try c.encode(profile, forKey: .profile)
     }
 
     /// Checks every field against the model's window; the message names the field.
@@ -79,6 +83,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         if let pt = payloadType, !(96...127).contains(pt) { throw bad("payload_type must be a dynamic type, 96...127") }
         if let label, label.utf8.count > 128 { throw bad("label must be at most 128 bytes") }
         if let avatar, avatar.isEmpty || avatar.utf8.count > 64 { throw bad("avatar must be an avatar id (1...64 bytes)") }
+        if let profile, profile.isEmpty || profile.utf8.count > 64 { throw bad("profile must be a profile id (1...64 bytes)") }
     }
 
     /// The model's schedule.
@@ -114,6 +119,7 @@ struct StreamSettingsPatch: Decodable {
     var payloadType: Int?
     var label: String?
     var avatar: String?
+    var profile: String?
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -138,6 +144,7 @@ struct StreamSettingsPatch: Decodable {
         payloadType = try c.decodeIfPresent(Int.self, forKey: .payloadType)
         label = try c.decodeIfPresent(String.self, forKey: .label)
         avatar = try c.decodeIfPresent(String.self, forKey: .avatar)
+        profile = try c.decodeIfPresent(String.self, forKey: .profile)
     }
 
     func applied(to defaults: StreamSettings) -> StreamSettings {
@@ -150,6 +157,7 @@ struct StreamSettingsPatch: Decodable {
         if let payloadType { s.payloadType = payloadType }
         if let label { s.label = label }
         if let avatar { s.avatar = avatar }
+        if let profile { s.profile = profile }
         return s
     }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import Synchronization
 import VoxCore
+import VoxDSP
 import VoxMedia
 import VoxModel
 
@@ -191,6 +192,23 @@ final class Stream: Sendable {
         // A stream that closed here is closed by the pacer, which watches every stream's lifecycle.
     }
 
+    /// The voice statistics gathered since the last call (the analyzer starts afresh), or nil
+    /// when the stream is not analysed or heard no voiced speech yet.
+    func takeVoice() -> VoiceTraitsAccumulator? {
+        engine.withLock { slot -> VoiceTraitsAccumulator? in
+            guard let engine = slot, let analyzer = engine.voice, analyzer.accumulator.voicedFrames > 0 else { return nil }
+            var taken = analyzer.accumulator
+            if engine.finished {
+                analyzer.finish()
+                taken = analyzer.accumulator
+                engine.voice = nil
+            } else {
+                engine.voice = VoiceTraitsAnalyzer(sampleRate: analyzer.sampleRate)
+            }
+            return taken
+        }
+    }
+
     /// The frame count, once the client ended its audio and the engine flushed.
     var totalFrames: Int? { state.withLock { $0.output.totalFrames } }
 
@@ -219,12 +237,15 @@ final class Stream: Sendable {
         engine.withLock { slot in
             if slot == nil {
                 // (Spelled out: a nested `map` here crashed the 6.3.1 optimiser in release builds.)
-                let (decided, schedule) = state.withLock { s -> (AudioFormat?, StreamingFacePipeline.Schedule) in
-                    (s.format, s.settings.schedule)
+                let (decided, schedule, profile) = state.withLock { s -> (AudioFormat?, StreamingFacePipeline.Schedule, String?) in
+                    (s.format, s.settings.schedule, s.settings.profile)
                 }
                 guard let format = decided else { return }
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
+                if profile != nil && VoiceTraitsAnalyzer.supportedSampleRates.contains(format.sampleRate) {
+                    created.voice = VoiceTraitsAnalyzer(sampleRate: format.sampleRate)
+                }
                 slot = created
                 state.withLock { $0.output.inputRate = format.sampleRate }
             }

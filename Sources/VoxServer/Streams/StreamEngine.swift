@@ -20,6 +20,8 @@ final class StreamEngine {
     /// Frames produced so far.
     var framesProduced: Int { pipeline.releasedFrames }
     private(set) var finished = false
+    /// Voice traits of the real audio, when the stream is bound to a matchmaking profile.
+    var voice: VoiceTraitsAnalyzer?
 
     /// Scratch for one decoded Opus packet (120 ms).
     let pcm: UnsafeMutableBufferPointer<Float>
@@ -53,6 +55,7 @@ final class StreamEngine {
     func push(_ samples: UnsafeBufferPointer<Float>) {
         guard !finished, !samples.isEmpty else { return }
         extractor.push(samples)
+        voice?.push(samples)
         position += Int64(samples.count)
         silenceSinceAudio = 0
         drainFeatures()

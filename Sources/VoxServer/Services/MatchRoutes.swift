@@ -1,0 +1,165 @@
+import Hummingbird
+import NIOCore
+import NIOPosix
+import VoxAvatars
+import VoxDSP
+import VoxMatch
+import VoxStore
+
+/// The matchmaking API (Protocols/matchmaking.md, Protocols/openapi.yaml): profiles, voice,
+/// neighbours, matches, the space and its rooms. JSON in and out, 4xx with `{"error": {...}}`.
+struct MatchRoutes: Sendable {
+    let services: SecondaryServices
+    let pool: NIOThreadPool
+    /// Largest profile body: a 20,000-character CV and a 50,000-character transcript in UTF-8.
+    static let maxBody = 512 << 10
+    /// Largest voice upload.
+    let maxUpload: Int
+
+    private var match: MatchService { services.match }
+
+    func register(on router: Router<VoxRequestContext>) {
+        router.post("/v1/profiles") { request, _ in
+            try await guarded {
+                let input = try await RequestBody.json(ProfileInput.self, request, limit: Self.maxBody, fieldError: "bad_profile")
+                let view = try await match.create(input)
+                try? await match.announceMatches(view.id)
+                return try json(view, status: .created)
+            }
+        }
+        router.get("/v1/profiles") { request, _ in
+            try await guarded {
+                let query = request.uri.queryParameters
+                let limit = try Self.number(query.get("limit"), "limit", default: 100, max: 1000)
+                let page = match.list(owner: query.get("owner"), limit: limit, after: query.get("after"))
+                return try json(ProfilePage(profiles: page, next: page.count == limit ? page.last?.id : nil))
+            }
+        }
+        router.get("/v1/profiles/:id") { _, context in try await guarded { try json(try await match.get(Self.id(context))) } }
+        router.patch("/v1/profiles/:id") { request, context in
+            try await guarded {
+                let input = try await RequestBody.json(ProfileInput.self, request, limit: Self.maxBody, fieldError: "bad_profile")
+                return try json(try await match.patch(Self.id(context), input))
+            }
+        }
+        router.delete("/v1/profiles/:id") { _, context in
+            try await guarded {
+                try await match.delete(Self.id(context))
+                return Response(status: .noContent)
+            }
+        }
+        router.post("/v1/profiles/:id/voice") { request, context in
+            try await guarded {
+                let id = Self.id(context)
+                guard match.exists(id) else { throw MatchError.notFound(id) }
+                let body = try await RequestBody.collect(request, limit: maxUpload)
+                guard body.readableBytes > 0 else { throw APIError(.badRequest, "empty_body", "the request body must be an audio file") }
+                let result: Result<VoiceTraitsAccumulator, APIError> = try await pool.runIfActive {
+                    UploadedAudio.read(body).map { audio in VoiceTraitsAnalyzer.analyse(audio.samples, sampleRate: audio.sampleRate) }
+                }
+                let voice = try result.get()
+                guard voice.traits() != nil else {
+                    throw APIError(
+                        .unprocessableContent, "no_speech", "the recording has less than a second of voiced speech; nothing was changed")
+                }
+                return try json(try await match.addVoice(id, voice))
+            }
+        }
+        router.get("/v1/profiles/:id/neighbors") { request, context in
+            try await guarded {
+                let k = try Self.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
+                return try json(NeighborList(neighbors: try match.neighbors(Self.id(context), k: k)))
+            }
+        }
+        router.get("/v1/profiles/:id/matches") { request, context in
+            try await guarded {
+                let k = try Self.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
+                return try json(MatchList(matches: try await match.matches(Self.id(context), k: k)))
+            }
+        }
+        router.get("/v1/space") { request, _ in
+            try await guarded {
+                let query = request.uri.queryParameters
+                let limit = try Self.number(query.get("limit"), "limit", default: 1000, max: 10_000)
+                let page = match.spacePage(limit: limit, after: query.get("after"))
+                return try json(
+                    SpacePage(
+                        profiles: page, next: page.count == limit ? page.last?.id : nil, count: match.count, rooms: match.roomCount,
+                        encoder: match.embedder.name))
+            }
+        }
+        router.post("/v1/space/layout") { request, _ in
+            try await guarded {
+                let body = try await RequestBody.json(LayoutRequest.self, request, limit: 4096, fieldError: "bad_layout")
+                let n = try await match.relayout(seed: body.seed)
+                return try json(LayoutDone(profiles: n, trustworthiness: match.trustworthiness(k: 10, sample: 2000)))
+            }
+        }
+        router.get("/v1/rooms") { _, _ in try await guarded { try json(RoomList(rooms: match.rooms())) } }
+        router.get("/v1/rooms/:id") { _, context in try await guarded { try json(try match.room(Self.id(context))) } }
+    }
+
+    /// Runs a handler, turning service and store errors into JSON API errors (counted).
+    private func guarded(_ body: () async throws -> Response) async throws -> Response {
+        do { return try await body() } catch {
+            let api = Self.apiError(error)
+            services.counters.error(api.code)
+            throw api
+        }
+    }
+
+    static func apiError(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: error
+        case MatchError.invalid(let field, let rule): APIError(.badRequest, "bad_profile", "'\(field)' \(rule)")
+        case MatchError.notFound(let id): APIError.notFound("profile", id)
+        case MatchError.roomNotFound(let id): APIError.notFound("room", id)
+        case MatchError.unknownAvatar(let id): APIError(.badRequest, "bad_profile", "'avatar' names no avatar ('\(id.prefix(64))')")
+        case MatchError.tooMany(let cap):
+            APIError(.conflict, "too_many_profiles", "the server holds its maximum of \(cap) profiles (--max-profiles)")
+        case MatchError.busy: APIError(.serviceUnavailable, "busy", "the text encoder is busy; retry shortly")
+        default: AvatarRoutes.apiError(error)
+        }
+    }
+
+    private static func id(_ context: VoxRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    private static func number(_ text: String?, _ name: String, default value: Int, max: Int) throws(APIError) -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), (1...max).contains(n) else { throw APIError(.badRequest, "bad_query", "\(name) must be 1...\(max)") }
+        return n
+    }
+}
+
+/// The avatar service as the matchmaking service sees it.
+struct AvatarLookup: AvatarDirectory {
+    let avatars: AvatarService
+
+    func avatarProfile(_ id: String) -> AvatarProfile? { avatars.profile(id) }
+
+    func history(_ a: String, _ b: String) -> CompatibilityScore.History? {
+        avatars.relationship(a, b).map {
+            CompatibilityScore.History(affinity: $0.affinity, trust: $0.trust, stage: $0.stage.rawValue, interactions: $0.interactions)
+        }
+    }
+}
+
+struct ProfilePage: Encodable {
+    var profiles: [ProfileListItem]
+    var next: String?
+}
+struct NeighborList: Encodable { var neighbors: [Neighbor] }
+struct MatchList: Encodable { var matches: [MatchView] }
+struct RoomList: Encodable { var rooms: [RoomView] }
+struct SpacePage: Encodable {
+    var profiles: [ProfileListItem]
+    var next: String?
+    var count: Int
+    var rooms: Int
+    var encoder: String
+}
+struct LayoutRequest: Decodable { var seed: UInt64? }
+struct LayoutDone: Encodable {
+    var profiles: Int
+    var trustworthiness: Double
+}

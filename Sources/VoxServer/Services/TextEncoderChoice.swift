@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import VoxMatch
+import VoxModel
+
+/// Which text encoder the matchmaking service uses.
+enum TextEncoderChoice {
+    /// The sentence encoder from `path` (or found in the usual places: `VOXFACE_TEXT_MODEL`,
+    /// `./.build/models/all-MiniLM-L6-v2`, `../models/` beside the binary), else the offline
+    /// encoder, said in the log, /health and every profile reply. "offline" forces it.
+    static func open(_ path: String?, logger: Logger) -> any TextEmbedder {
+        if path == "offline" { return HashedTextEmbedder() }
+        let directory = path.map { URL(fileURLWithPath: $0) } ?? SentenceEncoder.findDefault()
+        guard let directory else {
+            logger.warning(
+                "no sentence-encoder weights (Tools/fetch-minilm.sh fetches them): matchmaking uses the offline encoder (hashed n-grams + taxonomy)"
+            )
+            return HashedTextEmbedder()
+        }
+        do {
+            let encoder = try SentenceEncoder(directory: directory)
+            logger.info("sentence encoder loaded", metadata: ["path": "\(directory.path)", "dimension": "\(encoder.dimension)"])
+            return SentenceEmbedder(encoder: encoder, name: directory.lastPathComponent)
+        } catch {
+            logger.error(
+                "the sentence encoder in \(directory.path) does not load (\(error)): matchmaking uses the offline encoder")
+            return HashedTextEmbedder()
+        }
+    }
+}
+
+/// The sentence encoder (all-MiniLM-L6-v2 on our engine) as the matchmaking service's encoder.
+struct SentenceEmbedder: TextEmbedder {
+    let encoder: SentenceEncoder
+    let name: String
+    var isOffline: Bool { false }
+    var dimension: Int { encoder.dimension }
+
+    /// A text with nothing to read gives zeros (as the offline encoder does), not the
+    /// embedding of an empty sentence.
+    func embed(_ text: String) -> [Float] {
+        guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return [Float](repeating: 0, count: dimension) }
+        return encoder.encode(text)
+    }
+}
