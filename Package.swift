@@ -57,6 +57,8 @@ let package = Package(
         systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
 
         .target(name: "VoxCore", swiftSettings: numeric),
+        // Our C kernels for the matchmaking index (AVX2 chosen at run time, a generic fallback).
+        .target(name: "CVoxKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "VoxDSP",
             dependencies: ["VoxCore", "CSndfile", "CSoxr"],
@@ -94,7 +96,9 @@ let package = Package(
         // compatibility (optimised in debug builds too: its index and layout are numeric).
         .target(
             name: "VoxMatch",
-            dependencies: ["VoxCore", "VoxDSP", "VoxStore", "VoxAvatars", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VoxCore", "VoxDSP", "VoxModel", "VoxStore", "VoxAvatars", "CVoxKernels", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: numeric),
         .target(
             name: "VoxServer",

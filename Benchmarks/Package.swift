@@ -53,5 +53,19 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
+        .executableTarget(
+            name: "MatchBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VoxMatch", package: "voxface"),
+                .product(name: "VoxAvatars", package: "voxface"),
+                .product(name: "VoxCore", package: "voxface"),
+                .product(name: "VoxModel", package: "voxface"),
+            ],
+            path: "Benchmarks/MatchBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
     ]
 )

@@ -379,6 +379,24 @@ public final class AvatarService: Sendable {
         world.withLock { w in w.avatars.first { $0.id == id }?.emotions.faceChannels }
     }
 
+    /// Avatars exploring now that have no suggestions left, at most `limit`.
+    public func exploringWithoutSuggestions(limit: Int) -> [String] {
+        world.withLock { w in
+            let suggestions = w.suggestions
+            return Array(w.avatars.filter { $0.life == .exploring && (suggestions[$0.key] ?? []).isEmpty }.prefix(limit).map(\.id))
+        }
+    }
+
+    /// Tells avatar `id` of matches (other avatars' ids, best first) it may discover while
+    /// exploring.
+    public func suggest(_ id: String, matches: [String]) {
+        world.withLock { w in
+            guard let key = w.avatars.first(where: { $0.id == id })?.key else { return }
+            let keys = matches.compactMap { m in w.avatars.first { $0.id == m }?.key }
+            w.suggest(key: key, keys)
+        }
+    }
+
     /// Avatar `id`'s profile, if it exists.
     public func profile(_ id: String) -> AvatarProfile? {
         world.withLock { w in w.avatars.first { $0.id == id }?.profile }
@@ -509,6 +527,20 @@ public final class AvatarService: Sendable {
                     Self.record(
                         talk, first: talk.offlineFirst, second: talk.offlineSecond, into: &changes, publish: !coalesce, now: w.minute)
                 }
+            case .discovered(let key, let otherKey, let minute):
+                changed.insert(key)
+                guard let a = w.avatar(key: key), let other = w.avatar(key: otherKey) else { continue }
+                experiences[key] = "discovering \(other.profile.name)"
+                let memory = Memory(
+                    id: 0, text: "Matchmaking introduced me to \(other.profile.name); we might get on.", importance: 6, kind: "match",
+                    createdAt: minute, reinforcedAt: minute, recalls: 0)
+                changes.memories.append((key, memory))
+                changes.events.append(
+                    PendingEvent(
+                        "avatars/\(a.id)/matches",
+                        "{\"discovered\":\(JSONString.quote(other.id)),\"name\":\(JSONString.quote(other.profile.name)),\"minute\":\(minute)}"
+                    ))
+                if !coalesce { changes.events.append(Self.memoryEvent(a.id, memory, now: w.minute)) }
             case .reflection(let key, let minute):
                 changed.insert(key)
                 guard let a = w.avatar(key: key) else { continue }

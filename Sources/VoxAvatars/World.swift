@@ -6,6 +6,8 @@ public enum WorldEvent: Sendable, Equatable {
     case conversation(ConversationOutcome)
     /// An avatar began creating a memory (the service writes one).
     case reflection(key: Int64, minute: Double)
+    /// An exploring avatar discovered a match the matchmaking service suggested (`other`).
+    case discovered(key: Int64, other: Int64, minute: Double)
 }
 
 /// The avatar simulation: every avatar's state and every relationship, stepped one world minute
@@ -25,6 +27,11 @@ public struct World: Sendable {
     private var index: [Int64: Int] = [:]
     /// Per step: chance that two socialising avatars drawn together start talking.
     static let meetChance = 0.35
+    /// Per world minute of exploring: chance that an avatar with suggestions discovers one.
+    static let discoveryChance = 0.1
+    /// Matches the matchmaking service suggested per avatar, best first (not saved: the server
+    /// suggests again after a restart).
+    public private(set) var suggestions: [Int64: [Int64]] = [:]
 
     /// An ordered pair of avatar keys.
     public struct Pair: Hashable, Sendable {
@@ -78,6 +85,11 @@ public struct World: Sendable {
     /// The avatar with `key`.
     public func avatar(key: Int64) -> SimAvatar? { index[key].map { avatars[$0] } }
 
+    /// Sets the matches suggested to avatar `key` (other avatars' keys, best first).
+    public mutating func suggest(key: Int64, _ others: [Int64]) {
+        suggestions[key] = others.filter { $0 != key && index[$0] != nil }
+    }
+
     /// Changes an avatar in place.
     public mutating func modify(key: Int64, _ change: (inout SimAvatar) -> Void) {
         guard let i = index[key] else { return }
@@ -108,9 +120,25 @@ public struct World: Sendable {
             {
                 transition(i, to: next, events: &events)
             }
+            if avatars[i].life == .exploring { discover(i, events: &events) }
             if avatars[i].life == .socializing { socializing.append(i) }
         }
         meet(socializing, events: &events)
+    }
+
+    /// Exploring, an avatar may come across a match suggested to it (VIVA's Exploring ->
+    /// MatchDiscovered): the match goes to the front of its circle, so socialising calls it
+    /// first. Each suggestion is discovered once.
+    private mutating func discover(_ i: Int, events: inout [WorldEvent]) {
+        let key = avatars[i].key
+        guard var list = suggestions[key], !list.isEmpty, avatars[i].minutesInState >= 5 else { return }
+        list.removeAll { other in index[other] == nil }
+        suggestions[key] = list
+        guard let other = list.first, random.unit() < Self.discoveryChance else { return }
+        suggestions[key] = Array(list.dropFirst())
+        avatars[i].remember(other)
+        transition(i, to: .matchDiscovered, events: &events)
+        events.append(.discovered(key: key, other: other, minute: minute))
     }
 
     private mutating func transition(_ i: Int, to next: LifeState, events: inout [WorldEvent]) {

@@ -183,6 +183,9 @@ public final class MatchService: Sendable {
         return try await place(profile, isNew: false, event: "voice")
     }
 
+    /// The interests the space holds for profile `id` (its own and its avatar's).
+    public func summaryInterests(_ id: String) -> [String]? { space.withLock { $0.summary(id)?.interests } }
+
     /// Whether profile `id` exists.
     public func exists(_ id: String) -> Bool { space.withLock { $0.summary(id) != nil } }
 
@@ -242,6 +245,15 @@ public final class MatchService: Sendable {
         }
         out.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         return Array(out.prefix(k))
+    }
+
+    /// The best matches of avatar `avatar`'s profile among other avatars' profiles, as avatar
+    /// ids (what an exploring avatar may discover); empty when the avatar has no profile.
+    public func avatarMatches(forAvatar avatar: String, k: Int) async throws -> [String] {
+        guard let id = profile(ofAvatar: avatar) else { return [] }
+        let found = try await matches(id, k: configuration.maxK)
+        let avatarOf = space.withLock { s in found.map { s.summary($0.id)?.avatar } }
+        return Array(avatarOf.compactMap { $0 }.filter { $0 != avatar }.prefix(k))
     }
 
     /// A page of the space: positions and rooms in creation order.

@@ -1,47 +1,44 @@
-import VoxCore
+import CVoxKernels
 
 /// Exact nearest neighbours by cosine over unit vectors held in one contiguous matrix.
 ///
-/// A search is exact (the same answer as scoring every row) but seldom scores every row: each
-/// row also keeps its coordinates in a small orthonormal basis of the data's main directions
-/// (``basisSize`` of them, from a randomised subspace iteration over a sample) and the length
-/// of the rest. For a query q and row x, `q.x <= (Uq).(Ux) + |q - UUq| |x - UUx|`
-/// (Cauchy-Schwarz on the part outside the basis), so a pass over the short coordinates gives an
-/// upper bound per row, and only rows whose bound beats the k-th best exact score so far are
-/// scored in full. With clustered data (people are) most rows are ruled out by the short pass;
-/// with structureless data the search degrades to a full scan, never to a wrong answer.
+/// A search is exact (the same answer as scoring every row in floats) but reads a quarter of
+/// the bytes: each row is also kept as int8 codes with a per-row scale `s` and the length `e`
+/// of its rounding error (`|x - s X|`). For a query q, coded the same way, Cauchy-Schwarz bounds
+/// the true score: `q.x <= sq sx (Q.X) + eq |x| + |q^| ex`. One pass of integer dot products
+/// (AVX2 when the CPU has it) gives every row's bound; the rows with the best bounds are scored
+/// in floats, which sets the k-th best score; every other row whose bound still beats it is
+/// scored in floats too. Rounding to int8 loses about 1% of a unit vector, so the bound is tight
+/// and few rows are scored in full, whatever the data's structure.
 struct VectorIndex: Sendable {
     /// Length of every vector.
     let dimension: Int
-    /// Directions in the pruning basis.
-    static let basisSize = 32
-    /// Rows below which a search scans everything (the bound does not pay).
-    static let pruneFrom = 2048
+    /// Bytes per coded row (the dimension rounded up to 32, the tail zero).
+    let stride: Int
 
     private(set) var count = 0
     private var vectors: [Float] = []
-    private var basis: [Float] = []
-    private var projections: [Float] = []
-    private var residuals: [Float] = []
-    private var basisBuiltAt = 0
-    private var random = SplitMix64(seed: 0x5eed_1dea)
+    private var codes: [Int8] = []
+    private var scales: [Float] = []
+    private var errors: [Float] = []
+    private var norms: [Float] = []
 
     init(dimension: Int) {
         precondition(dimension > 0)
         self.dimension = dimension
+        stride = (dimension + 31) / 32 * 32
     }
 
-    /// Adds a unit vector; returns its row.
+    /// Adds a vector; returns its row.
     mutating func append(_ v: [Float]) -> Int {
         precondition(v.count == dimension)
         vectors.append(contentsOf: v)
+        codes.append(contentsOf: repeatElement(0, count: stride))
+        scales.append(0)
+        errors.append(0)
+        norms.append(0)
         count += 1
-        if !basis.isEmpty {
-            projections.append(contentsOf: repeatElement(0, count: Self.basisSize))
-            residuals.append(0)
-            project(row: count - 1)
-        }
-        if count >= Self.pruneFrom && count >= 2 * basisBuiltAt { rebuildBasis() }
+        code(row: count - 1)
         return count - 1
     }
 
@@ -49,7 +46,7 @@ struct VectorIndex: Sendable {
     mutating func replace(row: Int, with v: [Float]) {
         precondition(v.count == dimension && row < count)
         vectors.replaceSubrange(row * dimension..<(row + 1) * dimension, with: v)
-        if !basis.isEmpty { project(row: row) }
+        code(row: row)
     }
 
     /// Removes row `row` by moving the last row into its place (callers move their own
@@ -59,159 +56,97 @@ struct VectorIndex: Sendable {
         let last = count - 1
         if row != last {
             for j in 0..<dimension { vectors[row * dimension + j] = vectors[last * dimension + j] }
-            if !basis.isEmpty {
-                for j in 0..<Self.basisSize { projections[row * Self.basisSize + j] = projections[last * Self.basisSize + j] }
-                residuals[row] = residuals[last]
-            }
+            for j in 0..<stride { codes[row * stride + j] = codes[last * stride + j] }
+            scales[row] = scales[last]
+            errors[row] = errors[last]
+            norms[row] = norms[last]
         }
         vectors.removeLast(dimension)
-        if !basis.isEmpty {
-            projections.removeLast(Self.basisSize)
-            residuals.removeLast()
-        }
+        codes.removeLast(stride)
+        scales.removeLast()
+        errors.removeLast()
+        norms.removeLast()
         count -= 1
     }
 
     /// Row `row`'s vector.
     func vector(_ row: Int) -> [Float] { Array(vectors[row * dimension..<(row + 1) * dimension]) }
 
-    /// Cosine of rows `a` and `b`.
+    /// Cosine of rows `a` and `b` (dot product of unit vectors).
     func similarity(_ a: Int, _ b: Int) -> Float {
-        vectors.withUnsafeBufferPointer { p in dot(p.baseAddress! + a * dimension, p.baseAddress! + b * dimension, dimension) }
-    }
-
-    /// Cosine of `q` (unit length) with row `row`.
-    func similarity(_ q: [Float], _ row: Int) -> Float {
         vectors.withUnsafeBufferPointer { p in
-            q.withUnsafeBufferPointer { dot($0.baseAddress!, p.baseAddress! + row * dimension, dimension) }
+            vox_dot_f32(p.baseAddress! + a * dimension, p.baseAddress! + b * dimension, Int32(dimension))
         }
     }
 
-    /// The `k` rows most similar to `q` (unit length), best first, leaving out `excluding`.
+    /// The `k` rows most similar to `q`, best first, leaving out `excluding`.
     func nearest(_ q: [Float], k: Int, excluding: Int? = nil) -> [(score: Float, row: Int)] {
         precondition(q.count == dimension)
         let k = min(k, count - (excluding == nil ? 0 : 1))
         guard k > 0 else { return [] }
+        let (qc, qs, qe, qn) = Self.quantize(q, stride: stride)
+        var dots = [Int32](repeating: 0, count: count)
+        codes.withUnsafeBufferPointer { c in
+            qc.withUnsafeBufferPointer { qp in
+                dots.withUnsafeMutableBufferPointer { d in
+                    vox_dots_i8(c.baseAddress!, Int32(count), Int32(stride), qp.baseAddress!, d.baseAddress!)
+                }
+            }
+        }
         var top = TopK(k)
         let d = dimension
         vectors.withUnsafeBufferPointer { vp in
             q.withUnsafeBufferPointer { qp in
                 let v = vp.baseAddress!
-                let q = qp.baseAddress!
-                guard !basis.isEmpty else {
-                    for row in 0..<count where row != excluding { top.offer(dot(q, v + row * d, d), row) }
-                    return
-                }
-                // The query's coordinates in the basis and the length of the rest.
-                let m = Self.basisSize
-                var qb = [Float](repeating: 0, count: m)
-                basis.withUnsafeBufferPointer { b in for j in 0..<m { qb[j] = dot(b.baseAddress! + j * d, q, d) } }
-                var inside: Float = 0
-                for x in qb { inside += x * x }
-                let qr = (max(0, dot(q, q, d) - inside)).squareRoot() * 1.0001 + 1e-6
-                // Bounds for every row; the best few by bound are scored first to set a high bar.
+                let qv = qp.baseAddress!
+                // Upper bounds for every row; the best few by bound are scored first to set a high bar.
                 var bounds = [Float](repeating: 0, count: count)
                 var first = TopK(min(count, max(4 * k, 64)))
-                projections.withUnsafeBufferPointer { pp in
-                    qb.withUnsafeBufferPointer { qbp in
-                        for row in 0..<count {
-                            let ub = dot(pp.baseAddress! + row * m, qbp.baseAddress!, m) + qr * residuals[row]
-                            bounds[row] = ub
-                            if row != excluding { first.offer(ub, row) }
-                        }
-                    }
+                for row in 0..<count {
+                    let ub = qs * scales[row] * Float(dots[row]) + qe * norms[row] + (qn + qe) * errors[row] + 1e-5
+                    bounds[row] = ub
+                    if row != excluding { first.offer(ub, row) }
                 }
-                var seen = Set<Int>()
+                var seen = Set<Int>(minimumCapacity: first.items.count)
                 for (_, row) in first.items {
                     seen.insert(row)
-                    top.offer(dot(q, v + row * d, d), row)
+                    top.offer(vox_dot_f32(qv, v + row * d, Int32(d)), row)
                 }
                 for row in 0..<count where bounds[row] > top.threshold && row != excluding && !seen.contains(row) {
-                    top.offer(dot(q, v + row * d, d), row)
+                    top.offer(vox_dot_f32(qv, v + row * d, Int32(d)), row)
                 }
             }
         }
         return top.sorted()
     }
 
-    // MARK: - The pruning basis
-
-    /// Finds the data's main directions again (from a sample of at most 4,096 rows, three
-    /// rounds of subspace iteration) and recomputes every row's short coordinates.
-    mutating func rebuildBasis() {
-        let d = dimension
-        let m = Self.basisSize
-        guard count >= m else { return }
-        var sample: [Int] = Array(0..<count)
-        if count > 4096 {
-            for i in 0..<4096 { sample.swapAt(i, i + Int(random.next() % UInt64(count - i))) }
-            sample.removeLast(count - 4096)
-        }
-        var u = [Float](repeating: 0, count: m * d)
-        for i in u.indices { u[i] = Float(random.nextUnit() * 2 - 1) }
-        orthonormalize(&u, rows: m, width: d)
-        var xu = [Float](repeating: 0, count: m)
-        for _ in 0..<3 {
-            var next = [Float](repeating: 0, count: m * d)
-            vectors.withUnsafeBufferPointer { vp in
-                for row in sample {
-                    let x = vp.baseAddress! + row * d
-                    u.withUnsafeBufferPointer { up in for j in 0..<m { xu[j] = dot(up.baseAddress! + j * d, x, d) } }
-                    for j in 0..<m {
-                        let c = xu[j]
-                        for t in 0..<d { next[j * d + t] += c * x[t] }
-                    }
-                }
-            }
-            orthonormalize(&next, rows: m, width: d)
-            u = next
-        }
-        basis = u
-        projections = [Float](repeating: 0, count: count * m)
-        residuals = [Float](repeating: 0, count: count)
-        for row in 0..<count { project(row: row) }
-        basisBuiltAt = count
+    /// Codes row `row` from its float vector.
+    private mutating func code(row: Int) {
+        let (c, s, e, n) = Self.quantize(vector(row), stride: stride)
+        codes.replaceSubrange(row * stride..<(row + 1) * stride, with: c)
+        scales[row] = s
+        errors[row] = e
+        norms[row] = n
     }
 
-    private mutating func project(row: Int) {
-        let d = dimension
-        let m = Self.basisSize
-        var inside: Float = 0
-        var norm: Float = 0
-        vectors.withUnsafeBufferPointer { vp in
-            let x = vp.baseAddress! + row * d
-            norm = dot(x, x, d)
-            basis.withUnsafeBufferPointer { bp in
-                for j in 0..<m {
-                    let c = dot(bp.baseAddress! + j * d, x, d)
-                    projections[row * m + j] = c
-                    inside += c * c
-                }
-            }
+    /// int8 codes (padded to `stride`), scale, error length (rounded up a little, so float
+    /// error never makes a bound too tight) and length of `v`.
+    static func quantize(_ v: [Float], stride: Int) -> ([Int8], Float, Float, Float) {
+        var largest: Float = 0
+        var norm2: Float = 0
+        for x in v {
+            largest = max(largest, abs(x))
+            norm2 += x * x
         }
-        // Rounded up a little: float error must not make a bound too tight.
-        residuals[row] = max(0, norm - inside).squareRoot() * 1.0001 + 1e-6
-    }
-}
-
-/// Gram-Schmidt (twice, for stability) on the rows of a row-major matrix; a row that vanishes
-/// is replaced by a unit axis.
-func orthonormalize(_ a: inout [Float], rows: Int, width: Int) {
-    for _ in 0..<2 {
-        for i in 0..<rows {
-            for j in 0..<i {
-                var c: Float = 0
-                for t in 0..<width { c += a[i * width + t] * a[j * width + t] }
-                for t in 0..<width { a[i * width + t] -= c * a[j * width + t] }
-            }
-            var n: Float = 0
-            for t in 0..<width { n += a[i * width + t] * a[i * width + t] }
-            if n < 1e-12 {
-                for t in 0..<width { a[i * width + t] = t == i % width ? 1 : 0 }
-                n = 1
-            }
-            let s = 1 / n.squareRoot()
-            for t in 0..<width { a[i * width + t] *= s }
+        let scale = largest > 0 ? largest / 127 : 1
+        var codes = [Int8](repeating: 0, count: stride)
+        var error2: Float = 0
+        for (i, x) in v.enumerated() {
+            let c = max(-127, min(127, (x / scale).rounded()))
+            codes[i] = Int8(c)
+            let diff = x - c * scale
+            error2 += diff * diff
         }
+        return (codes, scale, error2.squareRoot() * 1.001 + 1e-6, norm2.squareRoot() * 1.001)
     }
 }

@@ -34,6 +34,28 @@ func population(_ n: Int, seed: UInt64) -> World {
         #expect(e3 != e1)
     }
 
+    /// Exploring avatars discover the matches suggested to them (Exploring -> MatchDiscovered),
+    /// which joins them to their circle; without suggestions nobody does.
+    @Test func exploringAvatarsDiscoverSuggestedMatches() {
+        var world = population(30, seed: 5)
+        for a in world.avatars { world.suggest(key: a.key, [a.key % 30 + 1, (a.key + 1) % 30 + 1]) }
+        var events: [WorldEvent] = []
+        world.advance(minutes: 1440, into: &events)
+        let found = events.compactMap { e -> (Int64, Int64)? in
+            if case .discovered(let key, let other, _) = e { (key, other) } else { nil }
+        }
+        #expect(!found.isEmpty)
+        for (key, other) in found {
+            #expect(other == key % 30 + 1 || other == (key + 1) % 30 + 1)
+            #expect(
+                events.contains(.transition(key: key, from: .exploring, to: .matchDiscovered, minute: eventsMinute(events, key, other))))
+        }
+        var plain = population(30, seed: 5)
+        var none: [WorldEvent] = []
+        plain.advance(minutes: 1440, into: &none)
+        #expect(!none.contains { if case .discovered = $0 { true } else { false } })
+    }
+
     @Test func aDayHasNeedDrivenLife() {
         var world = population(200, seed: 3)
         var events: [WorldEvent] = []
@@ -45,7 +67,7 @@ func population(_ n: Int, seed: UInt64) -> World {
             switch event {
             case .transition(_, _, let to, _): visited[to, default: 0] += 1
             case .conversation: conversations += 1
-            case .reflection: break
+            case .reflection, .discovered: break
             }
         }
         for r in world.relationships.values { stages[r.stage, default: 0] += 1 }
@@ -57,4 +79,10 @@ func population(_ n: Int, seed: UInt64) -> World {
         for state in LifeState.allCases { #expect(visited[state, default: 0] > 0, "\(state)") }
         #expect(conversations > 100)
     }
+}
+
+/// The minute of the discovery of `other` by `key`.
+func eventsMinute(_ events: [WorldEvent], _ key: Int64, _ other: Int64) -> Double {
+    for e in events { if case .discovered(key, other, let minute) = e { return minute } }
+    return -1
 }

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VoxAvatars
 import VoxDSP
+import VoxModel
 import VoxStore
 
 @testable import VoxMatch
@@ -175,4 +176,82 @@ func syntheticSpeech(pitch: Double, sampleRate: Int, seconds: Double) -> [Float]
         out[i] = Float(0.2 * envelope * s)
     }
     return out
+}
+
+/// The avatar service seen through the directory protocol (the server's adapter does the same).
+struct TestAvatars: AvatarDirectory {
+    let avatars: AvatarService
+    func avatarProfile(_ id: String) -> AvatarProfile? { avatars.profile(id) }
+    func history(_ a: String, _ b: String) -> CompatibilityScore.History? {
+        avatars.relationship(a, b).map {
+            .init(affinity: $0.affinity, trust: $0.trust, stage: $0.stage.rawValue, interactions: $0.interactions)
+        }
+    }
+}
+
+@Suite struct AvatarMatchTests {
+    /// Profiles linked to avatars take the avatars' traits and interests; exploring avatars
+    /// discover their best matches (MatchDiscovered), remembered as a memory.
+    @Test func exploringAvatarsDiscoverTheirMatches() async throws {
+        let dir = temporaryDirectory()
+        let store = try Store(directory: dir, migrations: SQLiteAvatarRepository.migrations + SQLiteMatchRepository.migrations)
+        let events = Recorder()
+        store.onEvents { batch in events.events.withLock { $0 += batch } }
+        let avatars = try await AvatarService(
+            repository: SQLiteAvatarRepository(store: store), configuration: AvatarConfiguration(maxAvatars: 100, seed: 3))
+        let match = try await MatchService(
+            repository: SQLiteMatchRepository(store: store), embedder: HashedTextEmbedder(),
+            configuration: MatchConfiguration(seed: 1), avatars: TestAvatars(avatars: avatars))
+        var ids: [String] = []
+        for (i, interests) in [["hiking", "climbing"], ["climbing", "camping"], ["jazz", "piano"], ["hiking", "trail running"]].enumerated()
+        {
+            let json = """
+                {"name": "Av\(i)", "interests": \(interests), "personality": {"openness": 0.95, "conscientiousness": 0.9,
+                 "extraversion": 0.1, "agreeableness": 0.8, "neuroticism": 0.1}}
+                """
+            let avatar = try await avatars.create(try JSONDecoder().decode(AvatarInput.self, from: Data(json.utf8)))
+            ids.append(avatar.id)
+            let profile = try await match.create(ProfileInput(name: "Av\(i)", avatar: avatar.id))
+            #expect(match.summaryInterests(profile.id) == interests)
+        }
+        let found = try await match.avatarMatches(forAvatar: ids[0], k: 2)
+        #expect(found.count == 2 && !found.contains(ids[0]))
+        #expect(!found.contains(ids[2]), "the jazz pianist is the worst match of a hiker")
+        var suggestions: [String: [String]] = [:]
+        for id in ids {
+            suggestions[id] = try await match.avatarMatches(forAvatar: id, k: 2)
+            avatars.suggest(id, matches: suggestions[id]!)
+        }
+        _ = try await avatars.advance(minutes: 2 * 1440)
+        let discovered = events.all.filter { $0.topic.hasSuffix("/matches") && $0.data.contains("\"discovered\"") }
+        #expect(!discovered.isEmpty)
+        // Each discovery is one the matchmaking suggested, and a memory ("match") the avatar keeps.
+        for e in discovered {
+            let avatar = String(e.topic.dropFirst("avatars/".count).dropLast("/matches".count))
+            #expect(suggestions[avatar]!.contains { e.data.contains($0) })
+        }
+        #expect(events.all.contains { $0.data.contains("Matchmaking introduced me to") })
+    }
+}
+
+@Suite struct SentenceEncoderSpaceTests {
+    /// The same 1,000 personas through all-MiniLM-L6-v2 (when its weights were fetched).
+    @Test func aThousandPersonasThroughTheSentenceEncoder() async throws {
+        guard let dir = SentenceEncoder.findDefault(), let encoder = try? SentenceEncoder(directory: dir) else {
+            print("skipped: no sentence-encoder weights (Tools/fetch-minilm.sh)")
+            return
+        }
+        let (service, _) = try await openMatch(temporaryDirectory(), embedder: SentenceTextEmbedder(encoder: encoder))
+        let people = PersonaSet.people(count: 1000, seed: 2)
+        var ids: [String] = []
+        for p in people { ids.append(try await service.create(p.input).id) }
+        let incremental = service.trustworthiness(k: 10)
+        _ = try await service.relayout(seed: nil)
+        let full = service.trustworthiness(k: 10)
+        let silhouette = LayoutQuality.silhouette(positions: ids.map { service.position($0)! }, labels: people.map(\.label))
+        print("1000 personas (all-MiniLM-L6-v2): trustworthiness@10 incremental \(incremental), full \(full); silhouette \(silhouette)")
+        #expect(full >= 0.9)
+        #expect(incremental >= 0.85)
+        #expect(silhouette > 0.6)
+    }
 }

@@ -32,7 +32,7 @@ func clusteredVectors(count: Int, dimension: Int, clusters: Int, spread: Float, 
 
     @Test(arguments: [Float(0.3), 3.0])
     func prunedSearchIsExact(spread: Float) {
-        // Clustered (the bound prunes) and nearly structureless (it cannot): both exact.
+        // Clustered and nearly structureless data, after replacements and removals: both exact.
         var (vectors, _) = clusteredVectors(count: 3000, dimension: 48, clusters: 20, spread: spread, seed: 7)
         var index = VectorIndex(dimension: 48)
         for v in vectors { _ = index.append(v) }

@@ -20,26 +20,11 @@ enum TextEncoderChoice {
         do {
             let encoder = try SentenceEncoder(directory: directory)
             logger.info("sentence encoder loaded", metadata: ["path": "\(directory.path)", "dimension": "\(encoder.dimension)"])
-            return SentenceEmbedder(encoder: encoder, name: directory.lastPathComponent)
+            return SentenceTextEmbedder(encoder: encoder, name: directory.lastPathComponent)
         } catch {
             logger.error(
                 "the sentence encoder in \(directory.path) does not load (\(error)): matchmaking uses the offline encoder")
             return HashedTextEmbedder()
         }
-    }
-}
-
-/// The sentence encoder (all-MiniLM-L6-v2 on our engine) as the matchmaking service's encoder.
-struct SentenceEmbedder: TextEmbedder {
-    let encoder: SentenceEncoder
-    let name: String
-    var isOffline: Bool { false }
-    var dimension: Int { encoder.dimension }
-
-    /// A text with nothing to read gives zeros (as the offline encoder does), not the
-    /// embedding of an empty sentence.
-    func embed(_ text: String) -> [Float] {
-        guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return [Float](repeating: 0, count: dimension) }
-        return encoder.encode(text)
     }
 }

@@ -23,6 +23,11 @@ struct WorldTicker: Service {
     /// Real seconds between merges of a bound stream's voice into its profile.
     static let voiceInterval = 10.0
     let voices = VoiceHarvest()
+    /// Real seconds between rounds of match suggestions to exploring avatars.
+    static let suggestInterval = 30.0
+    /// Exploring avatars given suggestions per round.
+    static let suggestionsPerRound = 20
+    let suggesting = SuggestionRound()
     /// The world thread's niceness (CFS weight 110 against 1024 for the stream workers).
     static let niceness: Int32 = 10
 
@@ -62,6 +67,24 @@ struct WorldTicker: Service {
         }
     }
 
+    /// Gives exploring avatars without suggestions their best matches among avatars with
+    /// profiles (one round at a time, in the background).
+    func suggestMatches(elapsed: Double) {
+        guard suggesting.due(elapsed: elapsed) else { return }
+        let avatars = services.avatars
+        let match = services.match
+        let explorers = avatars.exploringWithoutSuggestions(limit: Self.suggestionsPerRound)
+        guard !explorers.isEmpty else { return suggesting.done() }
+        let suggesting = suggesting
+        Task {
+            defer { suggesting.done() }
+            for avatar in explorers {
+                guard let found = try? await match.avatarMatches(forAvatar: avatar, k: 3), !found.isEmpty else { continue }
+                avatars.suggest(avatar, matches: found)
+            }
+        }
+    }
+
     /// Merges what a stream bound to `profile` heard since the last merge (nothing when it
     /// heard no voiced speech).
     func mergeVoice(of stream: Stream, into profile: String) {
@@ -91,6 +114,24 @@ struct WorldTicker: Service {
             services.store.publishTransient(topic: "streams", data: data)
         }
     }
+}
+
+/// The clock of the suggestion rounds; one round runs at a time.
+final class SuggestionRound: Sendable {
+    private let state = Mutex<(since: Double, running: Bool)>((0, false))
+
+    /// Whether a round should start now (and marks it running).
+    func due(elapsed: Double) -> Bool {
+        state.withLock { s in
+            s.since += elapsed
+            guard !s.running, s.since >= WorldTicker.suggestInterval else { return false }
+            s.since = 0
+            s.running = true
+            return true
+        }
+    }
+
+    func done() { state.withLock { $0.running = false } }
 }
 
 /// The streams bound to profiles (kept until their close event, so their last words count) and
@@ -159,6 +200,7 @@ final class TickerThread: Sendable {
                 failing = true
             }
             ticker.bindStreams(elapsed: now - last)
+            ticker.suggestMatches(elapsed: now - last)
             last = now
             // Sleep to the next whole interval, waking every 100 ms to notice a stop.
             let next = now + WorldTicker.interval
