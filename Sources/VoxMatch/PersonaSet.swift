@@ -1,3 +1,4 @@
+public import Foundation
 public import VoxAvatars
 import VoxCore
 
@@ -145,6 +146,20 @@ public enum PersonaSet {
         public var input: ProfileInput
         /// Big Five.
         public var personality: Personality
+        /// The person as a `POST /v1/profiles` body.
+        public var json: Data
+    }
+
+    private struct Body: Encodable {
+        struct Traits: Encodable { var openness, conscientiousness, extraversion, agreeableness, neuroticism: Double }
+        var name: String
+        var cvText: String
+        var interests: [String]
+        var personality: Traits?
+        enum CodingKeys: String, CodingKey {
+            case name, interests, personality
+            case cvText = "cv_text"
+        }
     }
 
     /// `count` people, cycling through the personas, drawn from `seed`.
@@ -163,7 +178,12 @@ public enum PersonaSet {
                 input.personality = .init(
                     openness: t[0], conscientiousness: t[1], extraversion: t[2], agreeableness: t[3], neuroticism: t[4])
             }
-            return Person(label: label, input: input, personality: personality)
+            let body = Body(
+                name: "\(p.name) \(i)", cvText: sentences, interests: interests,
+                personality: withPersonality
+                    ? .init(openness: t[0], conscientiousness: t[1], extraversion: t[2], agreeableness: t[3], neuroticism: t[4]) : nil)
+            let json = (try? JSONEncoder().encode(body)) ?? Data()
+            return Person(label: label, input: input, personality: personality, json: json)
         }
     }
 

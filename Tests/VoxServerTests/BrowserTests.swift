@@ -5,6 +5,7 @@ import NIOPosix
 import Synchronization
 import Testing
 import VoxDSP
+import VoxMatch
 import VoxModel
 
 @testable import VoxServer
@@ -281,6 +282,71 @@ extension ServerTests {
             #expect((last["world"]?.object?["minute"]?.double ?? 0) >= 600)
             let png = try #require(screenshot.withLock { $0 })
             try keepArtifact(png, "avatars.png")
+        }
+        /// The space page in a real browser: every profile is drawn, a profile created through the
+        /// API appears live, and picking one shows its neighbours and matches with their
+        /// dimensions; no JavaScript error; a screenshot is kept.
+        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
+        func spacePageShowsProfilesLiveAndTheirMatches() async throws {
+            let server = try await TestServer()
+            defer { Task { await server.stop() } }
+            var first = ""
+            for person in PersonaSet.people(count: 30, seed: 9) {
+                let reply = try await server.request("POST", "/v1/profiles", body: Array(person.json))
+                #expect(reply.status == 201, "\(reply.text)")
+                if first.isEmpty { first = try reply.json()["id"]?.string ?? "" }
+            }
+            let audio = temporaryDirectory() + "/silence.wav"
+            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
+            let chosen = first
+            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/space", audio: audio)
+            defer { browser.close() }
+            let problems = ProblemLog()
+            let seen = Mutex<[[String: JSON]]>([])
+            let port = server.http
+            let screenshot = Mutex<Data?>(nil)
+            let matchRows = Mutex(0)
+            try await browser.session(problems: problems) { page in
+                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws {
+                    let deadline = Date().addingTimeInterval(15)
+                    while Date() < deadline {
+                        if let s = try await page.state() {
+                            seen.withLock { $0.append(s) }
+                            if ok(s) { return }
+                        }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
+                }
+                try await wait("30 profiles drawn, live") { $0["connected"] == .bool(true) && $0["drawn"]?.int == 30 }
+                let body =
+                    #"{"name": "Newcomer", "cv_text": "Data scientist on recommender systems.", "interests": ["recommender systems"]}"#
+                let created = try await NIOThreadPool.singleton.runIfActive {
+                    try httpRequest(port: port, "POST", "/v1/profiles", body: Array(body.utf8))
+                }
+                #expect(created.status == 201)
+                try await wait("the newcomer, live") { $0["drawn"]?.int == 31 && $0["profiles"]?.int == 31 }
+                _ = try await page.call("Runtime.evaluate", "{\"expression\":\"window.voxface.select('\(chosen)')\"}")
+                let deadline = Date().addingTimeInterval(10)
+                while Date() < deadline {
+                    let r = try await page.call(
+                        "Runtime.evaluate",
+                        "{\"expression\":\"document.querySelectorAll('#matches li dl dt').length\",\"returnByValue\":true}")
+                    let n = r["result"]?.object?["value"]?.int ?? 0
+                    matchRows.withLock { $0 = n }
+                    if n > 0 { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let png = try await page.screenshot()
+                screenshot.withLock { $0 = png }
+            }
+            #expect(problems.list.withLock { $0 }.isEmpty, "JavaScript errors: \(problems.list.withLock { $0 })")
+            let last = try #require(seen.withLock { $0.last })
+            #expect(last["error"] == .null, "page error: \(last["error"] ?? .null)")
+            #expect(matchRows.withLock { $0 } >= 5, "the matches' dimensions were not shown")
+            let png = try #require(screenshot.withLock { $0 })
+            try keepArtifact(png, "space.png")
         }
     }
 }

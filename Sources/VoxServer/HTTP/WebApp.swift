@@ -23,7 +23,8 @@ struct WebApp: Sendable {
         ("index.html", "text/html; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
         ("face.js", "text/javascript; charset=utf-8"), ("capture-worklet.js", "text/javascript; charset=utf-8"),
         ("style.css", "text/css; charset=utf-8"), ("avatars.html", "text/html; charset=utf-8"),
-        ("avatars.js", "text/javascript; charset=utf-8"),
+        ("avatars.js", "text/javascript; charset=utf-8"), ("space.html", "text/html; charset=utf-8"),
+        ("space.js", "text/javascript; charset=utf-8"),
     ]
 
     /// Where the app's files are: the resource folder next to the executable (where `swift build`
@@ -49,6 +50,7 @@ struct WebApp: Sendable {
             body: ByteBuffer(bytes: channels), contentType: "application/json", etag: Self.etag(channels))
         if let index = assets["/app/index.html"] { assets["/"] = index }
         if let page = assets["/app/avatars.html"] { assets["/avatars"] = page }
+        if let page = assets["/app/space.html"] { assets["/space"] = page }
         self.assets = assets
     }
 
@@ -56,6 +58,7 @@ struct WebApp: Sendable {
         router.get("/") { request, _ in respond("/", request) }
         router.head("/") { request, _ in respond("/", request).withoutBody }
         router.get("/avatars") { request, _ in respond("/avatars", request) }
+        router.get("/space") { request, _ in respond("/space", request) }
         router.get("/app/:file") { request, context in respond("/app/" + (context.parameters.get("file") ?? ""), request) }
         router.head("/app/:file") { request, context in
             respond("/app/" + (context.parameters.get("file") ?? ""), request).withoutBody

@@ -32,12 +32,16 @@ struct AvatarRoutes: Sendable {
         router.patch("/v1/avatars/:id") { request, context in
             try await guarded {
                 let input = try await RequestBody.json(AvatarInput.self, request, limit: Self.maxBody, fieldError: "bad_avatar")
-                return try json(try await avatars.patch(Self.id(context), input))
+                let view = try await avatars.patch(Self.id(context), input)
+                // A linked matchmaking profile is embedded again with the avatar's new traits.
+                try? await services.match.avatarChanged(view.id)
+                return try json(view)
             }
         }
         router.delete("/v1/avatars/:id") { _, context in
             try await guarded {
                 try await avatars.delete(Self.id(context))
+                try? await services.match.avatarChanged(Self.id(context))
                 return Response(status: .noContent)
             }
         }
