@@ -131,6 +131,19 @@ final class DevToolsPage: @unchecked Sendable {
         return s
     }
 
+    /// Polls `window.voxface.state` until `ok` holds (at most 15 s), keeping every state in `seen`.
+    func wait(_ what: String, _ seen: borrowing Mutex<[[String: JSON]]>, _ ok: ([String: JSON]) -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            if let s = try await state() {
+                seen.withLock { $0.append(s) }
+                if ok(s) { return }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
+    }
+
     /// A PNG of the page.
     func screenshot() async throws -> Data? {
         try await call("Page.captureScreenshot", "{\"format\":\"png\"}")["data"]?.string.flatMap { Data(base64Encoded: $0) }
@@ -253,17 +266,7 @@ extension ServerTests {
             let port = server.http
             let screenshot = Mutex<Data?>(nil)
             try await browser.session(problems: problems) { page in
-                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws {
-                    let deadline = Date().addingTimeInterval(15)
-                    while Date() < deadline {
-                        if let s = try await page.state() {
-                            seen.withLock { $0.append(s) }
-                            if ok(s) { return }
-                        }
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
-                    throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
-                }
+                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws { try await page.wait(what, seen, ok) }
                 try await wait("two avatars, live") { $0["connected"] == .bool(true) && $0["avatars"]?.int == 2 }
                 let before = seen.withLock { $0.last?["events"]?.int ?? 0 }
                 _ = try await NIOThreadPool.singleton.runIfActive {
@@ -307,17 +310,7 @@ extension ServerTests {
             let screenshot = Mutex<Data?>(nil)
             let matchRows = Mutex(0)
             try await browser.session(problems: problems) { page in
-                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws {
-                    let deadline = Date().addingTimeInterval(15)
-                    while Date() < deadline {
-                        if let s = try await page.state() {
-                            seen.withLock { $0.append(s) }
-                            if ok(s) { return }
-                        }
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
-                    throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
-                }
+                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws { try await page.wait(what, seen, ok) }
                 try await wait("30 profiles drawn, live") { $0["connected"] == .bool(true) && $0["drawn"]?.int == 30 }
                 let body =
                     #"{"name": "Newcomer", "cv_text": "Data scientist on recommender systems.", "interests": ["recommender systems"]}"#

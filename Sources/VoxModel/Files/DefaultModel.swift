@@ -1,3 +1,5 @@
+import VoxCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +21,7 @@ public enum DefaultModel {
     /// The folders searched, in order.
     public static var candidates: [String] {
         var result: [String] = []
-        if let directory = executableDirectory() {
+        if let directory = ExecutablePath.directory() {
             result.append(directory + "/voxface_VoxModel.resources/DefaultModel")
             result.append(directory + "/../share/voxface/default-model")
         }
@@ -42,19 +44,5 @@ public enum DefaultModel {
     private static func sourceDirectory(file: String = #filePath) -> String {
         guard let slash = file.lastIndex(of: "/") else { return "." }
         return String(file[..<slash])
-    }
-
-    private static func executableDirectory() -> String? {
-        #if os(Linux)
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            guard n > 0 else { return nil }
-            let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        #else
-            guard let first = CommandLine.arguments.first, first.contains("/") else { return nil }
-            let path = first
-        #endif
-        guard let slash = path.lastIndex(of: "/") else { return nil }
-        return String(path[..<slash])
     }
 }

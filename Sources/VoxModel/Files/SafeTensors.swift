@@ -13,6 +13,13 @@ public enum SafeTensors {
 
     /// Reads every tensor of the file at `path`, validating the header against the file.
     public static func read(path: String) throws(ModelError) -> [String: Tensor] {
+        try read(path: path, including: { _ in true })
+    }
+
+    /// Reads the tensors of the file at `path` that `include` accepts, validating the header
+    /// against the file. Entries not included are neither converted nor
+    /// checked for their dtype: a BERT checkpoint's int64 `position_ids` buffer can be skipped.
+    static func read(path: String, including include: (String) -> Bool) throws(ModelError) -> [String: Tensor] {
         let file = try MappedFile(path: path)
         let bytes = file.bytes
         func fail(_ reason: String) -> ModelError { .badSafetensors(path: path, reason: reason) }
@@ -27,17 +34,14 @@ public enum SafeTensors {
         let dataStart = 8 + Int(headerLength)
         let header: [String: Entry]
         do {
-            let json = Data(bytes[8..<dataStart])
-            header = try JSONDecoder().decode(Header.self, from: json).entries
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[8..<dataStart])).entries
         } catch {
             throw fail("header is not the expected JSON: \(error)")
         }
         let dataLength = bytes.count - dataStart
         var tensors: [String: Tensor] = [:]
-        for (name, entry) in header {
-            guard let dtype = TensorDType(rawValue: entry.dtype) else {
-                throw .unsupportedDType(tensor: name, dtype: entry.dtype)
-            }
+        for (name, entry) in header where include(name) {
+            guard let dtype = TensorDType(rawValue: entry.dtype) else { throw .unsupportedDType(tensor: name, dtype: entry.dtype) }
             guard entry.shape.allSatisfy({ $0 >= 0 }), entry.dataOffsets.count == 2 else {
                 throw fail("tensor '\(name)' has a negative dimension or malformed data_offsets")
             }
@@ -45,17 +49,16 @@ public enum SafeTensors {
                 let (p, o) = acc.0.multipliedReportingOverflow(by: d)
                 return (p, acc.1 || o)
             }
+            let (size, sizeOverflow) = count.multipliedReportingOverflow(by: dtype.size)
             let begin = entry.dataOffsets[0]
             let end = entry.dataOffsets[1]
-            guard !overflow, begin >= 0, end >= begin, end <= dataLength else {
+            guard !overflow, !sizeOverflow, begin >= 0, end >= begin, end <= dataLength else {
                 throw fail("tensor '\(name)' data_offsets [\(begin), \(end)] fall outside the \(dataLength) data bytes")
             }
-            guard end - begin == count * dtype.size else {
-                throw fail(
-                    "tensor '\(name)' has \(end - begin) bytes, its shape \(entry.shape) of \(entry.dtype) needs \(count * dtype.size)")
+            guard end - begin == size else {
+                throw fail("tensor '\(name)' has \(end - begin) bytes, its shape \(entry.shape) of \(entry.dtype) needs \(size)")
             }
-            let values = dtype.widen(bytes.baseAddress! + dataStart + begin, count: count)
-            tensors[name] = Tensor(shape: entry.shape, values: values)
+            tensors[name] = Tensor(shape: entry.shape, values: dtype.widen(bytes.baseAddress! + dataStart + begin, count: count))
         }
         return tensors
     }

@@ -1,3 +1,5 @@
+import VoxCore
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
@@ -24,7 +26,7 @@ extension SentenceEncoder {
         var result = [
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/models/\(defaultModelName)")
         ]
-        if let executable = executableDirectory() {
+        if let executable = ExecutablePath.directory() {
             result.append(URL(fileURLWithPath: executable).appendingPathComponent("../models/\(defaultModelName)").standardizedFileURL)
         }
         return result
@@ -35,19 +37,5 @@ extension SentenceEncoder {
         candidates(environment: environment).first { folder in
             ["config.json", "model.safetensors", "vocab.txt"].allSatisfy { access(folder.path + "/" + $0, R_OK) == 0 }
         }
-    }
-
-    private static func executableDirectory() -> String? {
-        #if os(Linux)
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            guard n > 0 else { return nil }
-            let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        #else
-            guard let first = CommandLine.arguments.first, first.contains("/") else { return nil }
-            let path = first
-        #endif
-        guard let slash = path.lastIndex(of: "/") else { return nil }
-        return String(path[..<slash])
     }
 }

@@ -24,14 +24,14 @@ struct WebApp: Sendable {
         ("face.js", "text/javascript; charset=utf-8"), ("capture-worklet.js", "text/javascript; charset=utf-8"),
         ("style.css", "text/css; charset=utf-8"), ("avatars.html", "text/html; charset=utf-8"),
         ("avatars.js", "text/javascript; charset=utf-8"), ("space.html", "text/html; charset=utf-8"),
-        ("space.js", "text/javascript; charset=utf-8"),
+        ("space.js", "text/javascript; charset=utf-8"), ("common.js", "text/javascript; charset=utf-8"),
     ]
 
     /// Where the app's files are: the resource folder next to the executable (where `swift build`
     /// puts it), then the source tree this file was compiled from.
     static var candidates: [String] {
         var result: [String] = []
-        if let directory = executableDirectory() { result.append(directory + "/voxface_VoxServer.resources/Web") }
+        if let directory = ExecutablePath.directory() { result.append(directory + "/voxface_VoxServer.resources/Web") }
         let file = "\(#filePath)"
         if let slash = file.lastIndex(of: "/") { result.append(String(file[..<slash]) + "/../Web") }
         return result
@@ -109,15 +109,6 @@ struct WebApp: Sendable {
             h &*= 0x100_0000_01B3
         }
         return "\"" + String(h, radix: 16) + "\""
-    }
-
-    private static func executableDirectory() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let slash = path.lastIndex(of: "/") else { return nil }
-        return String(path[..<slash])
     }
 }
 

@@ -21,7 +21,7 @@ struct AvatarRoutes: Sendable {
         router.get("/v1/avatars") { request, _ in
             try await guarded {
                 let query = request.uri.queryParameters
-                let limit = try Self.limit(query.get("limit"), default: 100, max: 1000)
+                let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 100, max: 1000)
                 let owner = query.get("owner")
                 return try json(AvatarList(avatars: avatars.list(owner: owner, limit: limit, after: query.get("after"))))
             }
@@ -48,7 +48,7 @@ struct AvatarRoutes: Sendable {
         router.get("/v1/avatars/:id/memories") { request, context in
             try await guarded {
                 let query = request.uri.queryParameters
-                let limit = try Self.limit(query.get("limit"), default: 50, max: AvatarService.maxMemoryPage)
+                let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 50, max: AvatarService.maxMemoryPage)
                 let q = query.get("q")
                 if let q, q.count > 500 { throw APIError(.badRequest, "bad_query", "q must be at most 500 characters") }
                 return try json(MemoryList(memories: try await avatars.memories(Self.id(context), query: q, limit: limit)))
@@ -85,13 +85,8 @@ struct AvatarRoutes: Sendable {
         }
     }
 
-    /// Runs a handler, turning service and store errors into JSON API errors (counted).
     private func guarded(_ body: () async throws -> Response) async throws -> Response {
-        do { return try await body() } catch {
-            let api = Self.apiError(error)
-            services.counters.error(api.code)
-            throw api
-        }
+        try await ServiceRoutes.guarded(services, map: Self.apiError, body)
     }
 
     static func apiError(_ error: any Error) -> APIError {
@@ -109,12 +104,6 @@ struct AvatarRoutes: Sendable {
     }
 
     private static func id(_ context: VoxRequestContext) -> String { context.parameters.get("id") ?? "" }
-
-    private static func limit(_ text: String?, default value: Int, max: Int) throws(APIError) -> Int {
-        guard let text else { return value }
-        guard let n = Int(text), (1...max).contains(n) else { throw APIError(.badRequest, "bad_query", "limit must be 1...\(max)") }
-        return n
-    }
 }
 
 struct AvatarList: Encodable { var avatars: [AvatarView] }

@@ -30,7 +30,7 @@ struct MatchRoutes: Sendable {
         router.get("/v1/profiles") { request, _ in
             try await guarded {
                 let query = request.uri.queryParameters
-                let limit = try Self.number(query.get("limit"), "limit", default: 100, max: 1000)
+                let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 100, max: 1000)
                 let page = match.list(owner: query.get("owner"), limit: limit, after: query.get("after"))
                 return try json(ProfilePage(profiles: page, next: page.count == limit ? page.last?.id : nil))
             }
@@ -67,20 +67,20 @@ struct MatchRoutes: Sendable {
         }
         router.get("/v1/profiles/:id/neighbors") { request, context in
             try await guarded {
-                let k = try Self.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
+                let k = try ServiceRoutes.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
                 return try json(NeighborList(neighbors: try match.neighbors(Self.id(context), k: k)))
             }
         }
         router.get("/v1/profiles/:id/matches") { request, context in
             try await guarded {
-                let k = try Self.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
+                let k = try ServiceRoutes.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
                 return try json(MatchList(matches: try await match.matches(Self.id(context), k: k)))
             }
         }
         router.get("/v1/space") { request, _ in
             try await guarded {
                 let query = request.uri.queryParameters
-                let limit = try Self.number(query.get("limit"), "limit", default: 1000, max: 10_000)
+                let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 1000, max: 10_000)
                 let page = match.spacePage(limit: limit, after: query.get("after"))
                 return try json(
                     SpacePage(
@@ -99,13 +99,8 @@ struct MatchRoutes: Sendable {
         router.get("/v1/rooms/:id") { _, context in try await guarded { try json(try match.room(Self.id(context))) } }
     }
 
-    /// Runs a handler, turning service and store errors into JSON API errors (counted).
     private func guarded(_ body: () async throws -> Response) async throws -> Response {
-        do { return try await body() } catch {
-            let api = Self.apiError(error)
-            services.counters.error(api.code)
-            throw api
-        }
+        try await ServiceRoutes.guarded(services, map: Self.apiError, body)
     }
 
     static func apiError(_ error: any Error) -> APIError {
@@ -123,12 +118,6 @@ struct MatchRoutes: Sendable {
     }
 
     private static func id(_ context: VoxRequestContext) -> String { context.parameters.get("id") ?? "" }
-
-    private static func number(_ text: String?, _ name: String, default value: Int, max: Int) throws(APIError) -> Int {
-        guard let text else { return value }
-        guard let n = Int(text), (1...max).contains(n) else { throw APIError(.badRequest, "bad_query", "\(name) must be 1...\(max)") }
-        return n
-    }
 }
 
 /// The avatar service as the matchmaking service sees it.

@@ -1,6 +1,8 @@
 // The avatars page: the world clock, every avatar's life state and mood, and the selected
 // avatar's needs, emotions, relationships and memories, kept live from /v1/events.
 
+import { api, statusLine } from "/app/common.js";
+
 const state = { connected: false, avatars: 0, events: 0, selected: null, error: null, world: null };
 window.voxface = { state };
 
@@ -8,23 +10,7 @@ const $ = (id) => document.getElementById(id);
 const avatars = new Map();  // id -> the avatar as the API shows it, updated by events
 let lastSeq = null, socket = null, refreshTimer = null;
 
-function status(text, isError = false) {
-  $("status").textContent = text;
-  $("status").classList.toggle("error", isError);
-  if (isError) state.error = text;
-}
-
-async function api(method, path, body) {
-  let reply;
-  try {
-    reply = await fetch(path, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-  } catch {
-    throw new Error("The server is unreachable.");
-  }
-  const data = reply.status === 204 ? {} : await reply.json();
-  if (!reply.ok) throw new Error(data.error?.message ?? `the server answered ${reply.status}`);
-  return data;
-}
+const status = statusLine(state);
 
 const strongest = (emotions) => Object.entries(emotions ?? {}).sort((a, b) => b[1] - a[1])[0]?.[0] ?? "Neutral";
 

@@ -2,6 +2,8 @@
 // with a perspective projection; click one to see its neighbours and its matches with each
 // dimension; new profiles, moves and room changes arrive live from /v1/events.
 
+import { api, statusLine } from "/app/common.js";
+
 const state = { connected: false, profiles: 0, rooms: 0, events: 0, selected: null, error: null, drawn: 0 };
 window.voxface = { state };
 
@@ -12,23 +14,7 @@ const people = new Map();  // id -> {id, name, position: [x, y, z], room}
 let view = { yaw: 0.6, pitch: 0.35, zoom: 1 };
 let lastSeq = null, drawQueued = false, projected = [];
 
-function status(text, isError = false) {
-  $("status").textContent = text;
-  $("status").classList.toggle("error", isError);
-  if (isError) state.error = text;
-}
-
-async function api(method, path, body) {
-  let reply;
-  try {
-    reply = await fetch(path, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-  } catch {
-    throw new Error("The server is unreachable.");
-  }
-  const data = reply.status === 204 ? {} : await reply.json();
-  if (!reply.ok) throw new Error(data.error?.message ?? `the server answered ${reply.status}`);
-  return data;
-}
+const status = statusLine(state);
 
 /// A stable colour per room (golden-angle hues).
 function colour(room) {
