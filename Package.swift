@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "CCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -26,6 +26,12 @@ public struct AvatarInput: Sendable, Decodable {
         case humorStyle = "humor_style"
     }
 
+    /// The `owner` the request names, if any.
+    public var requestedOwner: String? { owner }
+
+    /// Sets the owner (the server sets a user's own name on what the user creates).
+    public mutating func setOwner(_ name: String) { owner = name }
+
     /// `base` with this input's fields applied, validated.
     public func apply(to base: AvatarProfile) throws(AvatarError) -> AvatarProfile {
         var p = base

@@ -48,6 +48,15 @@ public struct ProfileInput: Sendable, Decodable {
     /// Whether the request names the profile (a create must).
     public var hasName: Bool { name != nil }
 
+    /// The `avatar` the request names, if any ("" unlinks).
+    public var requestedAvatar: String? { avatar }
+
+    /// The `owner` the request names, if any.
+    public var requestedOwner: String? { owner }
+
+    /// Sets the owner (the server sets a user's own name on what the user creates).
+    public mutating func setOwner(_ name: String) { owner = name }
+
     /// `base` with this input's fields applied, validated.
     public func apply(to base: MatchProfile) throws(MatchError) -> MatchProfile {
         var p = base

@@ -186,6 +186,9 @@ public final class MatchService: Sendable {
     /// The interests the space holds for profile `id` (its own and its avatar's).
     public func summaryInterests(_ id: String) -> [String]? { space.withLock { $0.summary(id)?.interests } }
 
+    /// The owner of profile `id`, if it exists.
+    public func owner(of id: String) -> String? { space.withLock { $0.summary(id)?.owner } }
+
     /// Whether profile `id` exists.
     public func exists(_ id: String) -> Bool { space.withLock { $0.summary(id) != nil } }
 

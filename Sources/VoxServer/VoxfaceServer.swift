@@ -46,6 +46,21 @@ public struct VoxfaceServer: Sendable {
             throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
         }
         do { try configuration.streamDefaults.validate(for: model.config) } catch { throw ServerError(error.message) }
+        try Self.checkExposure(configuration)
+    }
+
+    /// Without keys the API is open to whoever reaches the port: only loopback, unless
+    /// `--insecure-no-auth` says otherwise.
+    static func checkExposure(_ configuration: ServerConfiguration) throws {
+        guard configuration.apiKeys == nil, !configuration.insecureNoAuth, !isLoopbackHost(configuration.host) else { return }
+        throw ServerError(
+            "refusing to serve the API on \(configuration.host) without keys: give --api-key-file (or --insecure-no-auth to open it to the network)"
+        )
+    }
+
+    /// Whether `host` is a loopback address or name.
+    public static func isLoopbackHost(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// A server on an already built model (tests, embedding).
@@ -59,6 +74,7 @@ public struct VoxfaceServer: Sendable {
             throw ServerError("the model has \(model.config.outputDim) outputs; the server streams \(FaceFrame.channels)-channel frames")
         }
         do { try configuration.streamDefaults.validate(for: model.config) } catch { throw ServerError(error.message) }
+        try Self.checkExposure(configuration)
     }
 
     /// Runs until SIGTERM/SIGINT, `shutdown` is triggered, or the task is cancelled; `onReady`
@@ -83,6 +99,10 @@ public struct VoxfaceServer: Sendable {
         let batchPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxBatchJobs))
         batchPool.start()
         let router = Router(context: VoxRequestContext.self)
+        router.add(
+            middleware: AuthMiddleware(
+                keys: configuration.apiKeys, streamToken: { [hub] id in hub.registry.stream(id: id)?.token },
+                refused: { [counters = services.counters] reason in counters.error(reason) }))
         APIRoutes(hub: hub, services: services, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool).register(
             on: router)
         WebSocketRoutes(hub: hub).register(on: router)

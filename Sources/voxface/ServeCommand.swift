@@ -83,6 +83,14 @@ struct ServeCommand: AsyncParsableCommand {
     var llmModel = env("VOXFACE_LLM_MODEL") ?? "gpt-4o-mini"
     @Option(name: .customLong("llm-timeout"), help: "Seconds a language-model reply may take before the offline generator answers.")
     var llmTimeout = env("VOXFACE_LLM_TIMEOUT").flatMap(Double.init) ?? 20
+    @Option(
+        name: .customLong("api-key-file"),
+        help: "API keys, one per line: 'admin KEY', 'client KEY' or 'user NAME KEY'. Without it the server listens on loopback only.")
+    var apiKeyFile: String?
+    @Flag(
+        name: .customLong("insecure-no-auth"),
+        help: "Serve the API without keys on a non-loopback --host (anyone who reaches the port may use it).")
+    var insecureNoAuth = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = env("VOXFACE_LOG_LEVEL") ?? "info"
 
@@ -135,6 +143,16 @@ struct ServeCommand: AsyncParsableCommand {
         space.roomCapacity = roomCapacity
         configuration.match = MatchConfiguration(maxProfiles: maxProfiles, space: space)
         configuration.textModel = textModel ?? env("VOXFACE_TEXT_MODEL")
+        if let path = apiKeyFile ?? env("VOXFACE_API_KEY_FILE") {
+            do { configuration.apiKeys = try APIKeys.load(path: path) } catch { throw CLIError("voxface serve: \(error)") }
+        }
+        configuration.insecureNoAuth = insecureNoAuth
+        if configuration.apiKeys == nil {
+            Console.error(
+                insecureNoAuth && !VoxfaceServer.isLoopbackHost(host)
+                    ? "voxface: WARNING: --insecure-no-auth: the API on \(host) is open to anyone who reaches the port\n"
+                    : "voxface: no --api-key-file: the API takes no keys, so it listens on loopback only\n")
+        }
         let server: VoxfaceServer
         do { server = try VoxfaceServer(configuration: configuration, logger: logger) } catch {
             throw CLIError("voxface serve: \(error)")

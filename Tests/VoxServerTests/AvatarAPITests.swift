@@ -24,12 +24,14 @@ final class EventsClient: Sendable {
     private let state = State()
     private let task: Task<Void, any Error>
 
-    init(port: Int, subscribe: [String], since: Int64? = nil, until: String) {
+    init(port: Int, subscribe: [String], since: Int64? = nil, until: String, key: String? = nil) {
         let state = self.state
         let patterns = subscribe.map { "\"\($0)\"" }.joined(separator: ",")
         let request = "{\"subscribe\":[\(patterns)]" + (since.map { ",\"since\":\($0)" } ?? "") + "}"
         task = Task {
-            let result = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/events", logger: Logger(label: "events")) {
+            let result = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/v1/events" + (key.map { "?key=\($0)" } ?? ""), logger: Logger(label: "events")
+            ) {
                 inbound, outbound, _ in
                 try await outbound.write(.text(request))
                 for try await message in inbound.messages(maxSize: 1 << 20) {

@@ -34,7 +34,7 @@ struct APIRoutes: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
-        router.post("/v1/streams") { request, _ in try await createStream(request) }
+        router.post("/v1/streams") { request, context in try await createStream(request, context) }
         router.get("/v1/streams") { _, _ in try json(StreamList(streams: hub.registry.all.map { $0.info() })) }
         router.get("/v1/streams/:id") { _, context in try json(try stream(context).info()) }
         router.delete("/v1/streams/:id") { _, context in
@@ -78,7 +78,7 @@ struct APIRoutes: Sendable {
         }
     }
 
-    private func createStream(_ request: Request) async throws -> Response {
+    private func createStream(_ request: Request, _ context: VoxRequestContext) async throws -> Response {
         let body = try await collect(request, limit: Self.maxSettingsBody)
         var patch = StreamSettingsPatch()
         if body.readableBytes > 0 && !body.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
@@ -86,6 +86,7 @@ struct APIRoutes: Sendable {
         }
         if let avatar = patch.avatar, !services.avatars.exists(avatar) { throw APIError.notFound("avatar", avatar) }
         if let profile = patch.profile, !services.match.exists(profile) { throw APIError.notFound("profile", profile) }
+        try checkBinding(avatar: patch.avatar, profile: patch.profile, context)
         let stream = try hub.createStream(patch)
         if let avatar = patch.avatar, let emotions = services.avatars.emotionChannels(avatar) {
             stream.state.withLock { $0.mood = MoodOverlay(target: emotions) }
@@ -107,6 +108,7 @@ struct APIRoutes: Sendable {
             guard avatar.utf8.count <= 64, let emotions = services.avatars.emotionChannels(avatar) else {
                 throw APIError.notFound("avatar", avatar)
             }
+            try checkBinding(avatar: avatar, profile: nil, context)
             s.state.withLock { st in
                 st.settings.avatar = avatar
                 st.mood = MoodOverlay(target: emotions)
@@ -149,6 +151,12 @@ struct APIRoutes: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A user key binds streams only to its own avatars and profiles (403).
+    private func checkBinding(avatar: String?, profile: String?, _ context: VoxRequestContext) throws(APIError) {
+        if let avatar { try context.requireOwner(services.avatars.profile(avatar)?.owner, what: "avatar") }
+        if let profile { try context.requireOwner(services.match.owner(of: profile), what: "profile") }
+    }
 
     private func stream(_ context: VoxRequestContext) throws(APIError) -> Stream {
         let id = context.parameters.get("id") ?? ""

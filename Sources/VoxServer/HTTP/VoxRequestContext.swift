@@ -8,6 +8,9 @@ struct VoxRequestContext: RequestContext, WebSocketRequestContext {
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<Self>
     let channel: any Channel
+    /// Who made the request (set by ``AuthMiddleware``; nil until then, or without a valid key
+    /// on an open route).
+    var principal: Principal?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

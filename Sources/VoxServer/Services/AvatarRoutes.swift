@@ -12,27 +12,28 @@ struct AvatarRoutes: Sendable {
     private var avatars: AvatarService { services.avatars }
 
     func register(on router: Router<VoxRequestContext>) {
-        router.post("/v1/avatars") { request, _ in
+        router.post("/v1/avatars") { request, context in
             try await guarded {
                 let input = try await RequestBody.json(AvatarInput.self, request, limit: Self.maxBody, fieldError: "bad_avatar")
-                return try json(try await avatars.create(input), status: .created)
+                return try json(try await avatars.create(try Self.owned(input, context, create: true)), status: .created)
             }
         }
-        router.get("/v1/avatars") { request, _ in
+        router.get("/v1/avatars") { request, context in
             try await guarded {
                 let query = request.uri.queryParameters
                 let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 100, max: 1000)
-                let owner = query.get("owner")
+                let owner = try Self.listOwner(query.get("owner"), context)
                 return try json(AvatarList(avatars: avatars.list(owner: owner, limit: limit, after: query.get("after"))))
             }
         }
         router.get("/v1/avatars/:id") { _, context in
-            try await guarded { try json(try avatars.get(Self.id(context))) }
+            try await guarded { try json(try avatars.get(try own(context))) }
         }
         router.patch("/v1/avatars/:id") { request, context in
             try await guarded {
+                let id = try own(context)
                 let input = try await RequestBody.json(AvatarInput.self, request, limit: Self.maxBody, fieldError: "bad_avatar")
-                let view = try await avatars.patch(Self.id(context), input)
+                let view = try await avatars.patch(id, try Self.owned(input, context, create: false))
                 // A linked matchmaking profile is embedded again with the avatar's new traits.
                 try? await services.match.avatarChanged(view.id)
                 return try json(view)
@@ -40,8 +41,9 @@ struct AvatarRoutes: Sendable {
         }
         router.delete("/v1/avatars/:id") { _, context in
             try await guarded {
-                try await avatars.delete(Self.id(context))
-                try? await services.match.avatarChanged(Self.id(context))
+                let id = try own(context)
+                try await avatars.delete(id)
+                try? await services.match.avatarChanged(id)
                 return Response(status: .noContent)
             }
         }
@@ -51,23 +53,23 @@ struct AvatarRoutes: Sendable {
                 let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 50, max: AvatarService.maxMemoryPage)
                 let q = query.get("q")
                 if let q, q.count > 500 { throw APIError(.badRequest, "bad_query", "q must be at most 500 characters") }
-                return try json(MemoryList(memories: try await avatars.memories(Self.id(context), query: q, limit: limit)))
+                return try json(MemoryList(memories: try await avatars.memories(try own(context), query: q, limit: limit)))
             }
         }
         router.post("/v1/avatars/:id/memories") { request, context in
             try await guarded {
                 let body = try await RequestBody.json(NewMemory.self, request, limit: Self.maxBody, fieldError: "bad_memory")
                 return try json(
-                    try await avatars.addMemory(Self.id(context), text: body.text, importance: body.importance ?? 5), status: .created)
+                    try await avatars.addMemory(try own(context), text: body.text, importance: body.importance ?? 5), status: .created)
             }
         }
         router.get("/v1/avatars/:id/relationships") { _, context in
-            try await guarded { try json(RelationshipList(relationships: try await avatars.relationships(Self.id(context)))) }
+            try await guarded { try json(RelationshipList(relationships: try await avatars.relationships(try own(context)))) }
         }
         router.post("/v1/avatars/:id/messages") { request, context in
             try await guarded {
                 let body = try await RequestBody.json(NewMessage.self, request, limit: Self.maxBody, fieldError: "bad_message")
-                return try json(try await avatars.message(Self.id(context), text: body.text))
+                return try json(try await avatars.message(try own(context), text: body.text))
             }
         }
         router.get("/v1/world") { _, _ in try await guarded { try json(avatars.worldView()) } }
@@ -104,6 +106,31 @@ struct AvatarRoutes: Sendable {
     }
 
     private static func id(_ context: VoxRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// The avatar id of the path, once the caller may use it (403); an unknown id goes on to its 404.
+    private func own(_ context: VoxRequestContext) throws(APIError) -> String {
+        let id = Self.id(context)
+        if let owner = avatars.profile(id)?.owner { try context.requireOwner(owner, what: "avatar") }
+        return id
+    }
+
+    /// A create or patch as the caller may make it: a user's own name as owner (another: 403).
+    private static func owned(_ input: AvatarInput, _ context: VoxRequestContext, create: Bool) throws(APIError) -> AvatarInput {
+        guard let name = context.userName else { return input }
+        if let asked = input.requestedOwner, asked != name {
+            throw APIError(.forbidden, "forbidden", "a user key creates and changes only its own avatars (owner '\(name)')")
+        }
+        var input = input
+        if create { input.setOwner(name) }
+        return input
+    }
+
+    /// The owner filter of a list: a user sees only its own.
+    private static func listOwner(_ asked: String?, _ context: VoxRequestContext) throws(APIError) -> String? {
+        guard let name = context.userName else { return asked }
+        if let asked, asked != name { throw APIError(.forbidden, "forbidden", "a user key lists only its own avatars") }
+        return name
+    }
 }
 
 struct AvatarList: Encodable { var avatars: [AvatarView] }

@@ -27,6 +27,29 @@ struct EventRoutes: Sendable {
         var since: Int64?
     }
 
+    /// Whether `principal` may see an event: admins everything; clients the `streams` and `world`
+    /// topics; a user also its own avatars' and profiles' topics and the shared space
+    /// (`matchmaking`: positions, rooms, names), not other users' avatars.
+    func visible(_ topic: String, _ data: String, to principal: Principal) -> Bool {
+        let parts = topic.split(separator: "/", maxSplits: 3).map(String.init)
+        switch principal {
+        case .admin: return true
+        case .client: return parts.first == "streams" || parts.first == "world"
+        case .user(let name):
+            switch (parts.first, parts.count) {
+            case ("streams", _), ("world", _), ("matchmaking", 1): return true
+            case ("avatars", 1):
+                // {"created"|"updated"|"deleted": ID}: a deleted avatar's owner is gone with it.
+                guard let id = data.firstMatch(of: /"(?:created|updated)":"([^"]+)"/)?.1 else { return false }
+                return services.avatars.profile(String(id))?.owner == name
+            case ("avatars", _): return services.avatars.profile(parts[1])?.owner == name
+            case ("matchmaking", _) where parts.count >= 3 && parts[1] == "profiles":
+                return services.match.owner(of: parts[2]) == name
+            default: return false
+            }
+        }
+    }
+
     func register(on router: Router<VoxRequestContext>) {
         router.ws("/v1/events") { inbound, outbound, context in
             try await events(inbound, outbound, context)
@@ -61,6 +84,7 @@ struct EventRoutes: Sendable {
         let subscription = bus.subscribe(patterns: patterns, capacity: capacity)
         defer { bus.unsubscribe(subscription) }
         let store = services.store
+        let principal = context.requestContext.principal ?? .admin
         try await outbound.write(
             .text(
                 "{\"type\":\"subscribed\",\"patterns\":[\(patterns.map { JSONString.quote($0.description) }.joined(separator: ","))],"
@@ -75,7 +99,7 @@ struct EventRoutes: Sendable {
             while true {
                 let page = try await store.events(after: cursor, limit: Self.replayPage)
                 guard let last = page.last else { break }
-                for event in page where TopicPattern.any(patterns, match: event.topic) {
+                for event in page where TopicPattern.any(patterns, match: event.topic) && visible(event.topic, event.data, to: principal) {
                     try await outbound.write(.text(event.json))
                     services.counters.sent.add(1, ordering: .relaxed)
                 }
@@ -90,6 +114,7 @@ struct EventRoutes: Sendable {
                 guard case .event(let event) = message else { continue }
                 // Already sent from the log during the replay.
                 if event.durable && event.seq <= replayedThrough { continue }
+                guard visible(event.topic, event.data, to: principal) else { continue }
                 try await outbound.write(.text(event.json))
                 services.counters.sent.add(1, ordering: .relaxed)
             }

@@ -19,38 +19,39 @@ struct MatchRoutes: Sendable {
     private var match: MatchService { services.match }
 
     func register(on router: Router<VoxRequestContext>) {
-        router.post("/v1/profiles") { request, _ in
+        router.post("/v1/profiles") { request, context in
             try await guarded {
                 let input = try await RequestBody.json(ProfileInput.self, request, limit: Self.maxBody, fieldError: "bad_profile")
-                let view = try await match.create(input)
+                let view = try await match.create(try owned(input, context, create: true))
                 try? await match.announceMatches(view.id)
                 return try json(view, status: .created)
             }
         }
-        router.get("/v1/profiles") { request, _ in
+        router.get("/v1/profiles") { request, context in
             try await guarded {
                 let query = request.uri.queryParameters
                 let limit = try ServiceRoutes.number(query.get("limit"), "limit", default: 100, max: 1000)
-                let page = match.list(owner: query.get("owner"), limit: limit, after: query.get("after"))
+                let page = match.list(owner: try Self.listOwner(query.get("owner"), context), limit: limit, after: query.get("after"))
                 return try json(ProfilePage(profiles: page, next: page.count == limit ? page.last?.id : nil))
             }
         }
-        router.get("/v1/profiles/:id") { _, context in try await guarded { try json(try await match.get(Self.id(context))) } }
+        router.get("/v1/profiles/:id") { _, context in try await guarded { try json(try await match.get(try own(context))) } }
         router.patch("/v1/profiles/:id") { request, context in
             try await guarded {
+                let id = try own(context)
                 let input = try await RequestBody.json(ProfileInput.self, request, limit: Self.maxBody, fieldError: "bad_profile")
-                return try json(try await match.patch(Self.id(context), input))
+                return try json(try await match.patch(id, try owned(input, context, create: false)))
             }
         }
         router.delete("/v1/profiles/:id") { _, context in
             try await guarded {
-                try await match.delete(Self.id(context))
+                try await match.delete(try own(context))
                 return Response(status: .noContent)
             }
         }
         router.post("/v1/profiles/:id/voice") { request, context in
             try await guarded {
-                let id = Self.id(context)
+                let id = try own(context)
                 guard match.exists(id) else { throw MatchError.notFound(id) }
                 let body = try await RequestBody.collect(request, limit: maxUpload)
                 guard body.readableBytes > 0 else { throw APIError(.badRequest, "empty_body", "the request body must be an audio file") }
@@ -68,13 +69,13 @@ struct MatchRoutes: Sendable {
         router.get("/v1/profiles/:id/neighbors") { request, context in
             try await guarded {
                 let k = try ServiceRoutes.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
-                return try json(NeighborList(neighbors: try match.neighbors(Self.id(context), k: k)))
+                return try json(NeighborList(neighbors: try match.neighbors(try own(context), k: k)))
             }
         }
         router.get("/v1/profiles/:id/matches") { request, context in
             try await guarded {
                 let k = try ServiceRoutes.number(request.uri.queryParameters.get("k"), "k", default: 10, max: match.configuration.maxK)
-                return try json(MatchList(matches: try await match.matches(Self.id(context), k: k)))
+                return try json(MatchList(matches: try await match.matches(try own(context), k: k)))
             }
         }
         router.get("/v1/space") { request, _ in
@@ -118,6 +119,36 @@ struct MatchRoutes: Sendable {
     }
 
     private static func id(_ context: VoxRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// The profile id of the path, once the caller may use it (403); an unknown id goes on to its 404.
+    private func own(_ context: VoxRequestContext) throws(APIError) -> String {
+        let id = Self.id(context)
+        if let owner = match.owner(of: id) { try context.requireOwner(owner, what: "profile") }
+        return id
+    }
+
+    /// A create or patch as the caller may make it: a user's own name as owner (another: 403).
+    private func owned(_ input: ProfileInput, _ context: VoxRequestContext, create: Bool) throws(APIError) -> ProfileInput {
+        guard let name = context.userName else { return input }
+        if let asked = input.requestedOwner, asked != name {
+            throw APIError(.forbidden, "forbidden", "a user key creates and changes only its own profiles (owner '\(name)')")
+        }
+        if let avatar = input.requestedAvatar, !avatar.isEmpty, let owner = avatarOwner(avatar), owner != name {
+            throw APIError(.forbidden, "forbidden", "the avatar belongs to another user")
+        }
+        var input = input
+        if create { input.setOwner(name) }
+        return input
+    }
+
+    private func avatarOwner(_ id: String) -> String? { services.avatars.profile(id)?.owner }
+
+    /// The owner filter of a list: a user sees only its own.
+    private static func listOwner(_ asked: String?, _ context: VoxRequestContext) throws(APIError) -> String? {
+        guard let name = context.userName else { return asked }
+        if let asked, asked != name { throw APIError(.forbidden, "forbidden", "a user key lists only its own profiles") }
+        return name
+    }
 }
 
 /// The avatar service as the matchmaking service sees it.

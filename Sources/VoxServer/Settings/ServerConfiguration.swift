@@ -36,6 +36,11 @@ public struct ServerConfiguration: Sendable {
     public var eventQueue: Int = 4096
     /// The avatar service's settings.
     public var avatars = AvatarConfiguration()
+    /// The API keys (`--api-key-file`); nil: no keys, and the server listens on loopback only
+    /// unless ``insecureNoAuth``.
+    public var apiKeys: APIKeys?
+    /// Serve without keys on a non-loopback address (`--insecure-no-auth`).
+    public var insecureNoAuth = false
     /// The matchmaking service's settings.
     public var match = MatchConfiguration()
     /// The sentence encoder's directory (`--text-model`): nil looks in the usual places

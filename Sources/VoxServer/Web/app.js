@@ -1,6 +1,7 @@
 // The live face page: microphone (or a file) -> AudioWorklet -> PCM16 over the stream's audio
 // WebSocket; face frames from its frames WebSocket -> the face, drawn at the display's rate.
 import { FaceRenderer } from "./face.js";
+import { authHeaders, socketURL } from "./common.js";
 
 /// Readable by people and by browser automation (tests, kiosks).
 const state = { connected: false, framesReceived: 0, jawOpen: 0, error: null, fps: 0, latencyMs: null, stream: null };
@@ -39,7 +40,7 @@ async function setup() {
     $("legend").append(item);
   }
   try {
-    const avatars = await (await fetch("/v1/avatars?limit=200")).json();
+    const avatars = await (await fetch("/v1/avatars?limit=200", { headers: authHeaders() })).json();
     for (const a of avatars.avatars ?? []) {
       const option = document.createElement("option");
       option.value = a.id; option.textContent = a.name;
@@ -96,9 +97,7 @@ function onFrame(buffer) {
   }
 }
 
-function wsURL(path) {
-  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
-}
+const wsURL = socketURL;
 
 async function start(file) {
   stop();
@@ -133,7 +132,7 @@ async function start(file) {
     const avatar = $("avatar").value;
     let reply;
     try {
-      reply = await fetch("/v1/streams", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(avatar ? { avatar } : {}) });
+      reply = await fetch("/v1/streams", { method: "POST", headers: authHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(avatar ? { avatar } : {}) });
     } catch {
       throw new Error("The server is unreachable.");
     }

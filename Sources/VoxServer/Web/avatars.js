@@ -1,7 +1,7 @@
 // The avatars page: the world clock, every avatar's life state and mood, and the selected
 // avatar's needs, emotions, relationships and memories, kept live from /v1/events.
 
-import { api, statusLine } from "/app/common.js";
+import { api, socketURL, statusLine } from "/app/common.js";
 
 const state = { connected: false, avatars: 0, events: 0, selected: null, error: null, world: null };
 window.voxface = { state };
@@ -114,8 +114,7 @@ function onEvent(e) {
 }
 
 function connect() {
-  const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/v1/events`;
-  socket = new WebSocket(url);
+  socket = new WebSocket(socketURL("/v1/events"));
   socket.onopen = () => {
     const subscribe = { subscribe: ["avatars", "avatars/#", "world"] };
     if (lastSeq !== null) subscribe.since = lastSeq;

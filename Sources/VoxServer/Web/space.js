@@ -2,7 +2,7 @@
 // with a perspective projection; click one to see its neighbours and its matches with each
 // dimension; new profiles, moves and room changes arrive live from /v1/events.
 
-import { api, statusLine } from "/app/common.js";
+import { api, socketURL, statusLine } from "/app/common.js";
 
 const state = { connected: false, profiles: 0, rooms: 0, events: 0, selected: null, error: null, drawn: 0 };
 window.voxface = { state };
@@ -131,7 +131,7 @@ function onEvent(e) {
 }
 
 function connect() {
-  const socket = new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/v1/events`);
+  const socket = new WebSocket(socketURL("/v1/events"));
   socket.onopen = () => {
     const subscribe = { subscribe: ["matchmaking"] };
     if (lastSeq !== null) subscribe.since = lastSeq;
