@@ -72,6 +72,9 @@ import VoxCore
         (["features", "#SHORT#", "--out", "/tmp/x.npy"], "shorter than the 83.3 ms minimum"),
         (["features", "#SPEECH#", "--format", "npy", "--out", "-"], "--format csv"),
         (["features", "#SPEECH#", "--out", "/nonexistent-dir/x.npy"], "cannot write output"),
+        (["serve", "--host", "0.0.0.0", "--port", "0", "--rtp-port", "0"], "refusing to serve the API on 0.0.0.0 without keys"),
+        (["serve", "--port", "0", "--rtp-port", "0", "--api-key-file", "#TEXT#"], "line 1: expected 'admin KEY'"),
+        (["serve", "--port", "0", "--rtp-port", "0", "--api-key-file", "/nonexistent/keys"], "cannot read the key file"),
     ])
     func failsWithOneClearLine(arguments: [String], message: String) throws {
         let text = Self.temporary(".wav")
