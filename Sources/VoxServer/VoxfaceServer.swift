@@ -1,8 +1,11 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 public import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import VoxAvatars
@@ -26,12 +29,15 @@ public struct VoxfaceServer: Sendable {
     private let model: FaceModel
     private let modelName: String
     private let isDefaultModel: Bool
+    /// HTTPS and WSS, when a certificate and key were given.
+    private let tls: TLSConfiguration?
     private let logger: Logger
 
     /// Loads the model; throws a one-line error for a bad model or setting.
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        tls = try Self.loadTLS(configuration)
         if let path = configuration.modelPath {
             let loaded = try ModelLoader.load(path: path, checkValues: false)
             model = try FaceModel(config: loaded.config, tensors: loaded.tensors)
@@ -58,6 +64,23 @@ public struct VoxfaceServer: Sendable {
         )
     }
 
+    /// The TLS configuration from the PEM files; a one-line error when they cannot be used.
+    static func loadTLS(_ configuration: ServerConfiguration) throws -> TLSConfiguration? {
+        guard let (certificatePath, keyPath) = configuration.tls else { return nil }
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificatePath) } catch {
+            throw ServerError("cannot read the TLS certificate \(certificatePath): \(error)")
+        }
+        guard !chain.isEmpty else { throw ServerError("the TLS certificate file \(certificatePath) holds no certificate") }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: keyPath, format: .pem) } catch {
+            throw ServerError("cannot read the TLS private key \(keyPath): \(error)")
+        }
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return tls
+    }
+
     /// Whether `host` is a loopback address or name.
     public static func isLoopbackHost(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
@@ -67,6 +90,7 @@ public struct VoxfaceServer: Sendable {
     public init(configuration: ServerConfiguration, model: FaceModel, modelName: String, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        tls = try Self.loadTLS(configuration)
         self.model = model
         self.modelName = modelName
         isDefaultModel = false
@@ -103,7 +127,9 @@ public struct VoxfaceServer: Sendable {
             middleware: AuthMiddleware(
                 keys: configuration.apiKeys, streamToken: { [hub] id in hub.registry.stream(id: id)?.token },
                 refused: { [counters = services.counters] reason in counters.error(reason) }))
-        APIRoutes(hub: hub, services: services, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool).register(
+        APIRoutes(
+            hub: hub, services: services, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool, secure: tls != nil
+        ).register(
             on: router)
         WebSocketRoutes(hub: hub).register(on: router)
         AvatarRoutes(services: services).register(on: router)
@@ -113,9 +139,7 @@ public struct VoxfaceServer: Sendable {
         let rtpPort = hub.rtpPort
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: router,
-                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage))),
+            server: try serverBuilder(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "voxface"),
             onServerRunning: { channel in
                 let http = channel.localAddress?.port ?? 0
@@ -133,6 +157,14 @@ public struct VoxfaceServer: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         await shutdown?.attach(serviceGroup)
         try await serviceGroup.run()
+    }
+
+    /// HTTP/1.1 with WebSocket upgrades, inside TLS when configured.
+    private func serverBuilder(_ router: Router<VoxRequestContext>) throws -> HTTPServerBuilder {
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: router, configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage)))
+        guard let tls else { return plain }
+        return try .tls(plain, tlsConfiguration: tls)
     }
 
     /// Opens the store in the data directory and the services on it; a one-line error when the

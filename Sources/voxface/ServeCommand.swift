@@ -87,6 +87,10 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("api-key-file"),
         help: "API keys, one per line: 'admin KEY', 'client KEY' or 'user NAME KEY'. Without it the server listens on loopback only.")
     var apiKeyFile: String?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS and WSS (with --tls-key).")
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
     @Flag(
         name: .customLong("insecure-no-auth"),
         help: "Serve the API without keys on a non-loopback --host (anyone who reaches the port may use it).")
@@ -117,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard llmTimeout > 0, llmTimeout <= 600 else { throw ValidationError("--llm-timeout must be > 0 and <= 600 seconds") }
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
@@ -147,6 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
             do { configuration.apiKeys = try APIKeys.load(path: path) } catch { throw CLIError("voxface serve: \(error)") }
         }
         configuration.insecureNoAuth = insecureNoAuth
+        if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         if configuration.apiKeys == nil {
             Console.error(
                 insecureNoAuth && !VoxfaceServer.isLoopbackHost(host)
@@ -163,7 +169,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await server.run { ports in
                 Console.error(
-                    "voxface: listening on http://\(host):\(ports.http) (API and WebSocket), RTP/Opus on udp://\(host):\(ports.rtp)\n")
+                    "voxface: listening on \(tlsCert == nil ? "http" : "https")://\(host):\(ports.http) (API and WebSocket), RTP/Opus on udp://\(host):\(ports.rtp)\n"
+                )
             }
         } catch {
             throw CLIError("voxface serve: \(error)")

@@ -17,6 +17,8 @@ struct APIRoutes: Sendable {
     let isDefaultModel: Bool
     let started = MonotonicClock.now()
     let batchPool: NIOThreadPool
+    /// Whether the server speaks TLS (stream URLs are then wss://).
+    let secure: Bool
     let batchJobs = BatchSlots()
 
     final class BatchSlots: Sendable {
@@ -94,8 +96,9 @@ struct APIRoutes: Sendable {
         let host = request.head.authority ?? "\(hub.configuration.host):\(hub.configuration.port)"
         let created = StreamCreated(
             id: stream.id, ssrc: stream.ssrc, token: stream.token, rtpPort: hub.rtpPort,
-            audioURL: "ws://\(host)/v1/streams/\(stream.id)/audio?token=\(stream.token)",
-            framesURL: "ws://\(host)/v1/streams/\(stream.id)/frames", settings: stream.state.withLock { $0.settings }, state: "waiting")
+            audioURL: "\(secure ? "wss" : "ws")://\(host)/v1/streams/\(stream.id)/audio?token=\(stream.token)",
+            framesURL: "\(secure ? "wss" : "ws")://\(host)/v1/streams/\(stream.id)/frames", settings: stream.state.withLock { $0.settings },
+            state: "waiting")
         return try json(created, status: .created)
     }
 

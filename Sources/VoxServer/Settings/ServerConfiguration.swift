@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     /// The API keys (`--api-key-file`); nil: no keys, and the server listens on loopback only
     /// unless ``insecureNoAuth``.
     public var apiKeys: APIKeys?
+    /// PEM certificate chain and private key for HTTPS and WSS (`--tls-cert`, `--tls-key`); nil:
+    /// plain HTTP.
+    public var tls: (certificate: String, key: String)?
     /// Serve without keys on a non-loopback address (`--insecure-no-auth`).
     public var insecureNoAuth = false
     /// The matchmaking service's settings.
