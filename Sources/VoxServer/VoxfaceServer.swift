@@ -124,6 +124,9 @@ public struct VoxfaceServer: Sendable {
         batchPool.start()
         let router = Router(context: VoxRequestContext.self)
         router.add(
+            middleware: RateLimitMiddleware(
+                perSecond: configuration.rateLimit, refused: { [counters = services.counters] reason in counters.error(reason) }))
+        router.add(
             middleware: AuthMiddleware(
                 keys: configuration.apiKeys, streamToken: { [hub] id in hub.registry.stream(id: id)?.token },
                 refused: { [counters = services.counters] reason in counters.error(reason) }))
@@ -162,7 +165,10 @@ public struct VoxfaceServer: Sendable {
     /// HTTP/1.1 with WebSocket upgrades, inside TLS when configured.
     private func serverBuilder(_ router: Router<VoxRequestContext>) throws -> HTTPServerBuilder {
         let plain = HTTPServerBuilder.http1WebSocketUpgrade(
-            webSocketRouter: router, configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage)))
+            webSocketRouter: router,
+            configuration: .init(
+                http1: .init(idleTimeout: .milliseconds(Int64(configuration.httpIdleTimeout * 1000))),
+                ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage)))
         guard let tls else { return plain }
         return try .tls(plain, tlsConfiguration: tls)
     }

@@ -87,6 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("api-key-file"),
         help: "API keys, one per line: 'admin KEY', 'client KEY' or 'user NAME KEY'. Without it the server listens on loopback only.")
     var apiKeyFile: String?
+    @Option(name: .customLong("rate-limit"), help: "Requests a second per client address (bursts of 5 s worth); 0: no limit.")
+    var rateLimit = env("VOXFACE_RATE_LIMIT").flatMap(Double.init) ?? 100
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS and WSS (with --tls-key).")
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
@@ -121,6 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard llmTimeout > 0, llmTimeout <= 600 else { throw ValidationError("--llm-timeout must be > 0 and <= 600 seconds") }
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+        guard rateLimit >= 0, rateLimit <= 1_000_000 else { throw ValidationError("--rate-limit must be 0...1000000") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
@@ -152,6 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
             do { configuration.apiKeys = try APIKeys.load(path: path) } catch { throw CLIError("voxface serve: \(error)") }
         }
         configuration.insecureNoAuth = insecureNoAuth
+        configuration.rateLimit = rateLimit
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         if configuration.apiKeys == nil {
             Console.error(

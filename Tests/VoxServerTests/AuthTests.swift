@@ -178,3 +178,45 @@ extension ServerTests {
         }
     }
 }
+
+@Suite struct RateLimitTests {
+    @Test func bucketsRefillAtTheirRateAndCapAtTheBurst() {
+        var b = TokenBuckets(rate: 2, burst: 4, capacity: 3)
+        var got: [Bool] = []
+        for _ in 0..<5 { got.append(b.take("a", now: 0)) }
+        #expect(got == [true, true, true, true, false])
+        let other = b.take("b", now: 0)  // another client has its own bucket
+        #expect(other)
+        let refilled = [b.take("a", now: 0.5), b.take("a", now: 0.5)]  // one token back after half a second
+        #expect(refilled == [true, false])
+        got = []
+        for _ in 0..<5 { got.append(b.take("a", now: 100)) }  // capped at the burst
+        #expect(got == [true, true, true, true, false])
+        for c in ["c", "d", "e", "f"] { _ = b.take(c, now: 200) }  // the table stays bounded
+    }
+}
+
+extension ServerTests {
+    @Suite struct RateLimitServerTests {
+        @Test func aClientBeyondItsRateGets429AndHealthStaysOpen() async throws {
+            let server = try await TestServer { $0.rateLimit = 4 }  // bursts of 20
+            defer { Task { await server.stop() } }
+            var statuses: [Int] = []
+            var limited: HTTPReply?
+            for _ in 0..<40 {
+                let reply = try await server.request("GET", "/v1/world")
+                statuses.append(reply.status)
+                if reply.status == 429 { limited = reply }
+            }
+            #expect(statuses.filter { $0 == 200 }.count >= 20)
+            #expect(statuses.contains(429))
+            let reply = try #require(limited)
+            #expect(try reply.json()["error"]?["code"]?.string == "rate_limited")
+            #expect(reply.text.contains("retry"))
+            #expect(try await server.request("GET", "/health").status == 200)
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(try await server.request("GET", "/v1/world").status == 200)
+            #expect(try await server.metric("voxface_api_errors_total{code=\"rate_limited\"}") >= 1)
+        }
+    }
+}

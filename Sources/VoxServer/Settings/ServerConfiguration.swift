@@ -42,6 +42,11 @@ public struct ServerConfiguration: Sendable {
     /// PEM certificate chain and private key for HTTPS and WSS (`--tls-cert`, `--tls-key`); nil:
     /// plain HTTP.
     public var tls: (certificate: String, key: String)?
+    /// Requests a second per client address (`--rate-limit`; bursts of five seconds' worth);
+    /// 0: no limit.
+    public var rateLimit = 100.0
+    /// Seconds an HTTP connection may stay idle before it is closed.
+    public var httpIdleTimeout = 30.0
     /// Serve without keys on a non-loopback address (`--insecure-no-auth`).
     public var insecureNoAuth = false
     /// The matchmaking service's settings.
