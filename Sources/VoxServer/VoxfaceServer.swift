@@ -134,11 +134,12 @@ public struct VoxfaceServer: Sendable {
             hub: hub, services: services, modelName: modelName, isDefaultModel: isDefaultModel, batchPool: batchPool, secure: tls != nil
         ).register(
             on: router)
-        WebSocketRoutes(hub: hub).register(on: router)
+        let quota = SocketQuota(limit: configuration.maxSocketsPerKey)
+        WebSocketRoutes(hub: hub, quota: quota).register(on: router)
         AvatarRoutes(services: services).register(on: router)
         MatchRoutes(services: services, pool: batchPool, maxUpload: configuration.maxUploadBytes).register(on: router)
         WebApp().register(on: router)
-        EventRoutes(services: services, bus: hub.bus, capacity: configuration.eventQueue).register(on: router)
+        EventRoutes(services: services, bus: hub.bus, capacity: configuration.eventQueue, quota: quota).register(on: router)
         let rtpPort = hub.rtpPort
         let app = Application(
             router: router,

@@ -89,6 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
     var apiKeyFile: String?
     @Option(name: .customLong("rate-limit"), help: "Requests a second per client address (bursts of 5 s worth); 0: no limit.")
     var rateLimit = env("VOXFACE_RATE_LIMIT").flatMap(Double.init) ?? 100
+    @Option(name: .customLong("max-sockets-per-key"), help: "Open frames and events WebSockets per API key.")
+    var maxSocketsPerKey = env("VOXFACE_MAX_SOCKETS_PER_KEY").flatMap(Int.init) ?? 256
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS and WSS (with --tls-key).")
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
@@ -123,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard llmTimeout > 0, llmTimeout <= 600 else { throw ValidationError("--llm-timeout must be > 0 and <= 600 seconds") }
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+        guard (1...100_000).contains(maxSocketsPerKey) else { throw ValidationError("--max-sockets-per-key must be 1...100000") }
         guard rateLimit >= 0, rateLimit <= 1_000_000 else { throw ValidationError("--rate-limit must be 0...1000000") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
@@ -156,6 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.insecureNoAuth = insecureNoAuth
         configuration.rateLimit = rateLimit
+        configuration.maxSocketsPerKey = maxSocketsPerKey
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         if configuration.apiKeys == nil {
             Console.error(

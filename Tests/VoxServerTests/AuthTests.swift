@@ -220,3 +220,26 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Suite struct SocketQuotaTests {
+        /// A key holds at most `--max-sockets-per-key` subscriber sockets; one more is closed with
+        /// 1013 and counted; other keys are not disturbed.
+        @Test func aKeyBeyondItsSocketsIsRefused() async throws {
+            let server = try await TestServer {
+                $0.apiKeys = try? APIKeys.parse(keyFile)
+                $0.maxSocketsPerKey = 2
+            }
+            defer { Task { await server.stop() } }
+            let held = (0..<2).map { _ in EventsClient(port: server.http, subscribe: ["world"], until: "never", key: benKey) }
+            for client in held { try await client.wait(for: "\"type\":\"subscribed\"", timeout: 10) }
+            let extra = EventsClient(port: server.http, subscribe: ["world"], until: "never", key: benKey)
+            _ = try await extra.finish(timeout: 10)
+            #expect(extra.closeCode == 1013)
+            let other = EventsClient(port: server.http, subscribe: ["world"], until: "never", key: anaKey)
+            try await other.wait(for: "\"type\":\"subscribed\"", timeout: 10)
+            let metrics = try await server.request("GET", "/metrics", headers: ["Authorization: Bearer \(adminKey)"]).text
+            #expect(metrics.contains("voxface_api_errors_total{code=\"sockets_per_key\"} 1"), "\(metrics.suffix(400))")
+        }
+    }
+}

@@ -24,6 +24,7 @@ struct AuthMiddleware: RouterMiddleware {
         let key = Self.key(request)
         let principal = key.flatMap { keys.principal(for: $0) }
         context.principal = principal
+        context.apiKey = principal == nil ? nil : key
         switch need {
         case .open:
             return try await next(request, context)

@@ -11,6 +11,8 @@ struct VoxRequestContext: RequestContext, WebSocketRequestContext {
     /// Who made the request (set by ``AuthMiddleware``; nil until then, or without a valid key
     /// on an open route).
     var principal: Principal?
+    /// The API key the request came with, when keys are in use (the socket quota's key).
+    var apiKey: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -8,6 +8,8 @@ import VoxMedia
 /// The WebSocket endpoints: audio ingest and frame subscription (Protocols/websocket.md).
 struct WebSocketRoutes: Sendable {
     let hub: StreamHub
+    /// Frames subscribers per API key.
+    let quota: SocketQuota
 
     /// Largest binary audio message: Opus packets and 16-bit PCM.
     static let maxOpusMessage = 4000
@@ -22,7 +24,8 @@ struct WebSocketRoutes: Sendable {
             try await audio(inbound, outbound, context)
         }
         router.ws("/v1/streams/:id/frames") { inbound, outbound, context in
-            try await frames(inbound, outbound, context)
+            let admitted = try await quota.withSlot(context.requestContext.apiKey) { try await frames(inbound, outbound, context) }
+            if !admitted { try await reject(outbound, 1013, "too many sockets open with this key", metric: "sockets_per_key") }
         }
     }
 

@@ -12,6 +12,8 @@ struct EventRoutes: Sendable {
     let bus: EventBus
     /// Events a client may have queued before it is closed with 4429 (and resumes).
     let capacity: Int
+    /// Events clients per API key.
+    let quota: SocketQuota
 
     /// Largest subscribe message, bytes.
     static let maxMessage = 16 << 10
@@ -52,7 +54,11 @@ struct EventRoutes: Sendable {
 
     func register(on router: Router<VoxRequestContext>) {
         router.ws("/v1/events") { inbound, outbound, context in
-            try await events(inbound, outbound, context)
+            let admitted = try await quota.withSlot(context.requestContext.apiKey) { try await events(inbound, outbound, context) }
+            if !admitted {
+                services.counters.error("sockets_per_key")
+                try await outbound.close(.init(codeNumber: 1013), reason: "too many sockets open with this key")
+            }
         }
     }
 

@@ -45,6 +45,8 @@ public struct ServerConfiguration: Sendable {
     /// Requests a second per client address (`--rate-limit`; bursts of five seconds' worth);
     /// 0: no limit.
     public var rateLimit = 100.0
+    /// Open frames and events WebSockets per API key (`--max-sockets-per-key`).
+    public var maxSocketsPerKey = 256
     /// Seconds an HTTP connection may stay idle before it is closed.
     public var httpIdleTimeout = 30.0
     /// Serve without keys on a non-loopback address (`--insecure-no-auth`).
