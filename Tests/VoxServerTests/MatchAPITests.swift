@@ -217,6 +217,10 @@ extension ServerTests {
             let id = try await create(server, #"{"name": "Talker", "interests": ["podcasts"]}"#)
             let missing = try await server.request("POST", "/v1/streams", body: Array(#"{"profile": "p_nope"}"#.utf8))
             #expect(missing.status == 404 && missing.text.contains("profile_not_found"))
+            for bad in [#"{"profile": ""}"#, #"{"profile": 7}"#, #"{"profile": "\#(String(repeating: "p", count: 65))"}"#] {
+                let reply = try await server.request("POST", "/v1/streams", body: Array(bad.utf8))
+                #expect(reply.status == 400 && reply.text.contains("bad_settings"), "\(bad): \(reply.text)")
+            }
             let stream = try await server.createStream(#"{"profile": "\#(id)"}"#)
             #expect(stream["settings"]?.object?["profile"]?.string == id)
             let pcm = voiceLike(pitch: 150, sampleRate: 48_000, seconds: 4)

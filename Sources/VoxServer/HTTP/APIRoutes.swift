@@ -86,6 +86,8 @@ struct APIRoutes: Sendable {
         if body.readableBytes > 0 && !body.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             patch = try decode(StreamSettingsPatch.self, from: body, fieldError: "bad_settings")
         }
+        // Ids are checked for shape before they are looked up: a malformed one is a bad setting, not a missing one.
+        try patch.applied(to: hub.configuration.streamDefaults).validate(for: hub.model.config)
         if let avatar = patch.avatar, !services.avatars.exists(avatar) { throw APIError.notFound("avatar", avatar) }
         if let profile = patch.profile, !services.match.exists(profile) { throw APIError.notFound("profile", profile) }
         try checkBinding(avatar: patch.avatar, profile: patch.profile, context)
