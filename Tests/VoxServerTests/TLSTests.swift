@@ -1,6 +1,9 @@
 import Foundation
+import HummingbirdWSClient
 import Logging
 import NIOPosix
+import NIOSSL
+import Synchronization
 import Testing
 
 @testable import VoxServer
@@ -14,7 +17,7 @@ func makeCertificate() throws -> (certificate: String, key: String)? {
     process.executableURL = URL(fileURLWithPath: openssl)
     process.arguments = [
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1",
-        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
@@ -63,6 +66,22 @@ extension ServerTests {
             #expect(created.0 == 201 && created.1.contains("\"audio_url\":\"wss://"), "\(created)")
             let plain = try? await server.request("GET", "/health")
             #expect(plain?.status != 200)
+            // The event API over WSS, the client trusting only the generated certificate.
+            var client = TLSConfiguration.makeClientConfiguration()
+            client.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pem.certificate))
+            let received = Mutex<String?>(nil)
+            _ = try await WebSocketClient.connect(
+                url: "wss://localhost:\(port)/v1/events", tlsConfiguration: client, logger: Logger(label: "wss")
+            ) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"subscribe": ["world"]}"#))
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    if case .text(let text) = message {
+                        received.withLock { $0 = text }
+                        return
+                    }
+                }
+            }
+            #expect(received.withLock { $0 }?.contains("\"type\":\"subscribed\"") == true)
         }
 
         @Test func badCertificatesAreOneLineErrors() throws {
