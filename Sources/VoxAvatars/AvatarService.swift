@@ -165,7 +165,7 @@ public final class AvatarService: Sendable {
     /// One avatar.
     public func get(_ id: String) throws(AvatarError) -> AvatarView {
         let view = world.withLock { w in
-            w.avatars.first { $0.id == id }.map { AvatarView($0, partner: $0.partner.flatMap { w.avatar(key: $0)?.id }) }
+            w.avatar(id: id).map { AvatarView($0, partner: $0.partner.flatMap { w.avatar(key: $0)?.id }) }
         }
         guard let view else { throw .notFound(id) }
         return view
@@ -376,7 +376,7 @@ public final class AvatarService: Sendable {
 
     /// The avatar's mood as the face's seven emotion channels (Angry ... Surprised), 0...1.
     public func emotionChannels(_ id: String) -> [Double]? {
-        world.withLock { w in w.avatars.first { $0.id == id }?.emotions.faceChannels }
+        world.withLock { w in w.avatar(id: id)?.emotions.faceChannels }
     }
 
     /// Avatars exploring now that have no suggestions left, at most `limit`.
@@ -391,35 +391,35 @@ public final class AvatarService: Sendable {
     /// exploring.
     public func suggest(_ id: String, matches: [String]) {
         world.withLock { w in
-            guard let key = w.avatars.first(where: { $0.id == id })?.key else { return }
-            let keys = matches.compactMap { m in w.avatars.first { $0.id == m }?.key }
+            guard let key = w.avatar(id: id)?.key else { return }
+            let keys = matches.compactMap { m in w.avatar(id: m)?.key }
             w.suggest(key: key, keys)
         }
     }
 
     /// Avatar `id`'s profile, if it exists.
     public func profile(_ id: String) -> AvatarProfile? {
-        world.withLock { w in w.avatars.first { $0.id == id }?.profile }
+        world.withLock { w in w.avatar(id: id)?.profile }
     }
 
     /// Where avatars `a` and `b` stand, if they have met.
     public func relationship(_ a: String, _ b: String) -> Relationship? {
         world.withLock { w in
-            guard let ka = w.avatars.first(where: { $0.id == a })?.key, let kb = w.avatars.first(where: { $0.id == b })?.key else {
+            guard let ka = w.avatar(id: a)?.key, let kb = w.avatar(id: b)?.key else {
                 return nil
             }
-            return w.relationships(of: ka).first { $0.a == kb || $0.b == kb }
+            return w.relationships[World.Pair(ka, kb)]
         }
     }
 
     /// Whether avatar `id` exists.
-    public func exists(_ id: String) -> Bool { world.withLock { w in w.avatars.contains { $0.id == id } } }
+    public func exists(_ id: String) -> Bool { world.withLock { w in w.avatar(id: id) != nil } }
 
     /// A face stream bound to avatar `id` carried speech for `seconds` real seconds.
     public func speak(_ id: String, seconds: Double) {
         let speed = clock.withLock { $0.paused ? 0 : $0.speed }
         world.withLock { w in
-            guard let key = w.avatars.first(where: { $0.id == id })?.key else { return }
+            guard let key = w.avatar(id: id)?.key else { return }
             w.speak(key: key, minutes: seconds * speed / 60)
         }
     }
@@ -638,7 +638,7 @@ public final class AvatarService: Sendable {
     // MARK: - Helpers
 
     private func avatar(_ id: String) throws(AvatarError) -> SimAvatar {
-        guard let a = world.withLock({ w in w.avatars.first { $0.id == id } }) else { throw .notFound(id) }
+        guard let a = world.withLock({ w in w.avatar(id: id) }) else { throw .notFound(id) }
         return a
     }
 

@@ -25,6 +25,8 @@ public struct World: Sendable {
     /// Seed of the per-pair chemistry.
     public let seed: UInt64
     private var index: [Int64: Int] = [:]
+    /// Keys by public id (lookups from the API, the face streams and event filtering).
+    private var keys: [String: Int64] = [:]
     /// Per step: chance that two socialising avatars drawn together start talking.
     static let meetChance = 0.35
     /// Per world minute of exploring: chance that an avatar with suggestions discovers one.
@@ -60,6 +62,7 @@ public struct World: Sendable {
     public mutating func add(_ avatar: SimAvatar) {
         precondition(index[avatar.key] == nil, "avatar key \(avatar.key) is already in the world")
         index[avatar.key] = avatars.count
+        keys[avatar.id] = avatar.key
         avatars.append(avatar)
     }
 
@@ -73,6 +76,7 @@ public struct World: Sendable {
     /// Removes an avatar and its relationships; a conversation partner is released.
     public mutating func remove(key: Int64) {
         guard let i = index[key] else { return }
+        keys[avatars[i].id] = nil
         avatars.remove(at: i)
         index = Dictionary(uniqueKeysWithValues: avatars.enumerated().map { ($0.element.key, $0.offset) })
         relationships = relationships.filter { $0.key.a != key && $0.key.b != key }
@@ -89,6 +93,9 @@ public struct World: Sendable {
     public mutating func suggest(key: Int64, _ others: [Int64]) {
         suggestions[key] = others.filter { $0 != key && index[$0] != nil }
     }
+
+    /// The avatar with public id `id`.
+    public func avatar(id: String) -> SimAvatar? { keys[id].flatMap { avatar(key: $0) } }
 
     /// Changes an avatar in place.
     public mutating func modify(key: Int64, _ change: (inout SimAvatar) -> Void) {
