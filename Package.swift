@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "VoxAvatars", targets: ["VoxAvatars"]),
         .library(name: "VoxLLM", targets: ["VoxLLM"]),
         .library(name: "VoxMatch", targets: ["VoxMatch"]),
+        .library(name: "VoxTwins", targets: ["VoxTwins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -101,10 +102,16 @@ let package = Package(
                 "VoxCore", "VoxDSP", "VoxModel", "VoxStore", "VoxAvatars", "CVoxKernels", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: numeric),
+        // Digital twins: ingestion, memory with hybrid retrieval, the temporal graph, twin chat and
+        // recommendations (plain logic; storage behind a protocol).
+        .target(
+            name: "VoxTwins",
+            dependencies: ["VoxStore", "VoxLLM", "VoxMatch", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "CCrypto",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "CCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -181,6 +188,11 @@ let package = Package(
             name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
         .testTarget(
             name: "VoxMatchTests", dependencies: ["VoxMatch", "VoxAvatars", "VoxStore", "VoxDSP", "VoxModel"], swiftSettings: strict),
+        .testTarget(
+            name: "VoxTwinsTests",
+            dependencies: ["VoxTwins", "VoxStore", "VoxMatch", "VoxLLM", "VoxModel", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
         .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore", "VoxStore"], swiftSettings: strict),
         .testTarget(

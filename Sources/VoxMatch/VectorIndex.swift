@@ -10,27 +10,29 @@ import CVoxKernels
 /// in floats, which sets the k-th best score; every other row whose bound still beats it is
 /// scored in floats too. Rounding to int8 loses about 1% of a unit vector, so the bound is tight
 /// and few rows are scored in full, whatever the data's structure.
-struct VectorIndex: Sendable {
+public struct VectorIndex: Sendable {
     /// Length of every vector.
-    let dimension: Int
+    public let dimension: Int
     /// Bytes per coded row (the dimension rounded up to 32, the tail zero).
     let stride: Int
 
-    private(set) var count = 0
+    /// Rows held.
+    public private(set) var count = 0
     private var vectors: [Float] = []
     private var codes: [Int8] = []
     private var scales: [Float] = []
     private var errors: [Float] = []
     private var norms: [Float] = []
 
-    init(dimension: Int) {
+    /// An empty index of `dimension`-long vectors.
+    public init(dimension: Int) {
         precondition(dimension > 0)
         self.dimension = dimension
         stride = (dimension + 31) / 32 * 32
     }
 
     /// Adds a vector; returns its row.
-    mutating func append(_ v: [Float]) -> Int {
+    public mutating func append(_ v: [Float]) -> Int {
         precondition(v.count == dimension)
         vectors.append(contentsOf: v)
         codes.append(contentsOf: repeatElement(0, count: stride))
@@ -51,7 +53,7 @@ struct VectorIndex: Sendable {
 
     /// Removes row `row` by moving the last row into its place (callers move their own
     /// per-row data the same way).
-    mutating func remove(row: Int) {
+    public mutating func remove(row: Int) {
         precondition(row < count)
         let last = count - 1
         if row != last {
@@ -80,7 +82,7 @@ struct VectorIndex: Sendable {
     }
 
     /// The `k` rows most similar to `q`, best first, leaving out `excluding`.
-    func nearest(_ q: [Float], k: Int, excluding: Int? = nil) -> [(score: Float, row: Int)] {
+    public func nearest(_ q: [Float], k: Int, excluding: Int? = nil) -> [(score: Float, row: Int)] {
         precondition(q.count == dimension)
         let k = min(k, count - (excluding == nil ? 0 : 1))
         guard k > 0 else { return [] }

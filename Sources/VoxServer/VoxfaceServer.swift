@@ -12,6 +12,7 @@ import VoxAvatars
 import VoxMatch
 public import VoxModel
 import VoxStore
+import VoxTwins
 
 /// `voxface serve`: the HTTP/WebSocket server, the RTP socket, the per-stream pipelines and the
 /// pacer, as swift-service-lifecycle services with graceful shutdown on SIGTERM/SIGINT.
@@ -138,6 +139,7 @@ public struct VoxfaceServer: Sendable {
         WebSocketRoutes(hub: hub, quota: quota).register(on: router)
         AvatarRoutes(services: services).register(on: router)
         MatchRoutes(services: services, pool: batchPool, maxUpload: configuration.maxUploadBytes).register(on: router)
+        TwinRoutes(services: services).register(on: router)
         WebApp().register(on: router)
         EventRoutes(services: services, bus: hub.bus, capacity: configuration.eventQueue, quota: quota).register(on: router)
         let rtpPort = hub.rtpPort
@@ -157,7 +159,10 @@ public struct VoxfaceServer: Sendable {
         // (subscribers told) before HTTP stops.
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: streaming), .init(service: world)],
+                services: [
+                    .init(service: app), .init(service: streaming), .init(service: world),
+                    .init(service: TwinWorker(twins: services.twins)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         await shutdown?.attach(serviceGroup)
         try await serviceGroup.run()
@@ -179,7 +184,8 @@ public struct VoxfaceServer: Sendable {
     static func openServices(_ configuration: ServerConfiguration, logger: Logger) async throws -> SecondaryServices {
         do {
             let store = try Store(
-                directory: configuration.dataDirectory, migrations: SQLiteAvatarRepository.migrations + SQLiteMatchRepository.migrations,
+                directory: configuration.dataDirectory,
+                migrations: SQLiteAvatarRepository.migrations + SQLiteMatchRepository.migrations + TwinSchema.migrations,
                 eventRetention: configuration.eventRetention)
             let voice = LLMVoice(configuration: configuration.llm)
             let avatars = try await AvatarService(
@@ -188,18 +194,33 @@ public struct VoxfaceServer: Sendable {
             let match = try await MatchService(
                 repository: SQLiteMatchRepository(store: store), embedder: embedder, configuration: configuration.match,
                 avatars: AvatarLookup(avatars: avatars))
+            let repository = SQLiteTwinRepository(store: store)
+            let twins = TwinService(
+                repository: repository, projects: repository, embedder: embedder, configuration: configuration.twins,
+                compose: { [model = voice.model] request, fallback, onDelta in
+                    await model.complete(request, fallbackText: fallback, onDelta: onDelta)
+                })
             logger.info(
                 "data store open",
                 metadata: [
                     "path": "\(store.path)", "avatars": "\(avatars.worldView().avatars)", "profiles": "\(match.count)",
                     "text_encoder": "\(embedder.name)",
                 ])
-            return SecondaryServices(store: store, avatars: avatars, voice: voice, match: match)
+            return SecondaryServices(store: store, avatars: avatars, voice: voice, match: match, twins: twins)
         } catch let error as StoreError {
             throw ServerError(error.description)
         } catch {
             throw ServerError("cannot open the data store in \(configuration.dataDirectory): \(error)")
         }
+    }
+}
+
+/// The twins' ingestion worker as a service (stops with the group).
+struct TwinWorker: Service {
+    let twins: TwinService
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await twins.runWorker() }
     }
 }
 

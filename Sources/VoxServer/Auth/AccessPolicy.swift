@@ -43,7 +43,7 @@ enum AccessPolicy {
             if parts.count == 4 && parts[3] == "audio" { return .open }
             if parts.count == 4 && parts[3] == "frames" { return .keyOrStreamToken(stream: parts[2]) }
             return .key(streams)
-        case "avatars", "profiles": return .key(owners)
+        case "avatars", "profiles", "twins", "projects", "proposals": return .key(owners)
         case "world": return isRead ? .key(anyKey) : .key(adminOnly)
         case "space": return parts.count == 2 && isRead ? .key(anyKey) : .key(adminOnly)
         case "rooms", "events": return .key(anyKey)

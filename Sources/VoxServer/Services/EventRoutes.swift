@@ -45,6 +45,7 @@ struct EventRoutes: Sendable {
                 guard let id = data.firstMatch(of: /"(?:created|updated)":"([^"]+)"/)?.1 else { return false }
                 return services.avatars.profile(String(id))?.owner == name
             case ("avatars", _): return services.avatars.profile(parts[1])?.owner == name
+            case ("twins", 2): return parts[1] == name
             case ("matchmaking", _) where parts.count >= 3 && parts[1] == "profiles":
                 return services.match.owner(of: parts[2]) == name
             default: return false

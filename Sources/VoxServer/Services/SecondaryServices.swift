@@ -2,6 +2,7 @@ import Synchronization
 import VoxAvatars
 import VoxMatch
 import VoxStore
+import VoxTwins
 
 /// The secondary services of `voxface serve` (avatars today; matchmaking and twins later), the
 /// store they share and their counters for /metrics.
@@ -10,13 +11,15 @@ final class SecondaryServices: Sendable {
     let avatars: AvatarService
     let voice: LLMVoice
     let match: MatchService
+    let twins: TwinService
     let counters = SecondaryCounters()
 
-    init(store: Store, avatars: AvatarService, voice: LLMVoice, match: MatchService) {
+    init(store: Store, avatars: AvatarService, voice: LLMVoice, match: MatchService, twins: TwinService) {
         self.store = store
         self.avatars = avatars
         self.voice = voice
         self.match = match
+        self.twins = twins
     }
 
     /// Prometheus text lines of the services' counters (appended to /metrics).
@@ -58,6 +61,16 @@ final class SecondaryServices: Sendable {
         lines.append("# HELP voxface_match_profiles Profiles in the space.")
         lines.append("# TYPE voxface_match_profiles gauge")
         lines.append("voxface_match_profiles \(match.count)")
+        let t = twins.stats
+        counter("voxface_twin_ingestions_total", "Ingestions read into twins.", t.ingested)
+        counter("voxface_twin_ingestions_failed_total", "Ingestions dead-lettered.", t.failed)
+        counter("voxface_twin_ingestion_retries_total", "Ingestion retries after a store failure.", t.retries)
+        counter("voxface_twin_ingestions_busy_total", "Ingestions refused because the queue was full.", t.busy)
+        counter("voxface_twin_memories_total", "Twin memories written.", t.memoriesWritten)
+        counter("voxface_twin_relations_total", "Twin graph relations written.", t.relationsWritten)
+        counter("voxface_twin_searches_total", "Twin memory searches.", t.searches)
+        counter("voxface_twin_chats_total", "Twin chat turns answered.", t.chats)
+        counter("voxface_twin_recommendations_total", "Twin recommendations made.", t.recommendations)
         counter("voxface_events_published_total", "Events published on the event API.", c.published.load(ordering: .relaxed))
         counter("voxface_events_sent_total", "Events sent to /v1/events clients.", c.sent.load(ordering: .relaxed))
         counter(

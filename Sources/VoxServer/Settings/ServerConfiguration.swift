@@ -1,6 +1,7 @@
 public import VoxAvatars
 public import VoxLLM
 public import VoxMatch
+public import VoxTwins
 
 /// Everything `voxface serve` is configured with.
 public struct ServerConfiguration: Sendable {
@@ -53,6 +54,8 @@ public struct ServerConfiguration: Sendable {
     public var insecureNoAuth = false
     /// The matchmaking service's settings.
     public var match = MatchConfiguration()
+    /// The twin service's settings.
+    public var twins = TwinConfiguration()
     /// The sentence encoder's directory (`--text-model`): nil looks in the usual places
     /// (`SentenceEncoder.findDefault`), "offline" uses the offline encoder.
     public var textModel: String?

@@ -1,0 +1,100 @@
+import Synchronization
+import VoxMatch
+
+/// The twins' dense vectors in memory: one exact index per user, loaded from the store on first
+/// search and kept in step with commits; least recently used users are dropped beyond a bound.
+final class DenseCache: Sendable {
+    struct Entry {
+        var ids: [Int64] = []
+        var rows: [Int64: Int] = [:]
+        var index: VectorIndex
+        var used: UInt64 = 0
+        var generation: UInt64 = 0
+    }
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var generations: [String: UInt64] = [:]
+        var clock: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    let dimension: Int
+    /// Vectors kept across users (about 1.9 KB each at 384 dimensions).
+    let maxVectors: Int
+
+    init(dimension: Int, maxVectors: Int) {
+        self.dimension = dimension
+        self.maxVectors = maxVectors
+    }
+
+    /// The user's nearest memories to `q`, or nil when the user is not loaded.
+    func nearest(_ user: String, _ q: [Float], k: Int) -> [Int64]? {
+        state.withLock { s in
+            s.clock += 1
+            guard var e = s.entries[user] else { return nil }
+            e.used = s.clock
+            s.entries[user] = e
+            return e.index.nearest(q, k: k).map { e.ids[$0.row] }
+        }
+    }
+
+    /// The user's generation (bumped by every change), read before loading from the store.
+    func generation(_ user: String) -> UInt64 { state.withLock { $0.generations[user, default: 0] } }
+
+    /// Installs a user's vectors loaded from the store, unless a change happened since
+    /// `generation` was read (the next search loads again).
+    func install(_ user: String, ids: [Int64], vectors: [Float], generation: UInt64) {
+        var index = VectorIndex(dimension: dimension)
+        var rows: [Int64: Int] = [:]
+        rows.reserveCapacity(ids.count)
+        for (i, id) in ids.enumerated() {
+            rows[id] = index.append(Array(vectors[i * dimension..<(i + 1) * dimension]))
+        }
+        state.withLock { s in
+            guard s.generations[user, default: 0] == generation else { return }
+            s.clock += 1
+            s.entries[user] = Entry(ids: ids, rows: rows, index: index, used: s.clock, generation: generation)
+            evict(&s, keeping: user)
+        }
+    }
+
+    /// Applies a commit: new vectors in, superseded ones out.
+    func apply(_ user: String, added: [(Int64, [Float])], removed: [Int64]) {
+        state.withLock { s in
+            s.generations[user, default: 0] += 1
+            guard var e = s.entries[user] else { return }
+            for (id, v) in added where e.rows[id] == nil && v.count == dimension {
+                e.rows[id] = e.index.append(v)
+                e.ids.append(id)
+            }
+            for id in removed {
+                guard let row = e.rows.removeValue(forKey: id) else { continue }
+                let last = e.ids.count - 1
+                e.index.remove(row: row)
+                if row != last {
+                    let moved = e.ids[last]
+                    e.ids[row] = moved
+                    e.rows[moved] = row
+                }
+                e.ids.removeLast()
+            }
+            e.generation = s.generations[user, default: 0]
+            s.entries[user] = e
+        }
+    }
+
+    /// Forgets a user (deleted twin).
+    func drop(_ user: String) {
+        state.withLock { s in
+            s.entries[user] = nil
+            s.generations[user, default: 0] += 1
+        }
+    }
+
+    private func evict(_ s: inout State, keeping user: String) {
+        var total = s.entries.values.reduce(0) { $0 + $1.ids.count }
+        while total > maxVectors, let victim = s.entries.filter({ $0.key != user }).min(by: { $0.value.used < $1.value.used }) {
+            total -= victim.value.ids.count
+            s.entries[victim.key] = nil
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The fusion rule of the twin's hybrid retrieval (Protocols/twins.md, "Retrieval"): reciprocal
+/// rank fusion of BM25 (SQLite FTS5) and dense cosine ranks, plus small terms for importance and
+/// recency that break near-ties without overturning what the text says.
+///
+/// `score = wBM25 / (k + rank_bm25) + wDense / (k + rank_dense) + wImportance * importance
+///          + wRecency * 2^(-age / halfLife)`
+///
+/// with ranks from 1 (a list a memory is absent from adds nothing). Plain logic over values.
+public struct HybridRanking: Sendable, Equatable {
+    /// RRF's damping constant (60 in the original paper).
+    public var k: Double = 60
+    /// Weight of the BM25 rank.
+    public var bm25Weight: Double = 1
+    /// Weight of the dense rank.
+    public var denseWeight: Double = 1
+    /// Weight of importance (0...1): at most about one rank's worth near the top.
+    public var importanceWeight: Double = 0.002
+    /// Weight of recency (0...1).
+    public var recencyWeight: Double = 0.002
+    /// Age at which recency halves (seconds; 180 days).
+    public var halfLife: Double = 180 * 86_400
+    /// Candidates each retriever contributes.
+    public var depth = 50
+
+    /// The default rule.
+    public init() {}
+
+    /// One candidate's facts.
+    public struct Candidate: Sendable, Equatable {
+        /// Memory id.
+        public var id: Int64
+        /// 0...1.
+        public var importance: Double
+        /// When it happened or was learned (Unix seconds).
+        public var time: Double
+
+        /// A candidate from its parts.
+        public init(id: Int64, importance: Double, time: Double) {
+            self.id = id
+            self.importance = importance
+            self.time = time
+        }
+    }
+
+    /// Fuses the two ranked lists (best first) into scores, best first; `facts` gives importance
+    /// and time per id (ids missing from it get neither bonus).
+    public func fuse(bm25: [Int64], dense: [Int64], facts: [Int64: Candidate], now: Double) -> [(id: Int64, score: Double)] {
+        var scores: [Int64: Double] = [:]
+        for (r, id) in bm25.prefix(depth).enumerated() { scores[id, default: 0] += bm25Weight / (k + Double(r + 1)) }
+        for (r, id) in dense.prefix(depth).enumerated() { scores[id, default: 0] += denseWeight / (k + Double(r + 1)) }
+        var out: [(id: Int64, score: Double)] = []
+        out.reserveCapacity(scores.count)
+        for (id, base) in scores {
+            var s = base
+            if let c = facts[id] {
+                s += importanceWeight * min(1, max(0, c.importance))
+                let age = max(0, now - c.time)
+                s += recencyWeight * exp2(-age / halfLife)
+            }
+            out.append((id, s))
+        }
+        out.sort { $0.score != $1.score ? $0.score > $1.score : $0.id > $1.id }
+        return out
+    }
+}

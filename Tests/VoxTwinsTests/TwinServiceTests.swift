@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+import VoxStore
+
+@testable import VoxTwins
+
+@Suite struct TwinServiceTests {
+    let day = 86_400.0
+
+    @Test func chatLogBecomesCitedMemoriesAndTheUsersStyle() async throws {
+        let (twins, _) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        let log = chatJSON([
+            ("Maya Chen", "2026-03-02T18:04:00Z", "I really prefer late-morning meetings, never before 10!"),
+            ("Ines", "2026-03-02T18:05:00Z", "Noted. Lunch on Friday?"),
+            ("Maya Chen", "2026-03-02T18:06:00Z", "Yes, but somewhere vegetarian please 🌱"),
+            ("Ines", "2026-03-02T18:07:00Z", ""),
+            ("Maya Chen", "2026-03-02T18:08:00Z", "My favourite is the Nepalese place in Mouraria."),
+        ])
+        let done = try await ingestNow(twins, "maya", .chat, log)
+        #expect(done.status == .done && done.progress == 1)
+        #expect(done.items == 4)  // the empty message is skipped but keeps its index
+        let found = try await twins.search(user: "maya", query: "What time of day does she like meetings?", k: 5)
+        let top = try #require(found.first)
+        #expect(top.memory.text.contains("late-morning meetings"))
+        // Cited down to the message: index 0 of the submitted array.
+        #expect(top.memory.sources.contains { $0.ingestion == done.id && ($0.turns ?? []).contains(0) })
+        let food = try await twins.search(user: "maya", query: "favourite restaurant", k: 3)
+        #expect(food.first?.memory.sources.contains { ($0.turns ?? []).contains(4) } == true)
+        let view = try await twins.get("maya")
+        let style = try #require(view.style)
+        #expect(style.messages == 3)
+        #expect(style.emojiRate > 0.3)
+        #expect(view.relations >= 1)  // Maya knows Ines
+    }
+
+    @Test func theSameContentIsIngestedOnce() async throws {
+        let (twins, _) = try openTwins()
+        _ = try await twins.create(user: "u1", name: "U One")
+        let first = try await ingestNow(twins, "u1", .text, "I like tea. I live in Porto.")
+        let (again, duplicate) = try await twins.ingest(
+            user: "u1", kind: .text, payload: Array("I like tea. I live in Porto.".utf8), filename: nil)
+        #expect(duplicate && again.id == first.id)
+        #expect(try await twins.ingestions(user: "u1", limit: 10).count == 1)
+    }
+
+    @Test func aNewerFactSupersedesAnOlderOneWhichStaysAsHistory() async throws {
+        let clock = TestClock(1_700_000_000)
+        let (twins, _) = try openTwins(clock: clock)
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(twins, "maya", .text, "2023-05-01\nI live in Toronto with my cat.\n")
+        let before = clock()
+        clock.set(before + 10 * day)
+        try await ingestNow(twins, "maya", .text, "2024-09-01\nI moved to Lisbon last week and I love it.\n")
+        let found = try await twins.search(user: "maya", query: "Where does Maya live?", k: 5)
+        #expect(found.contains { $0.memory.text.contains("Lisbon") })
+        #expect(!found.contains { $0.memory.kind == .fact && $0.memory.text.contains("Toronto") })
+        let lisbon = try #require(found.first { $0.memory.text.contains("moved to Lisbon") && $0.memory.kind == .fact })
+        let history = try await twins.history(user: "maya", of: lisbon.memory.id)
+        #expect(history.map(\.text) == ["I moved to Lisbon last week and I love it.", "I live in Toronto with my cat."])
+        #expect(history[1].supersededBy == lisbon.memory.id)
+
+        // The graph: the Toronto edge invalidated at Lisbon's valid time and retired, not deleted.
+        let now = try await twins.graph(user: "maya", knownAt: nil, includeRetired: false, limit: 100)
+        let lives = now.filter { $0.predicate == "LIVES_IN" }
+        #expect(lives.map(\.object.name) == ["Lisbon"])
+        let all = try await twins.graph(user: "maya", knownAt: nil, includeRetired: true, limit: 100).filter { $0.predicate == "LIVES_IN" }
+        let toronto = try #require(all.first { $0.object.name == "Toronto" })
+        #expect(toronto.invalidAt == Distiller.utc(2024, 9, 1))
+        #expect(toronto.expiredAt == before + 10 * day)
+        // What we knew before the second ingestion: Toronto.
+        let then = try await twins.graph(user: "maya", knownAt: before + day, includeRetired: false, limit: 100)
+        #expect(then.filter { $0.predicate == "LIVES_IN" }.map(\.object.name) == ["Toronto"])
+    }
+
+    @Test func olderNewsGoesStraightToHistory() async throws {
+        let (twins, _) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(twins, "maya", .text, "2024-09-01\nI live in Lisbon.\n")
+        try await ingestNow(twins, "maya", .text, "2019-01-01\nI live in Toronto.\n")
+        let found = try await twins.search(user: "maya", query: "live", k: 10).filter { $0.memory.kind == .fact }
+        #expect(found.map(\.memory.text) == ["I live in Lisbon."])
+        let lives = try await twins.graph(user: "maya", knownAt: nil, includeRetired: false, limit: 10).filter {
+            $0.predicate == "LIVES_IN"
+        }
+        let toronto = try #require(lives.first { $0.object.name == "Toronto" })
+        #expect(toronto.invalidAt == Distiller.utc(2024, 9, 1))
+        #expect(lives.first { $0.object.name == "Lisbon" }?.invalidAt == nil)
+    }
+
+    @Test func anEndedRelationInvalidatesTheEdge() async throws {
+        let clock = TestClock(1_700_000_000)
+        let (twins, _) = try openTwins(clock: clock)
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(twins, "maya", .text, "2022-02-01\nI work at Shopify as a product manager.\n")
+        clock.set(1_700_100_000)
+        try await ingestNow(twins, "maya", .text, "2024-06-30\nI left Shopify after two good years.\n")
+        let edges = try await twins.graph(user: "maya", knownAt: nil, includeRetired: true, limit: 10).filter { $0.predicate == "WORKS_AT" }
+        #expect(edges.count == 1)
+        #expect(edges.first?.invalidAt == Distiller.utc(2024, 6, 30))
+        #expect(edges.first?.expiredAt == 1_700_100_000)
+    }
+
+    @Test func aTwinsDataIsNeverReturnedForAnotherUserAndGoesWithIt() async throws {
+        let dir = temporaryDirectory()
+        let (twins, store) = try openTwins(dir)
+        _ = try await twins.create(user: "alice", name: "Alice")
+        _ = try await twins.create(user: "bob", name: "Bob")
+        try await ingestNow(twins, "alice", .text, "My secret recipe uses cardamom and saffron. I live in Oslo.")
+        try await ingestNow(twins, "bob", .text, "I collect vintage synthesizers.")
+        #expect(
+            try await twins.search(user: "bob", query: "secret recipe cardamom saffron Oslo", k: 10).allSatisfy {
+                !$0.memory.text.contains("cardamom")
+            })
+        #expect(try await twins.search(user: "alice", query: "cardamom", k: 10).count >= 1)
+        // The store's own reads filter by user too.
+        let repository = SQLiteTwinRepository(store: store)
+        let aliceIDs = try await twins.search(user: "alice", query: "cardamom", k: 10).map(\.memory.id)
+        #expect(try await repository.memories(user: "bob", ids: aliceIDs).isEmpty)
+        #expect(
+            try await repository.graph(user: "bob", knownAt: 2e9, includeRetired: true, limit: 100).allSatisfy { $0.object.name != "Oslo" })
+
+        try await twins.delete("alice")
+        for table in ["twins", "twin_ingestions", "twin_memories", "twin_entities", "twin_edges", "twin_chat"] {
+            let n = try store.readSync { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE user = 'alice'") ?? -1 }
+            #expect(n == 0, "\(table) still holds alice's rows")
+        }
+        let fts = try store.readSync { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM twin_fts WHERE twin_fts MATCH 'cardamom'") ?? -1
+        }
+        #expect(fts == 0)
+        await #expect(throws: TwinError.notFound("alice")) { try await twins.search(user: "alice", query: "x", k: 1) }
+        #expect(try await twins.search(user: "bob", query: "synthesizers", k: 1).count == 1)
+    }
+
+    @Test func badInputIsDeadLetteredWithItsReasonAndNothingIsKept() async throws {
+        let (twins, _) = try openTwins()
+        _ = try await twins.create(user: "u", name: "U")
+        let cases: [(IngestKind, [UInt8], String)] = [
+            (.calendar, Array("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VCALENDAR\r\n".utf8), "ics"),
+            (.chat, Array("{\"not\": \"a chat\"}".utf8), "chat"),
+            (.chat, Array("[{\"sender\": 5, \"text\": \"x\"}]".utf8), "chat"),
+            (.pdf, Array("%PDF-1.4\n1 0 obj garbage".utf8), "pdf"),
+            (.text, [0x49, 0x20, 0xFF, 0xFE], "UTF-8"),
+        ]
+        for (kind, bytes, word) in cases {
+            let i = try await ingestNow(twins, "u", kind, bytes)
+            #expect(i.status == .failed, "\(kind) \(word)")
+            #expect(i.error?.contains(word) == true || i.error?.contains("unsupported") == true, "\(i.error ?? "nil")")
+            #expect(i.memories == 0 && i.attempts == 1)
+        }
+        #expect(try await twins.get("u").memories == 0)
+        await #expect(throws: TwinInputError.self) { try await twins.ingest(user: "u", kind: .text, payload: [], filename: nil) }
+        let (small, _) = try openTwins(configure: { $0.maxBytes = 10 })
+        _ = try await small.create(user: "u", name: "U")
+        await #expect(throws: TwinInputError.tooLarge(what: "bytes", limit: 10)) {
+            try await small.ingest(user: "u", kind: .text, payload: Array("more than ten bytes".utf8), filename: nil)
+        }
+    }
+
+    @Test func aFullStoreIsRetriedThenDeadLettered() async throws {
+        let dir = temporaryDirectory()
+        // Small enough that a big ingestion cannot commit (SQLITE_FULL), big enough to open.
+        let (twins, _) = try openTwins(dir, maxPageCount: 60, configure: { $0.maxAttempts = 3 })
+        _ = try await twins.create(user: "u", name: "U")
+        let text = (0..<400).map { "I wrote note number \($0) about topic \($0 * 7) in my notebook." }.joined(separator: "\n")
+        let i = try await ingestNow(twins, "u", .text, text)
+        #expect(i.status == .failed)
+        #expect(i.attempts == 3)
+        #expect(i.error?.contains("store") == true)
+        #expect(twins.stats.retries == 2)
+        #expect(try await twins.get("u").memories == 0)
+    }
+
+    @Test func theQueueIsBounded() async throws {
+        let (twins, _) = try openTwins(configure: { $0.maxQueued = 2 })
+        _ = try await twins.create(user: "u", name: "U")
+        _ = try await twins.ingest(user: "u", kind: .text, payload: Array("one".utf8), filename: nil)
+        _ = try await twins.ingest(user: "u", kind: .text, payload: Array("two".utf8), filename: nil)
+        await #expect(throws: TwinError.busy) {
+            try await twins.ingest(user: "u", kind: .text, payload: Array("three".utf8), filename: nil)
+        }
+        try await twins.processQueued()
+        _ = try await twins.ingest(user: "u", kind: .text, payload: Array("three".utf8), filename: nil)
+    }
+
+    @Test func userNamesAreChecked() async throws {
+        let (twins, _) = try openTwins()
+        await #expect(throws: TwinError.self) { try await twins.create(user: "a/b", name: nil) }
+        await #expect(throws: TwinError.self) { try await twins.create(user: "", name: nil) }
+        _ = try await twins.create(user: "maya.chen@x", name: nil)
+        await #expect(throws: TwinError.exists("maya.chen@x")) { try await twins.create(user: "maya.chen@x", name: "M") }
+    }
+}
