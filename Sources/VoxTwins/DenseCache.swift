@@ -6,7 +6,7 @@ import VoxMatch
 final class DenseCache: Sendable {
     struct Entry {
         var ids: [Int64] = []
-        var rows: [Int64: Int] = [:]
+        var rows: [Int64: [Int]] = [:]
         var index: VectorIndex
         var used: UInt64 = 0
         var generation: UInt64 = 0
@@ -33,8 +33,22 @@ final class DenseCache: Sendable {
             guard var e = s.entries[user] else { return nil }
             e.used = s.clock
             s.entries[user] = e
-            return e.index.nearest(q, k: k).map { e.ids[$0.row] }
+            return Self.distinct(e.index.nearest(q, k: k * Self.rowsPerMemory).map { e.ids[$0.row] }, k: k)
         }
+    }
+
+    /// Rows fetched per memory wanted (a memory with parts has several rows).
+    static let rowsPerMemory = 4
+
+    /// The first `k` distinct ids, in order.
+    static func distinct(_ ids: [Int64], k: Int) -> [Int64] {
+        var seen: Set<Int64> = []
+        var out: [Int64] = []
+        for id in ids where seen.insert(id).inserted {
+            out.append(id)
+            if out.count == k { break }
+        }
+        return out
     }
 
     /// The user's generation (bumped by every change), read before loading from the store.
@@ -44,10 +58,10 @@ final class DenseCache: Sendable {
     /// `generation` was read (the next search loads again).
     func install(_ user: String, ids: [Int64], vectors: [Float], generation: UInt64) {
         var index = VectorIndex(dimension: dimension)
-        var rows: [Int64: Int] = [:]
+        var rows: [Int64: [Int]] = [:]
         rows.reserveCapacity(ids.count)
         for (i, id) in ids.enumerated() {
-            rows[id] = index.append(Array(vectors[i * dimension..<(i + 1) * dimension]))
+            rows[id, default: []].append(index.append(Array(vectors[i * dimension..<(i + 1) * dimension])))
         }
         state.withLock { s in
             guard s.generations[user, default: 0] == generation else { return }
@@ -62,20 +76,23 @@ final class DenseCache: Sendable {
         state.withLock { s in
             s.generations[user, default: 0] += 1
             guard var e = s.entries[user] else { return }
-            for (id, v) in added where e.rows[id] == nil && v.count == dimension {
-                e.rows[id] = e.index.append(v)
+            for (id, v) in added where v.count == dimension {
+                e.rows[id, default: []].append(e.index.append(v))
                 e.ids.append(id)
             }
             for id in removed {
-                guard let row = e.rows.removeValue(forKey: id) else { continue }
-                let last = e.ids.count - 1
-                e.index.remove(row: row)
-                if row != last {
-                    let moved = e.ids[last]
-                    e.ids[row] = moved
-                    e.rows[moved] = row
+                // Highest rows first, so moving the last row into a freed one never moves a row
+                // still to be removed from under us.
+                for row in (e.rows.removeValue(forKey: id) ?? []).sorted(by: >) {
+                    let last = e.ids.count - 1
+                    e.index.remove(row: row)
+                    if row != last {
+                        let moved = e.ids[last]
+                        e.ids[row] = moved
+                        if let i = e.rows[moved]?.firstIndex(of: last) { e.rows[moved]?[i] = row }
+                    }
+                    e.ids.removeLast()
                 }
-                e.ids.removeLast()
             }
             e.generation = s.generations[user, default: 0]
             s.entries[user] = e

@@ -22,6 +22,18 @@ public struct PendingMemory: Sendable, Equatable {
     public var slot: String?
     /// Where it came from.
     public var sources: [MemorySource]
+    /// Words that place it (the section heading above a sentence), searched and embedded with
+    /// the text but not part of it.
+    public var context: String? = nil
+
+    /// Pieces embedded on their own besides the whole (a passage's sentences, a chat window's
+    /// messages): a question that matches one sentence finds the passage.
+    public var parts: [String] = []
+
+    /// The text searched and embedded: the context, then the text.
+    public var searchText: String { context.map { $0 + ": " + text } ?? text }
+    /// Every text embedded for it: the whole first, then its parts.
+    public var embedded: [String] { [searchText] + parts }
 }
 
 /// A graph relation before it is stored.
@@ -86,17 +98,23 @@ public struct Distiller: Sendable {
         let chunks = Chunker.chunks(text, target: passageTokens, limit: 2000)
         let dates = Self.dateMarks(text)
         out.items = chunks.count
+        let headings = Self.headings(text)
         for (i, chunk) in chunks.enumerated() {
             let at = Self.date(before: chunk.bytes.lowerBound, in: dates) ?? time
-            out.memories.append(
-                PendingMemory(
-                    kind: .episode, domain: Self.domain(chunk.text), text: chunk.text, importance: 0.3, session: ingestion, turn: i,
-                    validAt: at, sources: [MemorySource(ingestion: ingestion, bytes: [chunk.bytes.lowerBound, chunk.bytes.upperBound])]))
+            let heading = Self.heading(before: chunk.bytes.lowerBound, in: headings)
+            var memory = PendingMemory(
+                kind: .episode, domain: Self.domain(chunk.text), text: chunk.text, importance: 0.3, session: ingestion, turn: i,
+                validAt: at, sources: [MemorySource(ingestion: ingestion, bytes: [chunk.bytes.lowerBound, chunk.bytes.upperBound])],
+                context: heading)
+            let sentences = Self.sentences(chunk.text).map(\.text).filter { $0.split(separator: " ").count >= 3 }
+            if sentences.count > 1 { memory.parts = sentences.prefix(64).map { s in heading.map { $0 + ": " + s } ?? s } }
+            out.memories.append(memory)
         }
         for sentence in Self.sentences(text) {
             let at = Self.date(before: sentence.bytes.lowerBound, in: dates) ?? time
             let source = MemorySource(ingestion: ingestion, bytes: [sentence.bytes.lowerBound, sentence.bytes.upperBound])
-            addFact(sentence.text, speaker: userName, at: at, session: ingestion, turn: nil, source: source, into: &out)
+            let heading = Self.heading(before: sentence.bytes.lowerBound, in: headings)
+            addFact(sentence.text, speaker: userName, at: at, session: ingestion, turn: nil, source: source, context: heading, into: &out)
         }
         return out
     }
@@ -131,10 +149,11 @@ public struct Distiller: Sendable {
         while start < messages.count {
             let window = messages[start..<min(messages.count, start + chatWindow)]
             let text = window.map { "\($0.sender): \($0.text)" }.joined(separator: "\n")
-            out.memories.append(
-                PendingMemory(
-                    kind: .episode, domain: "chat", text: text, importance: 0.3, session: ingestion, turn: window.first?.index,
-                    validAt: window.first?.time, sources: [MemorySource(ingestion: ingestion, turns: window.map(\.index))]))
+            var memory = PendingMemory(
+                kind: .episode, domain: "chat", text: text, importance: 0.3, session: ingestion, turn: window.first?.index,
+                validAt: window.first?.time, sources: [MemorySource(ingestion: ingestion, turns: window.map(\.index))])
+            if window.count > 1 { memory.parts = window.map { "\($0.sender): \($0.text)" } }
+            out.memories.append(memory)
             if start + chatWindow >= messages.count { break }
             start += chatWindow - 1
         }
@@ -144,7 +163,8 @@ public struct Distiller: Sendable {
             if isUser(m.sender) {
                 out.style.add(m.text)
                 for sentence in Chunker.sentences(m.text) {
-                    addFact(sentence.text, speaker: userName, at: m.time, session: ingestion, turn: m.index, source: source, into: &out)
+                    addFact(
+                        sentence.text, speaker: userName, at: m.time, session: ingestion, turn: m.index, source: source, into: &out)
                 }
             } else if people.insert(m.sender).inserted, !m.sender.isEmpty {
                 let relation = ExtractedRelation(
@@ -209,10 +229,12 @@ public struct Distiller: Sendable {
 
     // MARK: - Facts
 
-    /// Adds `sentence` as a fact when it says something about the user: first person from the
-    /// user, or naming the user. Relations the extractor finds in it go to the graph.
+    /// Adds `sentence` as a fact when it is the user's own words (`own`: their documents and
+    /// messages) or says something about them (first person, or naming them). Relations the
+    /// extractor finds in it go to the graph.
     func addFact(
-        _ sentence: String, speaker: String, at: Double?, session: String, turn: Int?, source: MemorySource, into out: inout Distilled
+        _ sentence: String, speaker: String, at: Double?, session: String, turn: Int?, source: MemorySource, own: Bool = false,
+        context: String? = nil, into out: inout Distilled
     ) {
         let text = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
         let words = text.split { !$0.isLetter && !$0.isNumber && $0 != "'" }
@@ -220,12 +242,12 @@ public struct Distiller: Sendable {
         let lower = words.map { $0.lowercased() }
         let firstPerson = lower.contains { Self.firstPerson.contains($0) }
         let namesUser = userNames.contains { text.localizedCaseInsensitiveContains($0) }
-        guard firstPerson || namesUser else { return }
-        let context = ExtractionContext(userName: userName, knownPeople: [])
-        let relations = extractor.relations(in: text, context: context)
+        guard own || firstPerson || namesUser else { return }
+        let extraction = ExtractionContext(userName: userName, knownPeople: [])
+        let relations = extractor.relations(in: text, context: extraction)
         let slot = relations.first { $0.subjectType == .user && Self.functional.contains($0.predicate) && !$0.ended }
             .map { "\($0.subject.lowercased())|\($0.predicate)" }
-        var importance = 0.5
+        var importance = firstPerson || namesUser ? 0.5 : 0.3
         if lower.contains(where: { Self.preferenceCues.contains($0) }) { importance += 0.2 }
         if lower.contains(where: { Self.strongCues.contains($0) }) { importance += 0.2 }
         if firstPerson { importance += 0.1 }
@@ -233,7 +255,7 @@ public struct Distiller: Sendable {
         out.memories.append(
             PendingMemory(
                 kind: .fact, domain: Self.domain(text), text: text, importance: min(1, importance), session: session, turn: turn,
-                validAt: at, slot: slot, sources: [source]))
+                validAt: at, slot: slot, sources: [source], context: context))
         for r in relations {
             out.relations.append(PendingRelation(relation: r, validAt: at, fact: text, memory: index, sources: [source]))
         }
@@ -281,6 +303,30 @@ public struct Distiller: Sendable {
             offset += bytes.count + 1
         }
         return marks
+    }
+
+    /// Markdown headings (`# ...`) with their offsets.
+    static func headings(_ text: String) -> [(offset: Int, text: String)] {
+        var marks: [(Int, String)] = []
+        var offset = 0
+        for bytes in text.utf8.split(separator: 10, omittingEmptySubsequences: false) {
+            if bytes.first == UInt8(ascii: "#") {
+                let line = String(decoding: bytes.prefix(200), as: UTF8.self).drop { $0 == "#" || $0 == " " }
+                let heading = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !heading.isEmpty { marks.append((offset, heading)) }
+            }
+            offset += bytes.count + 1
+        }
+        return marks
+    }
+
+    static func heading(before offset: Int, in marks: [(offset: Int, text: String)]) -> String? {
+        var found: String?
+        for m in marks {
+            if m.offset > offset { break }
+            found = m.text
+        }
+        return found
     }
 
     static func date(before offset: Int, in marks: [(offset: Int, time: Double)]) -> Double? {

@@ -149,7 +149,7 @@ public protocol ProjectRepository: Sendable {
     /// The recommendations of a proposal (one user's when `user` is given).
     func recommendations(proposal: String, user: String?) async throws -> [Recommendation]
     /// Records a vote, its memory and graph fact, with its event.
-    func record(_ vote: Vote, distilled: Distilled, vectors: [[Float]]) async throws -> CommitResult
+    func record(_ vote: Vote, distilled: Distilled, vectors: [[[Float]]]) async throws -> CommitResult
     /// A user's votes against their twin's recommendations.
     func alignment(user: String) async throws -> VoteAlignment
 }

@@ -159,9 +159,9 @@ extension TwinService {
                 objectType: .proposal, ended: false)
             distilled.relations.append(PendingRelation(relation: relation, validAt: now, fact: text, memory: 0, sources: []))
         }
-        let vectors = try await embedAll([text]) { _ in }
+        let vectors = try await embedMemories(distilled.memories) { _ in }
         let result = try await projects.record(vote, distilled: distilled, vectors: vectors)
-        dense.apply(user, added: Array(zip(result.memoryIDs, vectors)), removed: result.superseded)
+        remember(user, result, vectors)
         return vote
     }
 }

@@ -110,7 +110,7 @@ extension SQLiteTwinRepository: ProjectRepository {
     }
 
     /// See ``ProjectRepository``.
-    public func record(_ vote: Vote, distilled: Distilled, vectors: [[Float]]) async throws -> CommitResult {
+    public func record(_ vote: Vote, distilled: Distilled, vectors: [[[Float]]]) async throws -> CommitResult {
         try await store.write { db, sink in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO twin_votes (proposal, user, choice, twin_stance, created_at) VALUES (?, ?, ?, ?, ?)",

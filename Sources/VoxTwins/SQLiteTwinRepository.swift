@@ -53,7 +53,8 @@ public struct SQLiteTwinRepository: TwinRepository {
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM twins WHERE user = ?", arguments: [user]) != nil else { return false }
             try db.execute(sql: "DELETE FROM twin_fts WHERE owner = ?", arguments: [Self.owner(user)])
             for table in [
-                "twins", "twin_ingestions", "twin_memories", "twin_entities", "twin_edges", "twin_chat", "twin_project_members",
+                "twins", "twin_ingestions", "twin_memories", "twin_vectors", "twin_entities", "twin_edges", "twin_chat",
+                "twin_project_members",
                 "twin_recommendations", "twin_votes",
             ] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE user = ?", arguments: [user])
@@ -163,7 +164,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     // MARK: - Commits
 
     /// See ``TwinRepository``.
-    public func commit(_ ingestion: Ingestion, _ distilled: Distilled, vectors: [[Float]], at: Double) async throws -> CommitResult {
+    public func commit(_ ingestion: Ingestion, _ distilled: Distilled, vectors: [[[Float]]], at: Double) async throws -> CommitResult {
         try await store.write { db, sink in
             var result = try Self.apply(db, user: ingestion.user, distilled, vectors: vectors, at: at)
             var done = ingestion
@@ -189,7 +190,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     }
 
     /// See ``TwinRepository``.
-    public func appendChat(user: String, session: String, turns: [ChatTurn], distilled: Distilled, vectors: [[Float]], at: Double)
+    public func appendChat(user: String, session: String, turns: [ChatTurn], distilled: Distilled, vectors: [[[Float]]], at: Double)
         async throws -> CommitResult
     {
         try await store.write { db, _ in
@@ -214,9 +215,10 @@ public struct SQLiteTwinRepository: TwinRepository {
 
     /// Writes memories (merging duplicates, resolving contradictions by time), the style and the
     /// graph relations.
-    static func apply(_ db: Database, user: String, _ d: Distilled, vectors: [[Float]], at: Double) throws -> CommitResult {
+    static func apply(_ db: Database, user: String, _ d: Distilled, vectors: [[[Float]]], at: Double) throws -> CommitResult {
         precondition(vectors.count == d.memories.count)
         var ids: [Int64] = []
+        var inserted: Set<Int64> = []
         var superseded: [Int64] = []
         let owner = Self.owner(user)
         for (m, vector) in zip(d.memories, vectors) {
@@ -239,11 +241,18 @@ public struct SQLiteTwinRepository: TwinRepository {
                     """,
                 arguments: [
                     user, m.kind.rawValue, m.domain, m.text, m.importance, m.session, m.turn, at, m.validAt, m.expiresAt, m.slot,
-                    encodeSources(m.sources), hash, blob(vector),
+                    encodeSources(m.sources), hash, blob(vector.first ?? []),
                 ])
             let id = db.lastInsertedRowID
             ids.append(id)
-            try db.executeCached(sql: "INSERT INTO twin_fts (rowid, owner, text) VALUES (?, ?, ?)", arguments: [id, owner, m.text])
+            inserted.insert(id)
+            for part in vector.dropFirst() {
+                try db.executeCached(
+                    sql: "INSERT INTO twin_vectors (memory, user, vector) VALUES (?, ?, ?)", arguments: [id, user, blob(part)])
+            }
+
+            try db.executeCached(
+                sql: "INSERT INTO twin_fts (rowid, owner, text) VALUES (?, ?, ?)", arguments: [id, owner, m.searchText])
             if let slot = m.slot { superseded += try resolve(db, user: user, slot: slot, id: id, time: m.validAt ?? at, at: at) }
         }
         if d.style.messages > 0 {
@@ -260,7 +269,7 @@ public struct SQLiteTwinRepository: TwinRepository {
             relations += added
             invalidated += retired
         }
-        return CommitResult(memoryIDs: ids, superseded: superseded, relations: relations, invalidated: invalidated)
+        return CommitResult(memoryIDs: ids, inserted: inserted, superseded: superseded, relations: relations, invalidated: invalidated)
     }
 
     /// The newer of the slot's current memories wins: the others are superseded (kept, out of
@@ -302,8 +311,7 @@ public struct SQLiteTwinRepository: TwinRepository {
         let owner = Self.owner(user)
         return try await store.read { db in
             try Int64.fetchAll(
-                db,
-                sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
+                db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
                 arguments: ["owner:\(owner) AND (\(match))", limit])
         }
     }
@@ -324,18 +332,30 @@ public struct SQLiteTwinRepository: TwinRepository {
         try await store.read { db in
             var ids: [Int64] = []
             var vectors: [Float] = []
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, vector FROM twin_memories WHERE user = ? AND superseded_by IS NULL ORDER BY id", arguments: [user])
-            while let row = try cursor.next() {
-                let data: Data = row["vector"]
-                guard data.count == dimension * 4 else { continue }
-                ids.append(row["id"])
-                data.withUnsafeBytes { raw in
-                    for i in 0..<dimension {
-                        vectors.append(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+            func add(_ cursor: RowCursor) throws {
+                while let row = try cursor.next() {
+                    let data: Data = row[1]
+                    guard data.count == dimension * 4 else { continue }
+                    ids.append(row[0])
+                    data.withUnsafeBytes { raw in
+                        for i in 0..<dimension {
+                            vectors.append(
+                                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+                        }
                     }
                 }
             }
+            try add(
+                Row.fetchCursor(
+                    db, sql: "SELECT id, vector FROM twin_memories WHERE user = ? AND superseded_by IS NULL ORDER BY id", arguments: [user])
+            )
+            try add(
+                Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT v.memory, v.vector FROM twin_vectors v JOIN twin_memories m ON m.id = v.memory
+                        WHERE v.user = ? AND m.superseded_by IS NULL ORDER BY v.rowid
+                        """, arguments: [user]))
             return (ids, vectors)
         }
     }

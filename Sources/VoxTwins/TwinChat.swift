@@ -156,14 +156,14 @@ extension TwinService {
         Distiller(userNames: [twin.name, twin.user]).addFact(
             text, speaker: twin.name, at: now, session: session, turn: turn, source: source, into: &distilled)
         distilled.style.add(text)
-        let vectors = distilled.memories.isEmpty ? [] : try await embedAll(distilled.memories.map(\.text)) { _ in }
+        let vectors = try await embedMemories(distilled.memories) { _ in }
         let result = try await repository.appendChat(
             user: user, session: session,
             turns: [
                 ChatTurn(turn: turn, role: "user", text: text, createdAt: now),
                 ChatTurn(turn: turn + 1, role: "twin", text: reply.text, createdAt: now),
             ], distilled: distilled, vectors: vectors, at: now)
-        dense.apply(user, added: Array(zip(result.memoryIDs, vectors)), removed: result.superseded)
+        remember(user, result, vectors)
         counters.withLock { $0.chats += 1 }
         return TwinAnswer(
             session: session, turn: turn + 1, text: reply.text, generator: reply.generator, model: reply.model,

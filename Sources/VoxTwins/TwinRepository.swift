@@ -14,6 +14,8 @@ public struct TwinRecord: Sendable, Equatable {
 public struct CommitResult: Sendable, Equatable {
     /// Ids of the memories written or merged, in the order of the pending memories.
     public var memoryIDs: [Int64]
+    /// Ids of the memories newly written (a merged duplicate keeps its vectors).
+    public var inserted: Set<Int64> = []
     /// Memories a newer one superseded (out of search now, kept as history).
     public var superseded: [Int64]
     /// Relations written (new edges).
@@ -108,14 +110,15 @@ public protocol TwinRepository: Sendable {
     func payload(_ id: String) async throws -> (payload: [UInt8], options: String)?
     /// Updates an ingestion's status (and emits its progress event); a finished one drops its payload.
     func update(_ ingestion: Ingestion) async throws
-    /// Commits an ingestion's memories (with their vectors), graph relations and style, and marks
-    /// it done, all in one transaction.
-    func commit(_ ingestion: Ingestion, _ distilled: Distilled, vectors: [[Float]], at: Double) async throws -> CommitResult
+    /// Commits an ingestion's memories (with their vectors: per memory, the whole's then its
+    /// parts'), graph relations and style, and marks it done, all in one transaction.
+    func commit(_ ingestion: Ingestion, _ distilled: Distilled, vectors: [[[Float]]], at: Double) async throws -> CommitResult
     /// BM25 (FTS5) ranking of the user's current memories for `query`, best first.
     func bm25(user: String, query: String, limit: Int) async throws -> [Int64]
     /// The user's memories with these ids (others' ids are ignored), in the given order.
     func memories(user: String, ids: [Int64]) async throws -> [Memory]
-    /// The user's current memories' ids and vectors (for the dense index).
+    /// The user's current memories' ids and vectors (for the dense index; a memory with parts
+    /// has several rows).
     func vectors(user: String, dimension: Int) async throws -> (ids: [Int64], vectors: [Float])
     /// Memories of the same slot as `id`, newest first (the history of a contradicted fact).
     func history(user: String, of id: Int64) async throws -> [Memory]
@@ -127,6 +130,6 @@ public protocol TwinRepository: Sendable {
     /// The last `count` turns of a chat session, oldest first.
     func chat(user: String, session: String, last count: Int) async throws -> [ChatTurn]
     /// Appends turns to a chat session and their memories, in one transaction.
-    func appendChat(user: String, session: String, turns: [ChatTurn], distilled: Distilled, vectors: [[Float]], at: Double)
+    func appendChat(user: String, session: String, turns: [ChatTurn], distilled: Distilled, vectors: [[[Float]]], at: Double)
         async throws -> CommitResult
 }

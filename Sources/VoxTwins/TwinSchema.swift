@@ -57,6 +57,12 @@ public enum TwinSchema {
                     vector BLOB NOT NULL,
                     UNIQUE (user, hash)
                 );
+                CREATE TABLE twin_vectors (
+                    memory INTEGER NOT NULL,
+                    user TEXT NOT NULL,
+                    vector BLOB NOT NULL
+                );
+                CREATE INDEX twin_vectors_memory ON twin_vectors (memory);
                 CREATE INDEX twin_memories_slot ON twin_memories (user, slot) WHERE slot IS NOT NULL;
                 CREATE VIRTUAL TABLE twin_fts USING fts5 (owner, text, tokenize = 'porter unicode61 remove_diacritics 2');
                 CREATE TABLE twin_entities (

@@ -205,7 +205,7 @@ public final class TwinService: Sendable {
                 guard let twin = try await repository.twin(user) else { return }
                 let distilled = try await distil(ingestion, payload: payload, window: window, twin: twin)
                 let running = ingestion
-                let vectors = try await embedAll(distilled.memories.map(\.text)) { fraction in
+                let vectors = try await embedMemories(distilled.memories) { fraction in
                     var progress = running
                     progress.progress = 0.1 + 0.8 * fraction
                     progress.updatedAt = self.clock()
@@ -213,7 +213,7 @@ public final class TwinService: Sendable {
                     try? await self.repository.update(progress)
                 }
                 let result = try await repository.commit(ingestion, distilled, vectors: vectors, at: clock())
-                dense.apply(user, added: Array(zip(result.memoryIDs, vectors)), removed: result.superseded)
+                remember(user, result, vectors)
                 counters.withLock {
                     $0.ingested += 1
                     $0.memoriesWritten += result.memoryIDs.count
@@ -311,6 +311,29 @@ public final class TwinService: Sendable {
 
     // MARK: - Encoding
 
+    /// Embeds each memory's texts (the whole, then its parts).
+    func embedMemories(_ memories: [PendingMemory], progress: @escaping @Sendable (Double) async -> Void) async throws -> [[[Float]]] {
+        let flat = try await embedAll(memories.flatMap(\.embedded), progress: progress)
+        var out: [[[Float]]] = []
+        out.reserveCapacity(memories.count)
+        var i = 0
+        for m in memories {
+            let n = m.embedded.count
+            out.append(Array(flat[i..<(i + n)]))
+            i += n
+        }
+        return out
+    }
+
+    /// Puts a commit's new vectors in the dense cache and takes superseded memories out.
+    func remember(_ user: String, _ result: CommitResult, _ vectors: [[[Float]]]) {
+        var added: [(Int64, [Float])] = []
+        for (id, list) in zip(result.memoryIDs, vectors) where result.inserted.contains(id) {
+            for v in list { added.append((id, v)) }
+        }
+        dense.apply(user, added: added, removed: result.superseded)
+    }
+
     /// Embeds texts on the encoder's queue, reporting progress between batches.
     func embedAll(_ texts: [String], progress: @escaping @Sendable (Double) async -> Void) async throws -> [[Float]] {
         var out: [[Float]] = []
@@ -355,19 +378,35 @@ public final class TwinService: Sendable {
         return try await searchKnown(user: user, query: focused, k: k, vector: await embed(focused))
     }
 
-    /// `query` without the words of the user's names (and their possessive `'s`); the query
-    /// itself when nothing else is left.
+    /// `query` as the user would ask it of themselves: the user's names become "I" (and "my"
+    /// for the possessive), third-person pronouns likewise, since memories are in the first
+    /// person and every memory is about the user anyway.
     static func focus(_ query: String, names: [String]) -> String {
         let drop = Set(names.flatMap { $0.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init) }.filter { $0.count >= 2 })
-        var kept: [Substring] = []
+        var kept: [String] = []
         for word in query.split(separator: " ") {
             var core = word.lowercased().trimmingCharacters(in: .punctuationCharacters)
-            for suffix in ["'s", "’s"] where core.hasSuffix(suffix) { core = String(core.dropLast(2)) }
-            if !drop.contains(core) { kept.append(word) }
+            var possessive = false
+            for suffix in ["'s", "’s"] where core.hasSuffix(suffix) {
+                core = String(core.dropLast(2))
+                possessive = true
+            }
+            let tail = word.last.map { $0.isPunctuation && $0 != "'" ? String($0) : "" } ?? ""
+            if drop.contains(core) {
+                let replacement = possessive ? "my" : "I"
+                if kept.last == "I" || kept.last == "my" { continue }  // "Maya Chen" is one "I"
+                kept.append(replacement + tail)
+            } else if let pronoun = Self.pronouns[core] {
+                kept.append(pronoun + tail)
+            } else {
+                kept.append(String(word))
+            }
         }
         let out = kept.joined(separator: " ")
         return out.contains(where: { $0.isLetter || $0.isNumber }) ? out : query
     }
+
+    static let pronouns = ["she": "I", "he": "I", "her": "my", "his": "my", "herself": "myself", "himself": "myself", "hers": "mine"]
 
     /// The search of a known twin with the query's vector already computed (benchmarks and chat).
     public func searchKnown(user: String, query: String, k: Int, vector: [Float]) async throws -> [FoundMemory] {
@@ -401,7 +440,7 @@ public final class TwinService: Sendable {
         // Changed while loading: score this once from what was read.
         var index = VectorIndex(dimension: embedder.dimension)
         for i in ids.indices { _ = index.append(Array(vectors[i * embedder.dimension..<(i + 1) * embedder.dimension])) }
-        return index.nearest(q, k: k).map { ids[$0.row] }
+        return DenseCache.distinct(index.nearest(q, k: k * DenseCache.rowsPerMemory).map { ids[$0.row] }, k: k)
     }
 
     /// The history of a memory's slot (the memory, the ones it superseded and the one that

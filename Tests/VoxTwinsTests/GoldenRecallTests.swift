@@ -1,19 +1,47 @@
 import Foundation
 import Testing
+import VoxMatch
+import VoxModel
 
 @testable import VoxTwins
 
-/// The PRD's KPI: the twin's retrieval finds the evidence of >= 90% of the golden questions in
-/// its top 5 memories (offline encoder; Benchmarks/README.md has the sentence encoder's figure).
-@Suite struct GoldenRecallTests {
-    @Test(.enabled(if: PDFText.isAvailable, "pdftotext (poppler-utils) is missing: the footprint has a PDF"))
-    func preferenceRecallOnTheGoldenFootprintIsAtLeastNinetyPercent() async throws {
-        let questions = try JSONDecoder().decode(
-            [GoldenQuestion].self, from: Data(contentsOf: URL(fileURLWithPath: fixture("golden/questions.json"))))
+/// The PRD's KPI: the twin's retrieval finds the evidence of the golden questions (79 over a
+/// synthetic user's footprint: notes, CV, journal, two chat exports, a calendar, a web page and
+/// a PDF). Measured with the sentence encoder when its weights are present (`make test` fetches
+/// them) and with the offline encoder always. Thresholds sit just under the measured figures
+/// (Benchmarks/README.md, "Twin memory"), so a regression fails.
+@Suite(.enabled(if: PDFText.isAvailable, "pdftotext (poppler-utils) is missing: the footprint has a PDF"))
+struct GoldenRecallTests {
+    static func questions() throws -> [GoldenQuestion] {
+        try JSONDecoder().decode([GoldenQuestion].self, from: Data(contentsOf: URL(fileURLWithPath: fixture("golden/questions.json"))))
+    }
+
+    static func recall(_ embedder: any TextEmbedder, k: Int) async throws -> RecallReport {
+        let (twins, _) = try openTwins(clock: TestClock(Distiller.utc(2026, 3, 15) ?? 0), embedder: embedder)
+        let report = try await TwinEvaluation.golden(
+            footprint: fixture("golden/footprint"), questions: try questions(), service: twins, k: k)
+        print("golden recall@\(k) (\(embedder.name)):\n\(report.table)\nmissed: \(report.misses.joined(separator: " "))")
+        return report
+    }
+
+    @Test func theGoldenSetIsBigEnough() throws {
+        let questions = try Self.questions()
         #expect(questions.count >= 50)
-        let (twins, _) = try openTwins(clock: TestClock(Distiller.utc(2026, 3, 15)!))
-        let report = try await TwinEvaluation.golden(footprint: fixture("golden/footprint"), questions: questions, service: twins)
-        print("golden preference recall@5 (offline encoder):\n\(report.table)\nmissed: \(report.misses)")
-        #expect(report.recall >= 0.5)  // raised as retrieval improves
+        #expect(Set(questions.map(\.kind)).count >= 6)
+    }
+
+    @Test func offlineEncoder() async throws {
+        // Measured 0.570 at 5 and 0.709 at 10.
+        #expect(try await Self.recall(HashedTextEmbedder(), k: 5).recall >= 0.54)
+        #expect(try await Self.recall(HashedTextEmbedder(), k: 10).recall >= 0.68)
+    }
+
+    @Test(.enabled(if: SentenceEncoder.findDefault() != nil, "no sentence-encoder weights (make models fetches them)"))
+    func sentenceEncoder() async throws {
+        let directory = try #require(SentenceEncoder.findDefault())
+        let embedder = SentenceTextEmbedder(encoder: try SentenceEncoder(directory: directory))
+        // Measured 0.810 at 5 and 0.886 at 10 (the PRD asks 0.90; see Benchmarks/README.md).
+        #expect(try await Self.recall(embedder, k: 5).recall >= 0.78)
+        #expect(try await Self.recall(embedder, k: 10).recall >= 0.86)
     }
 }
