@@ -42,14 +42,16 @@ public struct Recommender: Sendable {
                 RecommendationReason(
                     kind: "opinion", text: TwinChatPlan.describe(f), pull: pull.signum(), memory: nil, fact: f.id, sources: f.sources))
         }
+        let topic = TwinChatPlan.words(text)
         for (rank, m) in memories.prefix(8).enumerated() {
             let weight = 1 - Double(rank) * 0.1
-            let pull = Self.pull(m.text)
+            // Only sentences about what the proposal is about pull.
+            let about = Chunker.sentences(m.text).map(\.text).filter { !TwinChatPlan.words($0).isDisjoint(with: topic) }
+            let pull = max(-2, min(2, about.reduce(0) { $0 + Self.pull($1) }))
             if m.domain == "calendar" {
                 reasons.append(RecommendationReason(kind: "calendar", text: m.text, pull: 0, memory: m.id, fact: nil, sources: m.sources))
                 continue
             }
-            guard pull != 0 || m.domain == "skills" else { continue }
             sum += Double(pull) * weight
             let kind =
                 m.text.lowercased().contains("voted")
@@ -57,8 +59,12 @@ public struct Recommender: Sendable {
             reasons.append(RecommendationReason(kind: kind, text: m.text, pull: pull.signum(), memory: m.id, fact: nil, sources: m.sources))
         }
         let stance: Stance = sum > 0.8 ? .for : sum < -0.8 ? .against : .abstain
-        reasons.sort { abs($0.pull) > abs($1.pull) }
-        return (stance, round2(min(1, abs(sum) / 4)), Array(reasons.prefix(6)))
+        // Reasons that pull first, then the most relevant of the rest (what the twin knows that
+        // bears on it: skills, plans, the calendar), in retrieval order.
+        let ordered = reasons.enumerated().sorted { a, b in
+            abs(a.element.pull) != abs(b.element.pull) ? abs(a.element.pull) > abs(b.element.pull) : a.offset < b.offset
+        }
+        return (stance, round2(min(1, abs(sum) / 4)), Array(ordered.prefix(6).map(\.element)))
     }
 
     /// The cue count of a text: positive minus negative, clamped to -2...2.

@@ -303,6 +303,7 @@ indirect enum JSON: Equatable {
     var string: String? { if case .string(let s) = self { s } else { nil } }
     var array: [JSON]? { if case .array(let a) = self { a } else { nil } }
     var object: [String: JSON]? { if case .object(let o) = self { o } else { nil } }
+    var flag: Bool? { if case .bool(let b) = self { b } else { nil } }
 
     static func parse(_ bytes: [UInt8]) throws -> JSON {
         var p = Parser(bytes: bytes)

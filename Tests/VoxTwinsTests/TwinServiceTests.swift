@@ -1,5 +1,8 @@
 import Foundation
+import GRDB
+import Synchronization
 import Testing
+import VoxLLM
 import VoxStore
 
 @testable import VoxTwins
@@ -191,4 +194,93 @@ import VoxStore
         _ = try await twins.create(user: "maya.chen@x", name: nil)
         await #expect(throws: TwinError.exists("maya.chen@x")) { try await twins.create(user: "maya.chen@x", name: "M") }
     }
+}
+
+@Suite struct RecommendationTests {
+    @Test func theTwinRecommendsFromTheUsersOpinionsAndLearnsTheirVote() async throws {
+        let (twins, _) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        _ = try await twins.create(user: "rui", name: "Rui")
+        try await ingestNow(
+            twins, "maya", .text,
+            "I strongly support protected bike lanes on every main street.\nI oppose raising the tourist tax; it hurts small guesthouses.\n"
+        )
+        let project = try await twins.createProject(name: "Civic", description: "", owner: "maya", members: ["rui"])
+        #expect(project.members == ["maya", "rui"])
+        let lanes = try await twins.propose(
+            project: project.id, title: "Protected bike lanes on Avenida Almirante Reis", text: "Build protected bike lanes.",
+            startsAt: nil,
+            endsAt: nil, by: "maya")
+        let tax = try await twins.propose(
+            project: project.id, title: "Raise the tourist tax to 4 euros", text: "Raise the tourist tax.", startsAt: nil, endsAt: nil,
+            by: "maya")
+        let forLanes = try #require(try await twins.recommendations(proposal: lanes.id, user: "maya").first)
+        #expect(forLanes.stance == .for)
+        #expect(forLanes.reasons.first?.text.contains("bike lanes") == true)
+        #expect(forLanes.reasons.first?.sources.first?.bytes != nil)
+        #expect(forLanes.text.hasPrefix("I'd vote for"))
+        let againstTax = try #require(try await twins.recommendations(proposal: tax.id, user: "maya").first)
+        #expect(againstTax.stance == .against)
+        // Rui's twin knows nothing: it abstains.
+        #expect(try await twins.recommendations(proposal: tax.id, user: "rui").first?.stance == .abstain)
+        await #expect(throws: TwinError.notMember("nobody")) { try await twins.castVote(proposal: tax.id, user: "nobody", choice: .for) }
+
+        // Maya votes for the tax after all: misaligned, remembered, and her twin now leans her way.
+        let vote = try await twins.castVote(proposal: tax.id, user: "maya", choice: .for)
+        #expect(vote.twinStance == .against && vote.aligned == false)
+        #expect(try await twins.castVote(proposal: lanes.id, user: "maya", choice: .for).aligned == true)
+        #expect(try await twins.alignment(user: "maya") == VoteAlignment(compared: 2, agreed: 1, rate: 0.5))
+        let memory = try await twins.search(user: "maya", query: "tourist tax vote", k: 3)
+        #expect(memory.contains { $0.memory.text == "I voted for the proposal \"Raise the tourist tax to 4 euros\"." })
+        let graph = try await twins.graph(user: "maya", knownAt: nil, includeRetired: false, limit: 50)
+        #expect(graph.contains { $0.predicate == "VOTED_FOR" && $0.object.name == "Raise the tourist tax to 4 euros" })
+    }
+
+    @Test func theModelsVoteLineDecidesWhenAModelAnswers() async throws {
+        let (twins, _) = try openTwins(compose: { _, _, _ in
+            ChatReply(text: "Honestly this fits how I live.\n## VOTE: for", generator: "llm", model: "test-model")
+        })
+        _ = try await twins.create(user: "u", name: "U")
+        let p = try await twins.createProject(name: "P", description: "", owner: "u", members: [])
+        let proposal = try await twins.propose(project: p.id, title: "Anything", text: "", startsAt: nil, endsAt: nil, by: "u")
+        let r = try #require(try await twins.recommendations(proposal: proposal.id, user: "u").first)
+        #expect(r.stance == .for && r.generator == "llm")
+        #expect(Recommender.parseVote("blah\n## VOTE: Against.") == .against)
+        #expect(Recommender.parseVote("no vote line") == nil)
+    }
+}
+
+@Suite struct TwinChatTests {
+    @Test func theOfflineTwinQuotesItsNotesCitesThemAndRemembersTheTurn() async throws {
+        let (twins, store) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(
+            twins, "maya", .text, "I can't stand meetings before 10 in the morning.\nMy favourite food is grilled sardines.\n")
+        let deltas = DeltaBox()
+        let answer = try await twins.chat(
+            user: "maya", session: nil, message: "When do I like meetings?", onDelta: { deltas.add($0) })
+        #expect(answer.generator == "offline")
+        #expect(answer.text.contains("meetings before 10") && answer.text.contains("[m1]"))
+        #expect(answer.citations.first?.ref == "m1")
+        #expect(answer.citations.first?.sources.first?.bytes != nil)
+        #expect(deltas.text == answer.text)
+        #expect(answer.turn == 1)
+        let next = try await twins.chat(user: "maya", session: answer.session, message: "I also love long walks by the river.")
+        #expect(next.turn == 3)
+        let turns = try store.readSync { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM twin_chat WHERE session = ?", arguments: [answer.session])
+        }
+        #expect(turns == 4)
+        // The user's statement became a memory cited to the chat turn.
+        let walks = try await twins.search(user: "maya", query: "walks river", k: 3)
+        #expect(walks.first?.memory.sources == [MemorySource(chat: answer.session, turns: [2])])
+        await #expect(throws: TwinError.self) { try await twins.chat(user: "maya", session: "bad session!", message: "hi") }
+        await #expect(throws: TwinError.self) { try await twins.chat(user: "maya", session: nil, message: "  ") }
+    }
+}
+
+final class DeltaBox: Sendable {
+    private let parts = Mutex<[String]>([])
+    func add(_ s: String) { parts.withLock { $0.append(s) } }
+    var text: String { parts.withLock { $0.joined() } }
 }
