@@ -67,5 +67,21 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
+        .executableTarget(
+            name: "TwinBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VoxTwins", package: "voxface"),
+                .product(name: "VoxMatch", package: "voxface"),
+                .product(name: "VoxStore", package: "voxface"),
+                .product(name: "VoxCore", package: "voxface"),
+                .product(name: "VoxModel", package: "voxface"),
+                .product(name: "VoxLLM", package: "voxface"),
+            ],
+            path: "Benchmarks/TwinBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
     ]
 )

@@ -34,6 +34,24 @@ public struct PendingMemory: Sendable, Equatable {
     public var searchText: String { context.map { $0 + ": " + text } ?? text }
     /// Every text embedded for it: the whole first, then its parts.
     public var embedded: [String] { [searchText] + parts }
+
+    /// A memory from its parts.
+    public init(
+        kind: MemoryKind, domain: String, text: String, importance: Double, session: String? = nil, turn: Int? = nil,
+        validAt: Double? = nil, expiresAt: Double? = nil, slot: String? = nil, sources: [MemorySource], context: String? = nil
+    ) {
+        self.kind = kind
+        self.domain = domain
+        self.text = text
+        self.importance = importance
+        self.session = session
+        self.turn = turn
+        self.validAt = validAt
+        self.expiresAt = expiresAt
+        self.slot = slot
+        self.sources = sources
+        self.context = context
+    }
 }
 
 /// A graph relation before it is stored.
@@ -60,6 +78,9 @@ public struct Distilled: Sendable {
     public var relations: [PendingRelation] = []
     /// The user's style from their own messages.
     public var style = StyleAccumulator()
+
+    /// Nothing yet.
+    public init() {}
 }
 
 /// Turns parsed inputs into memories and graph facts, offline (rules over sentences and the

@@ -307,13 +307,47 @@ public struct SQLiteTwinRepository: TwinRepository {
 
     /// See ``TwinRepository``.
     public func bm25(user: String, query: String, limit: Int) async throws -> [Int64] {
-        guard let match = Self.ftsQuery(query) else { return [] }
+        let terms = Self.queryTerms(query)
+        guard !terms.isEmpty else { return [] }
         let owner = Self.owner(user)
         return try await store.read { db in
-            try Int64.fetchAll(
+            let kept = try Self.selective(db, terms)
+            let match = kept.map { "\"\($0)\"" }.joined(separator: " OR ")
+            return try Int64.fetchAll(
                 db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
                 arguments: ["owner:\(owner) AND (\(match))", limit])
         }
+    }
+
+    /// The terms worth scoring: a term in more than 5% of the rows (and over 1,000) is left out,
+    /// as BM25 gives it almost no weight while scoring it means walking most of the index (the
+    /// rarest term stays when all are common). Frequencies come from FTS5's vocabulary table,
+    /// looked up as written and with a plain suffix stripped (the index holds Porter stems).
+    static func selective(_ db: Database, _ terms: [String]) throws -> [String] {
+        let rows = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM twin_memories") ?? 0
+        let bound = max(1000, rows / 20)
+        guard rows > bound else { return terms }
+        var forms: [String: Set<String>] = [:]
+        for term in terms { forms[term] = [term, stem(term)] }
+        let all = Array(Set(forms.values.flatMap { $0 }))
+        let marks = all.map { _ in "?" }.joined(separator: ",")
+        var df: [String: Int64] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT term, doc FROM twin_fts_vocab WHERE term IN (\(marks))", arguments: StatementArguments(all))
+        {
+            df[row[0]] = row[1]
+        }
+        let scored = terms.map { term in (term, forms[term, default: []].map { df[$0] ?? 0 }.max() ?? 0) }
+        let kept = scored.filter { $0.1 <= bound }.map(\.0)
+        return kept.isEmpty ? [scored.min { $0.1 < $1.1 }!.0] : kept
+    }
+
+    /// A plain English suffix stripped (a stand-in for the index's Porter stemmer in lookups).
+    static func stem(_ w: String) -> String {
+        for suffix in ["ing", "edly", "ed", "es", "ly", "s"] where w.count > suffix.count + 3 && w.hasSuffix(suffix) {
+            return String(w.dropLast(suffix.count))
+        }
+        return w
     }
 
     /// See ``TwinRepository``.
@@ -321,7 +355,10 @@ public struct SQLiteTwinRepository: TwinRepository {
         guard !ids.isEmpty else { return [] }
         return try await store.read { db in
             let list = ids.map(String.init).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM twin_memories WHERE user = ? AND id IN (\(list))", arguments: [user])
+            // By primary key (`+user` keeps the planner off the user index, which would walk
+            // every memory of the user), without the vectors.
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Self.memoryColumns) FROM twin_memories WHERE id IN (\(list)) AND +user = ?", arguments: [user])
             let byID = Dictionary(rows.map { (($0["id"] as Int64), Self.memory($0)) }, uniquingKeysWith: { a, _ in a })
             return ids.compactMap { byID[$0] }
         }
@@ -367,11 +404,16 @@ public struct SQLiteTwinRepository: TwinRepository {
                 let slot = try String.fetchOne(db, sql: "SELECT slot FROM twin_memories WHERE user = ? AND id = ?", arguments: [user, id])
             else { return [] }
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM twin_memories WHERE user = ? AND slot = ? ORDER BY COALESCE(valid_at, created_at) DESC, id DESC",
+                db,
+                sql: "SELECT \(Self.memoryColumns) FROM twin_memories WHERE user = ? AND slot = ? "
+                    + "ORDER BY COALESCE(valid_at, created_at) DESC, id DESC",
                 arguments: [user, slot]
             ).map(Self.memory)
         }
     }
+
+    static let memoryColumns =
+        "id, kind, domain, text, importance, session, turn, created_at, valid_at, expires_at, superseded_by, sources"
 
     static func memory(_ row: Row) -> Memory {
         Memory(
@@ -386,21 +428,22 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// The FTS5 token naming a user's rows (hex, so any user name is one token).
     static func owner(_ user: String) -> String { "u" + Array(user.utf8).map { String($0, radix: 16) }.joined() }
 
-    /// A safe FTS5 query: the text's words (stop words out), each quoted, OR-ed; nil when none.
-    static func ftsQuery(_ text: String) -> String? {
+    /// The text's words for an FTS5 query (stop words out, each once, at most 32); each is
+    /// quoted when used, so no query syntax gets through.
+    static func queryTerms(_ text: String) -> [String] {
         var seen: Set<String> = []
         var terms: [String] = []
         var current = ""
         func flush() {
             defer { current = "" }
             guard !current.isEmpty, !stopWords.contains(current), seen.insert(current).inserted, terms.count < 32 else { return }
-            terms.append("\"\(current)\"")
+            terms.append(current)
         }
         for ch in text.lowercased() {
             if ch.isLetter || ch.isNumber { current.append(ch) } else { flush() }
         }
         flush()
-        return terms.isEmpty ? nil : terms.joined(separator: " OR ")
+        return terms
     }
 
     static let stopWords: Set<String> = [

@@ -65,6 +65,7 @@ public enum TwinSchema {
                 CREATE INDEX twin_vectors_memory ON twin_vectors (memory);
                 CREATE INDEX twin_memories_slot ON twin_memories (user, slot) WHERE slot IS NOT NULL;
                 CREATE VIRTUAL TABLE twin_fts USING fts5 (owner, text, tokenize = 'porter unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE twin_fts_vocab USING fts5vocab (twin_fts, 'row');
                 CREATE TABLE twin_entities (
                     id INTEGER PRIMARY KEY,
                     user TEXT NOT NULL,

@@ -132,8 +132,7 @@ public final class TwinService: Sendable {
         let now = clock()
         let ingestion = Ingestion(
             id: Self.newID(), user: user, kind: kind.rawValue, filename: filename.map { String($0.prefix(255)) },
-            contentHash: Self.sha256(payload), status: .queued, progress: 0, attempts: 0, items: 0, memories: 0, relations: 0,
-            error: nil, createdAt: now, updatedAt: now)
+            contentHash: Self.sha256(payload), at: now)
         let window = window ?? (now - configuration.calendarWindow)...(now + configuration.calendarWindow)
         let options = json(["from": window.lowerBound, "to": window.upperBound])
         let stored: (Ingestion, duplicate: Bool)
@@ -411,8 +410,10 @@ public final class TwinService: Sendable {
     /// The search of a known twin with the query's vector already computed (benchmarks and chat).
     public func searchKnown(user: String, query: String, k: Int, vector: [Float]) async throws -> [FoundMemory] {
         let depth = configuration.ranking.depth
-        let bm25 = try await repository.bm25(user: user, query: query, limit: depth)
+        // The two retrievers run side by side (the index read on the store's reader, the scan here).
+        async let lexical = repository.bm25(user: user, query: query, limit: depth)
         let dense = try await nearest(user: user, vector, k: depth)
+        let bm25 = try await lexical
         var ids: [Int64] = []
         var seen: Set<Int64> = []
         for id in bm25 + dense where seen.insert(id).inserted { ids.append(id) }

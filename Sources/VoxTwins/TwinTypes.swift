@@ -163,6 +163,25 @@ public struct Ingestion: Sendable, Equatable, Codable {
     }
 }
 
+extension Ingestion {
+    /// A new ingestion, queued.
+    public init(id: String, user: String, kind: String, filename: String?, contentHash: String, at: Double) {
+        self.id = id
+        self.user = user
+        self.kind = kind
+        self.filename = filename
+        self.contentHash = contentHash
+        status = .queued
+        progress = 0
+        attempts = 0
+        items = 0
+        memories = 0
+        relations = 0
+        createdAt = at
+        updatedAt = at
+    }
+}
+
 /// Errors of the twin service (each becomes a 4xx JSON error).
 public enum TwinError: Error, Equatable, Sendable {
     /// No twin for this user.

@@ -341,5 +341,54 @@ extension ServerTests {
             let png = try #require(screenshot.withLock { $0 })
             try keepArtifact(png, "space.png")
         }
+
+        /// The twin page in a real browser: a twin built from two files (one ingested before the
+        /// page opens, one uploaded through the page's file input), then a question asked through
+        /// the page, its answer streamed with cited sources; no JavaScript error; a screenshot is kept.
+        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
+        func twinPageIngestsAsksAndCites() async throws {
+            let server = try await TestServer()
+            defer { Task { await server.stop() } }
+            _ = try await server.request("POST", "/v1/twins", body: Array(#"{"user": "maya", "name": "Maya Chen"}"#.utf8))
+            let notes = try await server.request("POST", "/v1/twins/maya/ingest?filename=about-me.md", body: try footprint("about-me.md"))
+            #expect(notes.status == 202, "\(notes.text)")
+            let upload = temporaryDirectory() + "/journal.txt"
+            try Data(try footprint("journal.txt")).write(to: URL(fileURLWithPath: upload))
+            let audio = temporaryDirectory() + "/silence.wav"
+            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
+            let question = "What%20do%20I%20think%20about%20the%20tourist%20tax%3F"
+            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/twin?user=maya&ask=\(question)", audio: audio)
+            defer { browser.close() }
+            let problems = ProblemLog()
+            let seen = Mutex<[[String: JSON]]>([])
+            let screenshot = Mutex<Data?>(nil)
+            try await browser.session(problems: problems) { page in
+                func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws { try await page.wait(what, seen, ok) }
+                try await wait("the twin, live") { $0["twin"]?.string == "maya" && $0["connected"] == .bool(true) }
+                try await wait("the streamed answer with its sources") {
+                    $0["lastAnswer"]?.string != nil && $0["answering"] == .bool(false) && ($0["citations"]?.int ?? 0) >= 1
+                }
+                // An upload through the page's own file input.
+                let document = try await page.call("DOM.getDocument", "{}")
+                let root = document["root"]?.object?["nodeId"]?.int ?? 0
+                let input = try await page.call("DOM.querySelector", "{\"nodeId\":\(root),\"selector\":\"#files\"}")
+                let node = input["nodeId"]?.int ?? 0
+                _ = try await page.call("DOM.setFileInputFiles", "{\"nodeId\":\(node),\"files\":[\"\(upload)\"]}")
+                try await wait("the uploaded journal, ingested") { state in
+                    let statuses = state["ingestions"]?.object?.values.compactMap(\.string) ?? []
+                    return statuses.count == 2 && statuses.allSatisfy { $0 == "done" }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                screenshot.withLock { $0 = nil }
+                let png = try await page.screenshot()
+                screenshot.withLock { $0 = png }
+            }
+            #expect(problems.list.withLock { $0 }.isEmpty, "JavaScript errors: \(problems.list.withLock { $0 })")
+            let last = try #require(seen.withLock { $0.last })
+            #expect(last["error"] == .null, "page error: \(last["error"] ?? .null)")
+            #expect(last["lastAnswer"]?.string?.contains("[m") == true, "\(last["lastAnswer"] ?? .null)")
+            let png = try #require(screenshot.withLock { $0 })
+            try keepArtifact(png, "twin.png")
+        }
     }
 }

@@ -25,6 +25,7 @@ struct WebApp: Sendable {
         ("style.css", "text/css; charset=utf-8"), ("avatars.html", "text/html; charset=utf-8"),
         ("avatars.js", "text/javascript; charset=utf-8"), ("space.html", "text/html; charset=utf-8"),
         ("space.js", "text/javascript; charset=utf-8"), ("common.js", "text/javascript; charset=utf-8"),
+        ("twin.html", "text/html; charset=utf-8"), ("twin.js", "text/javascript; charset=utf-8"),
     ]
 
     /// Where the app's files are: the resource folder next to the executable (where `swift build`
@@ -51,6 +52,7 @@ struct WebApp: Sendable {
         if let index = assets["/app/index.html"] { assets["/"] = index }
         if let page = assets["/app/avatars.html"] { assets["/avatars"] = page }
         if let page = assets["/app/space.html"] { assets["/space"] = page }
+        if let page = assets["/app/twin.html"] { assets["/twin"] = page }
         self.assets = assets
     }
 
@@ -59,6 +61,7 @@ struct WebApp: Sendable {
         router.head("/") { request, _ in respond("/", request).withoutBody }
         router.get("/avatars") { request, _ in respond("/avatars", request) }
         router.get("/space") { request, _ in respond("/space", request) }
+        router.get("/twin") { request, _ in respond("/twin", request) }
         router.get("/app/:file") { request, context in respond("/app/" + (context.parameters.get("file") ?? ""), request) }
         router.head("/app/:file") { request, context in
             respond("/app/" + (context.parameters.get("file") ?? ""), request).withoutBody

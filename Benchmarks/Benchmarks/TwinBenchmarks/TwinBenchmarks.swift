@@ -1,0 +1,173 @@
+// A twin's memory search at scale; see ../../README.md ("Twin memory").
+//
+//   TwinSearch100k          one hybrid search (BM25 over FTS5 + exact dense kNN + fusion + the
+//                           memories read back) among 100,000 memories of one user, in a real
+//                           SQLite store, the query's vector given (as chat and the evaluations
+//                           reuse it)
+//   TwinSearch100kCommonWords  the same with questions of the commonest words (each in most rows)
+//   TwinSearch100kOffline   the same with the offline encoder embedding the query (the whole
+//                           search as GET /v1/twins/{user}/memories runs it without the weights)
+//   TwinQueryEncodeMiniLM   all-MiniLM-L6-v2 on a 10-word question (the sentence encoder's share
+//                           of a search when its weights are present)
+//
+// The memories are sentences of 8-30 words drawn from a 6,000-word vocabulary with Zipf's
+// frequencies (as people write), each with its offline-encoder vector (the vectors' values do
+// not change the cost of an exact scan of 384 dimensions). Questions are 3-7 content words (the
+// language's 100 commonest words stand for English's function words, which queries drop).
+
+import Benchmark
+import Foundation
+import VoxCore
+import VoxMatch
+import VoxModel
+import VoxStore
+import VoxLLM
+import VoxTwins
+
+final class TwinUnderTest: @unchecked Sendable {
+    var service: TwinService?
+    var queries: [(String, [Float])] = []
+    var common: [(String, [Float])] = []
+    var next = 0
+    var directory = ""
+}
+
+/// Words of a made-up language with Zipf's frequencies: word i has weight 1/(i+1).
+struct ZipfWords {
+    let words: [String]
+    let cumulative: [Double]
+
+    init(count: Int, random: inout SplitMix64) {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        var seen = Set<String>()
+        var list: [String] = []
+        while list.count < count {
+            let n = 3 + Int(random.next() % 7)
+            let w = String((0..<n).map { _ in letters[Int(random.next() % 26)] })
+            if seen.insert(w).inserted { list.append(w) }
+        }
+        words = list
+        var sum = 0.0
+        cumulative = (0..<count).map { i in
+            sum += 1 / Double(i + 1)
+            return sum
+        }
+    }
+
+    func word(_ random: inout SplitMix64) -> String {
+        let x = random.nextUnit() * cumulative[cumulative.count - 1]
+        var lo = 0
+        var hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return words[lo]
+    }
+
+    func sentence(_ random: inout SplitMix64, length: Int) -> String {
+        (0..<length).map { _ in word(&random) }.joined(separator: " ")
+    }
+
+    /// A content word: the 100 most frequent words of the language play the part of English's
+    /// function words, which a query leaves out.
+    func contentWord(_ random: inout SplitMix64) -> String {
+        while true {
+            let w = word(&random)
+            if let i = words.firstIndex(of: w), i >= 100 { return w }
+        }
+    }
+}
+
+/// A twin service with `count` memories for user "bench", committed in batches.
+func buildTwin(count: Int, directory: String) async throws -> (TwinService, ZipfWords) {
+    let store = try Store(directory: directory, migrations: TwinSchema.migrations)
+    let repository = SQLiteTwinRepository(store: store)
+    let embedder = HashedTextEmbedder()
+    let service = TwinService(
+        repository: repository, projects: repository, embedder: embedder, clock: { 1_780_000_000 },
+        compose: { _, fallback, _ in ChatReply(text: fallback, generator: "offline") })
+    _ = try await service.create(user: "bench", name: "Bench User")
+    var random = SplitMix64(seed: 7)
+    let vocabulary = ZipfWords(count: 6000, random: &random)
+    let batch = 5000
+    var made = 0
+    while made < count {
+        var distilled = Distilled()
+        var vectors: [[[Float]]] = []
+        for i in 0..<min(batch, count - made) {
+            let text = "I " + vocabulary.sentence(&random, length: 8 + Int(random.next() % 23)) + " \(made + i)."
+            distilled.memories.append(
+                PendingMemory(
+                    kind: .fact, domain: "general", text: text, importance: random.nextUnit(), session: "bench", turn: made + i,
+                    validAt: 1_700_000_000 + Double(made + i) * 60, sources: [MemorySource(ingestion: "ing_bench", turns: [made + i])]))
+            vectors.append([embedder.embed(text)])
+        }
+        let now = Date().timeIntervalSince1970
+        let ingestion = Ingestion(id: "ing_\(made)", user: "bench", kind: "chat", filename: nil, contentHash: "\(made)", at: now)
+        _ = try await repository.submit(ingestion, payload: [1], options: "{}")
+        _ = try await repository.commit(ingestion, distilled, vectors: vectors, at: now)
+        made += distilled.memories.count
+    }
+    return (service, vocabulary)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let twin = TwinUnderTest()
+    let config = Benchmark.Configuration(
+        metrics: [.wallClock, .peakMemoryResident, .throughput], timeUnits: .microseconds, warmupIterations: 20, scalingFactor: .one,
+        maxDuration: .seconds(20), maxIterations: 2000,
+        setup: {
+            guard twin.service == nil else { return }
+            twin.directory = NSTemporaryDirectory() + "voxface-twin-bench-" + UUID().uuidString
+            let (service, vocabulary) = try await buildTwin(count: 100_000, directory: twin.directory)
+            var random = SplitMix64(seed: 11)
+            let embedder = HashedTextEmbedder()
+            twin.queries = (0..<200).map { _ in
+                let q = "what do I " + (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
+                return (q, embedder.embed(q))
+            }
+            // The worst case: questions made of the commonest words (most rows match each).
+            twin.common = (0..<200).map { _ in
+                let q = vocabulary.sentence(&random, length: 6)
+                return (q, embedder.embed(q))
+            }
+            twin.service = service
+            // The first search loads the user's vectors into memory (once per server run).
+            _ = try await service.searchKnown(user: "bench", query: "warm up", k: 10, vector: twin.queries[0].1)
+        })
+    Benchmark("TwinSearch100k", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (q, v) = twin.queries[twin.next % twin.queries.count]
+            twin.next += 1
+            blackHole(try await twin.service!.searchKnown(user: "bench", query: q, k: 10, vector: v))
+        }
+    }
+    Benchmark("TwinSearch100kCommonWords", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (q, v) = twin.common[twin.next % twin.common.count]
+            twin.next += 1
+            blackHole(try await twin.service!.searchKnown(user: "bench", query: q, k: 10, vector: v))
+        }
+    }
+    Benchmark("TwinSearch100kOffline", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (q, _) = twin.queries[twin.next % twin.queries.count]
+            twin.next += 1
+            blackHole(try await twin.service!.search(user: "bench", query: q, k: 10))
+        }
+    }
+    if let directory = SentenceEncoder.findDefault() ?? {
+        let candidate = URL(fileURLWithPath: "../.build/models/all-MiniLM-L6-v2")
+        return FileManager.default.fileExists(atPath: candidate.path + "/model.safetensors") ? candidate : nil
+    }(), let encoder = try? SentenceEncoder(directory: directory) {
+        Benchmark(
+            "TwinQueryEncodeMiniLM",
+            configuration: .init(
+                metrics: [.wallClock, .throughput], timeUnits: .microseconds, warmupIterations: 5, scalingFactor: .one,
+                maxDuration: .seconds(10), maxIterations: 500)
+        ) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(encoder.encode("Where did Maya first meet Tomás, and when was it?")) }
+        }
+    }
+}
