@@ -5,9 +5,10 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # C libraries the package links (system-library targets, found with pkg-config).
-APT_PACKAGES := pkg-config curl libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev
+# poppler-utils: pdftotext, which the twins read PDFs with.
+APT_PACKAGES := pkg-config curl libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev poppler-utils
 
-.PHONY: run test smoke deps models release build lint bench bench-check clean
+.PHONY: run test smoke deps models release build lint bench bench-check eval-twins clean
 
 ## Installs the apt packages this machine lacks (as root, or through sudo).
 deps:
@@ -50,6 +51,15 @@ smoke: deps
 	$(SWIFT) build --product voxface
 	$(SWIFT) build --product voxload
 	Tools/voxload-smoke.sh
+
+## The twins' published evaluations (Benchmarks/README.md, "Twin memory"): golden preference
+## recall, LoCoMo evidence recall@10 (downloaded into .build/eval, sha256-checked; CC BY-NC 4.0,
+## not in the repository) and the offline extractor's F1, with the sentence encoder when present.
+eval-twins: release
+	.build/release/voxface twin-eval golden
+	.build/release/voxface twin-eval extraction
+	Tools/twins/fetch-locomo.sh .build/eval
+	.build/release/voxface twin-eval locomo .build/eval/locomo10.json
 
 ## Every benchmark (Benchmarks/ is its own package; first build takes a minute or two).
 bench: deps

@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "voxface",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars", "VoxLLM", "VoxMatch",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "VoxStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

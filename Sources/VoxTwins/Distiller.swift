@@ -385,7 +385,8 @@ public struct Distiller: Sendable {
         return nil
     }
 
-    static func utc(_ y: Int, _ m: Int, _ d: Int) -> Double? {
+    /// Unix seconds of midnight UTC on a civil date (nil for an impossible one).
+    public static func utc(_ y: Int, _ m: Int, _ d: Int) -> Double? {
         guard (1900...2200).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
         // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
         let yy = m <= 2 ? y - 1 : y

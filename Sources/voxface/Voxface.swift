@@ -6,6 +6,8 @@ struct Voxface: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voxface",
         abstract: "Voxface: live voice to 60 fps ARKit face frames (NeuroSync-compatible).",
-        subcommands: [ServeCommand.self, FeaturesCommand.self, ProcessCommand.self, ModelCommand.self, DemoCommand.self]
+        subcommands: [
+            ServeCommand.self, FeaturesCommand.self, ProcessCommand.self, ModelCommand.self, DemoCommand.self, TwinEvalCommand.self,
+        ]
     )
 }
