@@ -236,9 +236,12 @@ public struct MessageReply: Sendable, Encodable {
     public var memory: MemoryView
     /// The `state` field.
     public var state: AvatarView.State
+    /// The `owner_twin_memories` field: how many of the owner's twin's memories it drew on.
+    public var ownerTwinMemories: Int = 0
     enum CodingKeys: String, CodingKey {
         case reply, generator, model, memory, state
         case fallbackReason = "fallback_reason"
+        case ownerTwinMemories = "owner_twin_memories"
     }
 }
 

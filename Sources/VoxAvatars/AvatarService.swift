@@ -250,8 +250,10 @@ public final class AvatarService: Sendable {
     }
 
     /// The owner talks to the avatar: it answers (the LLM when configured, else offline), the
-    /// exchange is stored as a memory, and the talk counts as social activity.
-    public func message(_ id: String, text: String) async throws -> MessageReply {
+    /// exchange is stored as a memory, and the talk counts as social activity. `ownerKnows` is
+    /// what the owner's digital twin remembers about the message (the twin service's best
+    /// memories), which the avatar may draw on.
+    public func message(_ id: String, text: String, ownerKnows: [String] = []) async throws -> MessageReply {
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty, trimmed.count <= Self.maxMessage else {
             throw AvatarError.invalid("text", "must be 1...\(Self.maxMessage) characters")
@@ -260,8 +262,11 @@ public final class AvatarService: Sendable {
         let now = world.withLock { $0.minute }
         let recalled = try await gate.run { try await repository.memories(of: current.key, query: trimmed, limit: 3, now: now) }
         let fallback = OfflineVoice.line(
-            .init(speaker: current.profile, emotions: current.emotions, partnerLine: trimmed, memory: recalled.first?.text))
-        let answer = await voice.reply(system: Self.persona(current, memories: recalled.map(\.text)), user: trimmed, fallback: fallback)
+            .init(
+                speaker: current.profile, emotions: current.emotions, partnerLine: trimmed,
+                memory: ownerKnows.first ?? recalled.first?.text))
+        let answer = await voice.reply(
+            system: Self.persona(current, memories: recalled.map(\.text), ownerKnows: ownerKnows), user: trimmed, fallback: fallback)
         counters.withLock { answer.generator == "llm" ? ($0.llmReplies += 1) : ($0.offlineReplies += 1) }
         return try await gate.run {
             let current = try avatar(id)
@@ -279,7 +284,7 @@ public final class AvatarService: Sendable {
             let after = try get(id)
             return MessageReply(
                 reply: answer.text, generator: answer.generator, model: answer.model, fallbackReason: answer.fallbackReason,
-                memory: MemoryView(saved, now: now), state: after.state)
+                memory: MemoryView(saved, now: now), state: after.state, ownerTwinMemories: ownerKnows.count)
         }
     }
 
@@ -659,7 +664,7 @@ public final class AvatarService: Sendable {
     }
 
     /// The persona given to the language model.
-    static func persona(_ a: SimAvatar, memories: [String]) -> String {
+    static func persona(_ a: SimAvatar, memories: [String], ownerKnows: [String] = []) -> String {
         let p = a.profile.personality
         func level(_ x: Double) -> String { x > 0.66 ? "high" : x < 0.34 ? "low" : "moderate" }
         var text = """
@@ -670,6 +675,9 @@ public final class AvatarService: Sendable {
             You feel \(a.emotions.label.lowercased()) right now and are \(a.life.rawValue).
             """
         if !memories.isEmpty { text += "\nYou remember: " + memories.joined(separator: " | ") }
+        if !ownerKnows.isEmpty {
+            text += "\nYour owner's digital twin recalls: " + ownerKnows.map { String($0.prefix(400)) }.joined(separator: " | ")
+        }
         return text + "\nAnswer your owner in one to three short sentences, in character."
     }
 

@@ -158,6 +158,13 @@ extension ServerTests {
             #expect(seen.contains { $0.data.contains("\"type\":\"facts\"") })
             #expect(seen.contains { $0.data.contains("\"type\":\"recommendation\"") })
 
+            // The owner's avatar draws on the owner's twin.
+            let avatar = try await call(server, "POST", "/v1/avatars", Array(#"{"name": "Echo", "owner": "maya"}"#.utf8))
+            let avatarID = try #require(try avatar.json()["id"]?.string, "\(avatar.text)")
+            let said = try await call(
+                server, "POST", "/v1/avatars/\(avatarID)/messages", Array(#"{"text": "What do I think about meetings before 10?"}"#.utf8))
+            #expect(try said.json()["owner_twin_memories"]?.double == 3, "\(said.text)")
+
             // Deleting the twin deletes its data.
             #expect(try await call(server, "DELETE", "/v1/twins/maya").status == 204)
             #expect(try await call(server, "GET", "/v1/twins/maya/memories?q=meetings").status == 404)

@@ -69,7 +69,15 @@ struct AvatarRoutes: Sendable {
         router.post("/v1/avatars/:id/messages") { request, context in
             try await guarded {
                 let body = try await RequestBody.json(NewMessage.self, request, limit: Self.maxBody, fieldError: "bad_message")
-                return try json(try await avatars.message(try own(context), text: body.text))
+                let id = try own(context)
+                // An avatar draws on its owner's twin, when the owner has one (and only its owner's).
+                var ownerKnows: [String] = []
+                if let owner = avatars.profile(id)?.owner, !owner.isEmpty,
+                    let found = try? await services.twins.search(user: owner, query: body.text, k: 3)
+                {
+                    ownerKnows = found.map(\.memory.text)
+                }
+                return try json(try await avatars.message(id, text: body.text, ownerKnows: ownerKnows))
             }
         }
         router.get("/v1/world") { _, _ in try await guarded { try json(avatars.worldView()) } }
