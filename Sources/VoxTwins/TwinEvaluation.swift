@@ -66,6 +66,13 @@ public enum TwinEvaluation {
     public static func golden(footprint: String, questions: [GoldenQuestion], service: TwinService, user: String = "maya", k: Int = 5)
         async throws -> RecallReport
     {
+        try await golden(footprint: footprint, questions: questions, service: service, user: user, ks: [k])[0]
+    }
+
+    /// The same at several `ks` from one ingestion (one report per k, in order).
+    public static func golden(footprint: String, questions: [GoldenQuestion], service: TwinService, user: String = "maya", ks: [Int])
+        async throws -> [RecallReport]
+    {
         _ = try await service.create(user: user, name: "Maya Chen")
         let files = try FileManager.default.contentsOfDirectory(atPath: footprint).sorted()
         // The footprint's calendar spans 2024-2027.
@@ -79,16 +86,18 @@ public enum TwinEvaluation {
         for i in try await service.ingestions(user: user, limit: 100) where i.status != .done {
             throw TwinError.invalid(field: i.filename ?? i.id, rule: "was not ingested: \(i.error ?? i.status.rawValue)")
         }
-        var report = RecallReport()
+        var reports = ks.map { _ in RecallReport() }
         for q in questions {
-            let found = try await service.search(user: user, query: q.question, k: k).map { normalise($0.memory.text) }
-            let hit = q.evidence.contains { e in
-                let quote = normalise(e.quote)
-                return found.contains { $0.contains(quote) }
+            let found = try await service.search(user: user, query: q.question, k: ks.max() ?? 5).map { normalise($0.memory.text) }
+            for (i, k) in ks.enumerated() {
+                let hit = q.evidence.contains { e in
+                    let quote = normalise(e.quote)
+                    return found.prefix(k).contains { $0.contains(quote) }
+                }
+                reports[i].add(q.kind, hit, id: q.id)
             }
-            report.add(q.kind, hit, id: q.id)
         }
-        return report
+        return reports
     }
 
     static func normalise(_ s: String) -> String {

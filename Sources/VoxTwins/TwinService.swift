@@ -55,7 +55,10 @@ public final class TwinService: Sendable {
     let clock: @Sendable () -> Double
     let compose: TwinComposer
     let dense: DenseCache
-    private let encoderQueue = DispatchQueue(label: "voxface.twins.encoder", qos: .utility)
+    /// Questions are embedded here (interactive).
+    private let encoderQueue = DispatchQueue(label: "voxface.twins.encoder", qos: .userInitiated)
+    /// Ingestions are read, distilled and embedded here, at nice 10.
+    private let background = BackgroundThread(name: "voxface.twins.ingest")
     private let jobs: AsyncStream<String>
     private let enqueue: AsyncStream<String>.Continuation
     private let queued = Atomic<Int>(0)
@@ -161,7 +164,7 @@ public final class TwinService: Sendable {
     }
 
     /// Runs the ingestion worker until the task is cancelled: first the ingestions a previous run
-    /// left unfinished, then new ones, one at a time, at utility priority.
+    /// left unfinished, then new ones, one at a time, their work on a thread at nice 10.
     public func runWorker() async {
         if let left = try? await repository.unfinished() {
             for i in left {
@@ -252,7 +255,7 @@ public final class TwinService: Sendable {
         let now = ingestion.createdAt
         let cap = configuration.maxMemoriesPerIngestion
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<Distilled, any Error>) in
-            encoderQueue.async {
+            background.async {
                 do {
                     var d = try Self.read(
                         kind, payload, distiller: distiller, id: ingestion.id, window: window ?? (now - 365 * 86_400)...(now + 365 * 86_400)
@@ -344,7 +347,7 @@ public final class TwinService: Sendable {
         while start < texts.count {
             let slice = Array(texts[start..<min(texts.count, start + batch)])
             let vectors = await withCheckedContinuation { (c: CheckedContinuation<[[Float]], Never>) in
-                encoderQueue.async { c.resume(returning: slice.map { embedder.embed($0) }) }
+                background.async { c.resume(returning: slice.map { embedder.embed($0) }) }
             }
             out += vectors
             start += slice.count

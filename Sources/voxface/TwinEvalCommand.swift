@@ -56,9 +56,10 @@ struct TwinEvalCommand: AsyncParsableCommand {
             }
             let questions = try JSONDecoder().decode([GoldenQuestion].self, from: data)
             let embedder = encoder()
-            for k in [5, 10] {
-                let service = try service(embedder, clock: Distiller.utc(2026, 3, 15) ?? 0)
-                let report = try await TwinEvaluation.golden(footprint: folder + "/footprint", questions: questions, service: service, k: k)
+            let service = try service(embedder, clock: Distiller.utc(2026, 3, 15) ?? 0)
+            let reports = try await TwinEvaluation.golden(
+                footprint: folder + "/footprint", questions: questions, service: service, ks: [5, 10])
+            for (k, report) in zip([5, 10], reports) {
                 print(
                     "golden preference recall@\(k), \(embedder.name):\n\(report.table)\nmissed: \(report.misses.joined(separator: " "))\n")
             }
