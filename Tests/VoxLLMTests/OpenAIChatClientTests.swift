@@ -91,7 +91,9 @@ import Testing
                 Issue.record("expected unreachable, got \(String(describing: error))")
                 return
             }
-            #expect(ContinuousClock.now - started < .seconds(20), "no retrying until the 60 s timeout")
+            // Refused at once when the machine is quiet; CI's parallel tests have delayed it past
+            // 20 s. The point is that the client does not retry until its 60 s timeout.
+            #expect(ContinuousClock.now - started < .seconds(45), "no retrying until the 60 s timeout")
         }
     }
 
