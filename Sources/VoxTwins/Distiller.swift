@@ -135,7 +135,7 @@ public struct Distiller: Sendable {
             let at = Self.date(before: sentence.bytes.lowerBound, in: dates) ?? time
             let source = MemorySource(ingestion: ingestion, bytes: [sentence.bytes.lowerBound, sentence.bytes.upperBound])
             let heading = Self.heading(before: sentence.bytes.lowerBound, in: headings)
-            addFact(sentence.text, speaker: userName, at: at, session: ingestion, turn: nil, source: source, context: heading, into: &out)
+            addFact(sentence.text, at: at, session: ingestion, turn: nil, source: source, context: heading, into: &out)
         }
         return out
     }
@@ -185,7 +185,7 @@ public struct Distiller: Sendable {
                 out.style.add(m.text)
                 for sentence in Chunker.sentences(m.text) {
                     addFact(
-                        sentence.text, speaker: userName, at: m.time, session: ingestion, turn: m.index, source: source, into: &out)
+                        sentence.text, at: m.time, session: ingestion, turn: m.index, source: source, into: &out)
                 }
             } else if people.insert(m.sender).inserted, !m.sender.isEmpty {
                 let relation = ExtractedRelation(
@@ -250,12 +250,11 @@ public struct Distiller: Sendable {
 
     // MARK: - Facts
 
-    /// Adds `sentence` as a fact when it is the user's own words (`own`: their documents and
-    /// messages) or says something about them (first person, or naming them). Relations the
-    /// extractor finds in it go to the graph.
+    /// Adds `sentence` as a fact when it says something about the user (first person, or naming
+    /// them). Relations the extractor finds in it go to the graph.
     func addFact(
-        _ sentence: String, speaker: String, at: Double?, session: String, turn: Int?, source: MemorySource, own: Bool = false,
-        context: String? = nil, into out: inout Distilled
+        _ sentence: String, at: Double?, session: String, turn: Int?, source: MemorySource, context: String? = nil,
+        into out: inout Distilled
     ) {
         let text = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
         let words = text.split { !$0.isLetter && !$0.isNumber && $0 != "'" }
@@ -263,7 +262,7 @@ public struct Distiller: Sendable {
         let lower = words.map { $0.lowercased() }
         let firstPerson = lower.contains { Self.firstPerson.contains($0) }
         let namesUser = userNames.contains { text.localizedCaseInsensitiveContains($0) }
-        guard own || firstPerson || namesUser else { return }
+        guard firstPerson || namesUser else { return }
         let extraction = ExtractionContext(userName: userName, knownPeople: [])
         let relations = extractor.relations(in: text, context: extraction)
         let slot = relations.first { $0.subjectType == .user && Self.functional.contains($0.predicate) && !$0.ended }

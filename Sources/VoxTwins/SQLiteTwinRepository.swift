@@ -166,7 +166,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// See ``TwinRepository``.
     public func commit(_ ingestion: Ingestion, _ distilled: Distilled, vectors: [[[Float]]], at: Double) async throws -> CommitResult {
         try await store.write { db, sink in
-            var result = try Self.apply(db, user: ingestion.user, distilled, vectors: vectors, at: at)
+            let result = try Self.apply(db, user: ingestion.user, distilled, vectors: vectors, at: at)
             var done = ingestion
             done.status = .done
             done.progress = 1
@@ -184,7 +184,6 @@ public struct SQLiteTwinRepository: TwinRepository {
                         "superseded": result.superseded.count, "invalidated": result.invalidated,
                     ]))
             }
-            result.memoryIDs = result.memoryIDs
             return result
         }
     }

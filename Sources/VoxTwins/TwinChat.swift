@@ -154,7 +154,7 @@ extension TwinService {
         var distilled = Distilled()
         let source = MemorySource(chat: session, turns: [turn])
         Distiller(userNames: [twin.name, twin.user]).addFact(
-            text, speaker: twin.name, at: now, session: session, turn: turn, source: source, into: &distilled)
+            text, at: now, session: session, turn: turn, source: source, into: &distilled)
         distilled.style.add(text)
         let vectors = try await embedMemories(distilled.memories) { _ in }
         let result = try await repository.appendChat(

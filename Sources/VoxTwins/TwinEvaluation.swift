@@ -61,15 +61,8 @@ public struct RecallReport: Sendable {
 /// the golden footprint, and evidence recall@10 on LoCoMo.
 public enum TwinEvaluation {
     /// Ingests every file of `footprint` into `user`'s twin (created as "Maya Chen"), then asks
-    /// each question: a hit when one of the top `k` memories contains an evidence quote
-    /// (compared with whitespace collapsed and case folded).
-    public static func golden(footprint: String, questions: [GoldenQuestion], service: TwinService, user: String = "maya", k: Int = 5)
-        async throws -> RecallReport
-    {
-        try await golden(footprint: footprint, questions: questions, service: service, user: user, ks: [k])[0]
-    }
-
-    /// The same at several `ks` from one ingestion (one report per k, in order).
+    /// each question: a hit at k when one of the top k memories contains an evidence quote
+    /// (compared with whitespace collapsed and case folded). One report per k, in order.
     public static func golden(footprint: String, questions: [GoldenQuestion], service: TwinService, user: String = "maya", ks: [Int])
         async throws -> [RecallReport]
     {
