@@ -156,18 +156,21 @@ extension ServerTests {
             let missing = try await server.request("POST", "/v1/streams", body: Array("{\"avatar\": \"av_nobody\"}".utf8))
             #expect(missing.status == 404 && missing.text.contains("avatar_not_found"))
 
+            // The world is paused while the mood is compared, so speech and world time do not move it.
+            let pause = try await server.request("PATCH", "/v1/world", body: Array("{\"paused\": true}".utf8))
+            #expect(pause.status == 200, "\(pause.text.prefix(300))")
             let bound = try await server.createStream("{\"avatar\": \"\(id)\"}")
             #expect(bound["settings"]?.object?["avatar"]?.string == id)
-            let speaking = try await server.createStream("{\"avatar\": \"\(quietID)\"}")
             let plain = try await server.createStream()
             let subscribers = [bound, plain].map { FrameSubscriber(url: $0["frames_url"]!.string!) }
             let pcm = try speech48k()
             let sender = try UDPSocket()
             let port = server.rtp
-            for stream in [bound, plain, speaking] {
-                let ssrc = UInt32(stream["ssrc"]!.int!)
-                Task { try await sendRTP(pcm[0..<144_000], ssrc: ssrc, to: port, from: sender) }
-            }
+            // Both streams get the same packets, 400 ms ahead of real time (the test server's
+            // playout delay is 700 ms): a loaded machine delays them alike and never makes one
+            // stream conceal or pad what the other decodes.
+            let ssrcs = [bound, plain].map { UInt32($0["ssrc"]!.int!) }
+            Task { try await sendRTP(pcm[0..<144_000], ssrcs: ssrcs, to: port, from: sender, leadPackets: 20) }
             for s in subscribers { try await s.waitForFrames(120, timeout: 20) }
             let happy = MoodOverlay.first + 3
             let boundFrames = subscribers[0].snapshot.frames.suffix(60)
@@ -182,26 +185,17 @@ extension ServerTests {
             let emotions = try reply.json().object?["state"]?.object?["emotions"]?.object ?? [:]
             let mood = ["Angry", "Disgusted", "Fearful", "Happy", "Neutral", "Sad", "Surprised"].map { Float(emotions[$0]?.double ?? -1) }
             let plainByIndex = Dictionary(subscribers[1].snapshot.frames.map { ($0.index, $0.values) }, uniquingKeysWith: { a, _ in a })
-            // On a machine loaded by other tests, one stream may conceal a late packet or double
-            // its hop where the other does not, and their shapes then differ for a while: the
-            // mixing is checked on the frames whose shapes agree, and most must (the mood itself
-            // moves a little with the world clock between those frames and the read of it).
             var compared = 0
-            var same = 0
             for frame in boundFrames {
                 guard let other = plainByIndex[frame.index] else { continue }
                 compared += 1
-                guard zip(frame.values[..<MoodOverlay.first], other[..<MoodOverlay.first]).allSatisfy({ abs($0 - $1) < 1e-4 }) else {
-                    continue
-                }
-                same += 1
+                #expect(zip(frame.values[..<MoodOverlay.first], other[..<MoodOverlay.first]).allSatisfy { abs($0 - $1) < 1e-4 })
                 for k in 0..<7 {
                     let carried = (frame.values[MoodOverlay.first + k] - 0.3 * other[MoodOverlay.first + k]) / 0.7
-                    #expect(abs(carried - mood[k]) < 0.08, "channel \(k): \(carried) vs mood \(mood[k])")
+                    #expect(abs(carried - mood[k]) < 1e-3, "channel \(k): \(carried) vs mood \(mood[k])")
                 }
             }
             #expect(compared > 30)
-            #expect(same * 2 > compared, "only \(same) of \(compared) frames had the same shapes")
 
             // A running stream can be bound, rebound and unbound.
             let plainID = plain["id"]!.string!
@@ -215,6 +209,9 @@ extension ServerTests {
             #expect(unbind.status == 200 && unbind.text.contains("\"avatar\":null"), "\(unbind.text.prefix(300))")
 
             // Speech counts as social activity: the speaking introvert's social need beats its twin's.
+            #expect(try await server.request("PATCH", "/v1/world", body: Array("{\"paused\": false}".utf8)).status == 200)
+            let speaking = try await server.createStream("{\"avatar\": \"\(quietID)\"}")
+            try await sendRTP(pcm[0..<144_000], ssrcs: [UInt32(speaking["ssrc"]!.int!)], to: port, from: sender, leadPackets: 1)
             try await Task.sleep(for: .seconds(1.5))
             func social(_ id: String) async throws -> Double {
                 let reply = try await server.request("GET", "/v1/avatars/\(id)")
