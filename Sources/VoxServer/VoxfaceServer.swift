@@ -145,7 +145,7 @@ public struct VoxfaceServer: Sendable {
         let rtpPort = hub.rtpPort
         let app = Application(
             router: router,
-            server: try serverBuilder(router),
+            server: try serverBuilder(router, refused: { [counters = services.counters] reason in counters.error(reason) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "voxface"),
             onServerRunning: { channel in
                 let http = channel.localAddress?.port ?? 0
@@ -168,13 +168,24 @@ public struct VoxfaceServer: Sendable {
         try await serviceGroup.run()
     }
 
-    /// HTTP/1.1 with WebSocket upgrades, inside TLS when configured.
-    private func serverBuilder(_ router: Router<VoxRequestContext>) throws -> HTTPServerBuilder {
-        let plain = HTTPServerBuilder.http1WebSocketUpgrade(
-            webSocketRouter: router,
-            configuration: .init(
-                http1: .init(idleTimeout: .milliseconds(Int64(configuration.httpIdleTimeout * 1000))),
-                ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage)))
+    /// HTTP/1.1 with WebSocket upgrades and the request deadlines, inside TLS when configured.
+    private func serverBuilder(_ router: Router<VoxRequestContext>, refused: @escaping @Sendable (String) -> Void) throws
+        -> HTTPServerBuilder
+    {
+        let deadlines = RequestDeadlines(
+            head: .milliseconds(Int64(configuration.httpHeaderTimeout * 1000)),
+            body: .milliseconds(Int64(configuration.httpBodyTimeout * 1000)), refused: refused)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [BodyDeadlineHandler(deadline: deadlines.body, refused: deadlines.refused)],
+            idleTimeout: .milliseconds(Int64(configuration.httpIdleTimeout * 1000)))
+        let webSocketResponder = router.buildResponder()
+        let plain = HTTPServerBuilder { responder in
+            DeadlineGuardedChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(http1: http1, ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage))),
+                deadlines: deadlines)
+        }
         guard let tls else { return plain }
         return try .tls(plain, tlsConfiguration: tls)
     }

@@ -50,6 +50,12 @@ public struct ServerConfiguration: Sendable {
     public var maxSocketsPerKey = 256
     /// Seconds an HTTP connection may stay idle before it is closed.
     public var httpIdleTimeout = 30.0
+    /// Seconds from a connection's start (TLS handshake included) to the end of its first
+    /// request's head; slower connections are closed (slowloris), counted as `header_timeout`.
+    public var httpHeaderTimeout = 10.0
+    /// Seconds from a request's head to the end of its body; slower uploads are closed, counted
+    /// as `body_timeout` (a 20 MB upload needs about 170 KB/s).
+    public var httpBodyTimeout = 120.0
     /// Serve without keys on a non-loopback address (`--insecure-no-auth`).
     public var insecureNoAuth = false
     /// The matchmaking service's settings.
