@@ -196,7 +196,13 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
-        .testTarget(name: "voxfaceTests", dependencies: ["voxface", "VoxCore", "VoxStore"], swiftSettings: strict),
+        .testTarget(
+            name: "voxfaceTests",
+            dependencies: [
+                "voxface", "VoxCore", "VoxStore", "VoxMedia",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "VoxDSPTests",
             dependencies: ["VoxDSP", "VoxCore"],
