@@ -69,7 +69,7 @@ let package = Package(
         ),
         .target(
             name: "VoxMedia",
-            dependencies: ["VoxCore", "COpus"],
+            dependencies: ["VoxCore", "COpus", "CCrypto"],
             swiftSettings: numeric
         ),
         .target(
