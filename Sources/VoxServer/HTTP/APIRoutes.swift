@@ -100,7 +100,7 @@ struct APIRoutes: Sendable {
             id: stream.id, ssrc: stream.ssrc, token: stream.token, rtpPort: hub.rtpPort,
             audioURL: "\(secure ? "wss" : "ws")://\(host)/v1/streams/\(stream.id)/audio?token=\(stream.token)",
             framesURL: "\(secure ? "wss" : "ws")://\(host)/v1/streams/\(stream.id)/frames", settings: stream.state.withLock { $0.settings },
-            state: "waiting")
+            state: "waiting", srtp: stream.srtp.map { StreamCreated.SRTPKey(suite: SRTPReceiver.suite, key: $0.key.base64) })
         return try json(created, status: .created)
     }
 
@@ -228,8 +228,15 @@ struct StreamCreated: Encodable {
     var framesURL: String
     var settings: StreamSettings
     var state: String
+    /// The SRTP master key and salt (base64, as SDES and ffmpeg's `-srtp_out_params` write them),
+    /// given only here; absent for plain RTP.
+    var srtp: SRTPKey?
+    struct SRTPKey: Encodable {
+        var suite: String
+        var key: String
+    }
     enum CodingKeys: String, CodingKey {
-        case id, ssrc, token, settings, state
+        case id, ssrc, token, settings, state, srtp
         case rtpPort = "rtp_port"
         case audioURL = "audio_url"
         case framesURL = "frames_url"

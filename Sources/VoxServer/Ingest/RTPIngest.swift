@@ -3,22 +3,31 @@ import NIOPosix
 import VoxMedia
 
 /// Reads RTP/Opus datagrams from the RTP port and hands each to its stream's jitter buffer.
-/// Runs on a NIO event loop: parsing and a short copy only; decoding and the model run on the
-/// worker pool. Every datagram refused is counted by reason.
-final class RTPIngestHandler: ChannelInboundHandler, Sendable {
+/// Runs on a NIO event loop: parsing and a short copy only (SRTP streams: authentication and
+/// decryption into a scratch buffer); decoding and the model run on the worker pool. Every
+/// datagram refused is counted by reason.
+final class RTPIngestHandler: ChannelInboundHandler, @unchecked Sendable {
+    // Unchecked: `scratch` is written only by `handle`, which the datagram channel's one event
+    // loop (or a test's single thread) calls one datagram at a time.
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let hub: StreamHub
+    /// Where an SRTP packet is decrypted (a datagram is at most the 2,048 bytes read).
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
 
     init(hub: StreamHub) { self.hub = hub }
+
+    deinit { scratch.deallocate() }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         envelope.data.withUnsafeReadableBytes { raw in handle(raw, from: envelope.remoteAddress) }
     }
 
-    func handle(_ raw: UnsafeRawBufferPointer, from source: SocketAddress) {
+    /// Handles one datagram; an SRTP stream's packet is authenticated and decrypted first.
+    func handle(_ datagram: UnsafeRawBufferPointer, from source: SocketAddress) {
         let metrics = hub.metrics
-        let packet: RTPPacket
+        var raw = datagram
+        var packet: RTPPacket
         do { packet = try RTPPacket.parse(raw) } catch {
             metrics.dropRTP("malformed")
             return
@@ -26,6 +35,24 @@ final class RTPIngestHandler: ChannelInboundHandler, Sendable {
         guard let stream = hub.registry.stream(ssrc: packet.ssrc) else {
             metrics.dropRTP("unknown_ssrc")
             return
+        }
+        if let srtp = stream.srtp {
+            guard datagram.count <= scratch.count else {
+                metrics.dropRTP("too_large")
+                return
+            }
+            switch srtp.unprotect(datagram, into: scratch) {
+            case .failure(let error):
+                stream.countSRTPDrop(error)
+                metrics.dropRTP(error.reason)
+                return
+            case .success(let count):
+                raw = UnsafeRawBufferPointer(rebasing: scratch[..<count])
+                do { packet = try RTPPacket.parse(raw) } catch {
+                    metrics.dropRTP("malformed")
+                    return
+                }
+            }
         }
         switch stream.offerRTP(packet, datagram: raw, from: source, now: MonotonicClock.now()) {
         case .dropped(let reason):

@@ -33,7 +33,8 @@ public final class ServerMetrics: Sendable {
     /// RTP drop reasons.
     static let rtpDropReasons = [
         "malformed", "unknown_ssrc", "source_mismatch", "rate_limited", "payload_type", "too_large", "ingest_conflict", "stream_closed",
-        "jitter_late", "jitter_duplicate", "jitter_overflow",
+        "jitter_late", "jitter_duplicate", "jitter_overflow", "srtp_short", "srtp_malformed", "srtp_auth", "srtp_replay", "srtp_ssrc",
+        "srtp_crypto",
     ]
     /// WebSocket rejection reasons.
     static let websocketRejectReasons = [

@@ -59,10 +59,16 @@ final class StreamHub: Sendable {
     func createStream(_ patch: StreamSettingsPatch) throws(APIError) -> Stream {
         let settings = patch.applied(to: configuration.streamDefaults)
         try settings.validate(for: model.config)
+        var srtp: SRTPReceiver?
+        if settings.srtp {
+            do { srtp = try SRTPReceiver() } catch {
+                throw APIError(.internalServerError, "srtp_unavailable", "cannot make an SRTP key: \(error)")
+            }
+        }
         let stream = try registry.create { id, ssrc, token in
             Stream(
                 id: id, ssrc: ssrc, token: token, createdAt: Self.timestamp(), settings: settings, model: model, metrics: metrics,
-                bus: bus, pool: pool)
+                bus: bus, pool: pool, srtp: srtp)
         }
         metrics.streamsOpen.record(registry.count)
         bus.publish(.stream(.created(id: stream.id)), on: .streams)

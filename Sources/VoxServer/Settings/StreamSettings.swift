@@ -26,9 +26,12 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// The matchmaking profile the stream is bound to: its speech builds the profile's voice
     /// traits (merged in every 10 s and when the stream closes). Nil: not analysed.
     public var profile: String?
+    /// RTP ingest is SRTP (AES_CM_128_HMAC_SHA1_80) with a key the creation reply gives once;
+    /// plain or forged packets are dropped and counted. Fixed at creation.
+    public var srtp = false
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hop, lookahead, label, avatar, profile
+        case hop, lookahead, label, avatar, profile, srtp
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
         case firstAudioTimeoutSeconds = "first_audio_timeout_s"
@@ -61,6 +64,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         try c.encode(label, forKey: .label)
         try c.encode(avatar, forKey: .avatar)
         try c.encode(profile, forKey: .profile)
+        try c.encode(srtp, forKey: .srtp)
     }
 
     /// Checks every field against the model's window; the message names the field.
@@ -120,6 +124,7 @@ struct StreamSettingsPatch: Decodable {
     var label: String?
     var avatar: String?
     var profile: String?
+    var srtp: Bool?
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -145,6 +150,7 @@ struct StreamSettingsPatch: Decodable {
         label = try c.decodeIfPresent(String.self, forKey: .label)
         avatar = try c.decodeIfPresent(String.self, forKey: .avatar)
         profile = try c.decodeIfPresent(String.self, forKey: .profile)
+        srtp = try c.decodeIfPresent(Bool.self, forKey: .srtp)
     }
 
     func applied(to defaults: StreamSettings) -> StreamSettings {
@@ -158,6 +164,7 @@ struct StreamSettingsPatch: Decodable {
         if let label { s.label = label }
         if let avatar { s.avatar = avatar }
         if let profile { s.profile = profile }
+        if let srtp { s.srtp = srtp }
         return s
     }
 }

@@ -67,6 +67,8 @@ final class Stream: Sendable {
     let pending = Atomic<Bool>(false)
     /// Fired when the stream closes.
     let closed = CloseSignal()
+    /// The SRTP receive side when the stream was created with `"srtp": true`.
+    let srtp: SRTPReceiver?
 
     /// Time without a packet after which the sender counts as paused and silence is pushed in
     /// real time behind the last audio, so the frames waiting for lookahead come out on time:
@@ -83,8 +85,9 @@ final class Stream: Sendable {
 
     init(
         id: String, ssrc: UInt32, token: String, createdAt: String, settings: StreamSettings, model: FaceModel,
-        metrics: ServerMetrics, bus: EventBus, pool: WorkerPool, now: Microseconds = MonotonicClock.now()
+        metrics: ServerMetrics, bus: EventBus, pool: WorkerPool, srtp: SRTPReceiver? = nil, now: Microseconds = MonotonicClock.now()
     ) {
+        self.srtp = srtp
         self.pool = pool
         self.id = id
         self.ssrc = ssrc
@@ -145,6 +148,17 @@ final class Stream: Sendable {
             }
             s.inbox.rtpPackets += 1
             return .accepted(outcome, becameLive: verdict == .first)
+        }
+    }
+
+    /// Counts an SRTP packet dropped before it reached the inbox.
+    func countSRTPDrop(_ error: SRTPError) {
+        state.withLock { s in
+            switch error {
+            case .authenticationFailed, .unexpectedSSRC, .openSSL: s.inbox.dropped.srtpAuth += 1
+            case .replayed: s.inbox.dropped.srtpReplay += 1
+            case .tooShort, .malformed: s.inbox.dropped.srtpMalformed += 1
+            }
         }
     }
 

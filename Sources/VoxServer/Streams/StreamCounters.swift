@@ -9,12 +9,21 @@ struct StreamCounters: Sendable, Encodable {
         var rateLimited = 0
         /// Packets that arrived after the stream stopped taking audio (draining or closed).
         var streamClosed = 0
+        /// SRTP packets whose tag did not match the stream's key (forged, damaged or plain RTP).
+        var srtpAuth = 0
+        /// SRTP packets already received or older than the 64-packet replay window.
+        var srtpReplay = 0
+        /// SRTP packets too short or malformed to authenticate.
+        var srtpMalformed = 0
         enum CodingKeys: String, CodingKey {
             case sourceMismatch = "source_mismatch"
             case payloadType = "payload_type"
             case tooLarge = "too_large"
             case rateLimited = "rate_limited"
             case streamClosed = "stream_closed"
+            case srtpAuth = "srtp_auth"
+            case srtpReplay = "srtp_replay"
+            case srtpMalformed = "srtp_malformed"
         }
     }
     struct Jitter: Sendable, Encodable {
