@@ -450,12 +450,13 @@ final class FrameSubscriber: Sendable {
     }
 }
 
-/// Sends `pcm` (48 kHz) as 20 ms Opus RTP packets in real time from `socket`.
-/// Sends `pcm` as the same 20 ms Opus packets to each of `ssrcs`, back to back: the first
+/// Sends `pcm` (48 kHz) as the same 20 ms Opus packets to each of `ssrcs`, back to back: the first
 /// `leadPackets` at once, the rest in real time behind them. Streams fed this way decode the same
 /// audio, and while the sending task is late by less than the lead, no stream sees its sender
 /// pause (no stall concealment or silence padding, which would make their audio differ).
-func sendRTP(_ pcm: ArraySlice<Float>, ssrcs: [UInt32], to port: Int, from socket: UDPSocket, leadPackets: Int) async throws {
+func sendRTP(
+    _ pcm: ArraySlice<Float>, ssrcs: [UInt32], to port: Int, from socket: UDPSocket, leadPackets: Int, firstSequence: Int = 0
+) async throws {
     let encoder = try OpusEncoder()
     let began = ContinuousClock.now
     var k = 0
@@ -464,7 +465,9 @@ func sendRTP(_ pcm: ArraySlice<Float>, ssrcs: [UInt32], to port: Int, from socke
         let payload = try pcm[start..<start + 960].withUnsafeBufferPointer { try encoder.encode($0) }
         for ssrc in ssrcs {
             socket.send(
-                RTPPacket.encode(payloadType: 97, sequence: UInt16(k), timestamp: UInt32(k * 960), ssrc: ssrc, payload: payload), to: port)
+                RTPPacket.encode(
+                    payloadType: 97, sequence: UInt16(truncatingIfNeeded: firstSequence + k), timestamp: UInt32(k * 960), ssrc: ssrc,
+                    payload: payload), to: port)
         }
         k += 1
         start += 960
@@ -472,18 +475,7 @@ func sendRTP(_ pcm: ArraySlice<Float>, ssrcs: [UInt32], to port: Int, from socke
     }
 }
 
+/// Sends `pcm` (48 kHz) as 20 ms Opus RTP packets in real time from `socket`.
 func sendRTP(_ pcm: ArraySlice<Float>, ssrc: UInt32, to port: Int, from socket: UDPSocket, firstSequence: Int = 0) async throws {
-    let encoder = try OpusEncoder()
-    let began = ContinuousClock.now
-    var k = 0
-    var start = pcm.startIndex
-    while start + 960 <= pcm.endIndex {
-        let payload = try pcm[start..<start + 960].withUnsafeBufferPointer { try encoder.encode($0) }
-        let sequence = UInt16(truncatingIfNeeded: firstSequence + k)
-        socket.send(
-            RTPPacket.encode(payloadType: 97, sequence: sequence, timestamp: UInt32(k * 960), ssrc: ssrc, payload: payload), to: port)
-        k += 1
-        start += 960
-        try await Task.sleep(until: began + .milliseconds(20 * k))
-    }
+    try await sendRTP(pcm, ssrcs: [ssrc], to: port, from: socket, leadPackets: 0, firstSequence: firstSequence)
 }
