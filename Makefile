@@ -8,7 +8,7 @@ SWIFT ?= swift
 # poppler-utils: pdftotext, which the twins read PDFs with.
 APT_PACKAGES := pkg-config curl libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev poppler-utils
 
-.PHONY: run test smoke deps models release build lint bench bench-check eval-twins clean
+.PHONY: run test smoke deps models release build lint bench bench-check eval-twins clean fuzz-build fuzz fuzz-ci fuzz-repro
 
 ## Installs the apt packages this machine lacks (as root, or through sudo).
 deps:
@@ -76,6 +76,53 @@ bench-check: deps
 ## Style check with the toolchain's swift-format and the checked-in .swift-format.
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+## ---- Fuzzing (libFuzzer + AddressSanitizer) -------------------------------------------------
+## Harnesses: Tests/Fuzz (its own package, depending on this one by path), one executable per
+## parser of the pure targets; seeds: Tests/Fuzz/Corpus/<target>/ (read only); everything built or
+## found goes under .build/fuzz (own scratch path: the normal builds are untouched).
+##   make fuzz                     every target for FUZZ_SECONDS (default 60) seconds
+##   make fuzz FUZZ_TARGETS=FuzzRTP FUZZ_SECONDS=600
+##   make fuzz-ci                  every target for 20 s (CI)
+##   make fuzz-repro T=FuzzZip CRASH=.build/fuzz/artifacts/FuzzZip-crash-...
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= FuzzRTP FuzzOpus FuzzSRTP FuzzSafetensors FuzzZip FuzzPickle FuzzModelConfig
+FUZZ_DIR := .build/fuzz
+# --sanitize fuzzer: SwiftPM then stops renaming executables' entry point, so libFuzzer's own main
+# is the program's main. -Xswiftc -sanitize=fuzzer,address: ONE flag, because swiftc keeps only the
+# last -sanitize=. -Xcc -fsanitize=address: ASan for C targets. -enable-testing: FuzzPickle reaches
+# the internal unpickler with @testable import.
+FUZZ_BUILD := $(SWIFT) build --package-path Tests/Fuzz --scratch-path $(FUZZ_DIR) -c release \
+	--sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address -Xswiftc -enable-testing
+# SWIFT_BACKTRACE=enable=no: the Swift runtime's backtracer trips ASan (a second, bogus report
+# after every Swift trap); libFuzzer + ASan print the stack.
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1:symbolize=1
+
+fuzz-build: deps
+	@# The same pins as the root package; reuse its checkouts instead of cloning again.
+	@if [ -f Package.resolved ]; then cp Package.resolved Tests/Fuzz/Package.resolved; fi
+	@if [ -d .build/checkouts ] && [ ! -d $(FUZZ_DIR)/checkouts ]; then mkdir -p $(FUZZ_DIR) && cp -r .build/checkouts $(FUZZ_DIR)/; fi
+	$(FUZZ_BUILD) $(if $(wildcard Package.resolved),--force-resolved-versions)
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/artifacts; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  if $(FUZZ_ENV) $(FUZZ_DIR)/release/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+	      $(FUZZ_DIR)/corpus/$$t Tests/Fuzz/Corpus/$$t > $(FUZZ_DIR)/$$t.log 2>&1; then status=ok; \
+	  else status=CRASHED; failed="$$failed $$t"; fi; \
+	  printf '%-16s %-8s %s\n' $$t $$status "$$(grep -E 'stat::(number_of_executed_units|average_exec_per_sec)' $(FUZZ_DIR)/$$t.log | tr -s ' ' | paste -sd' ')"; \
+	  if [ $$status != ok ]; then grep -E 'ERROR|SUMMARY|Fatal error|Test unit written' $(FUZZ_DIR)/$$t.log; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (logs: $(FUZZ_DIR)/<target>.log)"; exit 1; fi
+
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
+fuzz-repro: fuzz-build
+	@test -n "$(T)" -a -n "$(CRASH)" || { echo "usage: make fuzz-repro T=<target> CRASH=<file>"; exit 2; }
+	$(FUZZ_ENV) $(FUZZ_DIR)/release/$(T) $(CRASH)
 
 clean:
 	rm -rf .build

@@ -89,6 +89,20 @@ import VoxCore
         }
     }
 
+    /// Found by the FuzzZip fuzz target: a zip64 field of 2^63 or more trapped converting it to
+    /// Int. The crashing input is kept as a seed (Tests/Fuzz/Corpus/FuzzZip).
+    @Test func aZip64FieldBeyondTheFileIsAnErrorNotATrap() throws {
+        let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Corpus/FuzzZip/regression-zip64-field-over-int-max").path
+        #expect(FileManager.default.fileExists(atPath: seed))
+        #expect {
+            _ = try TorchCheckpoint.read(path: seed)
+        } throws: { error in
+            guard case .badCheckpoint(_, let why) = error as? ModelError else { return false }
+            return why.contains("zip64 field")
+        }
+    }
+
     @Test func safetensorsRoundTrip() throws {
         let tensors = try SafeTensors.read(path: ModelFixtures.path("tiny/model.safetensors"))
         let config = try ModelLoader.readConfig(path: ModelFixtures.path("tiny/config.json"))

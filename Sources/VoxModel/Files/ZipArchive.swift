@@ -20,7 +20,11 @@ struct ZipArchive {
         let count = bytes.count
         func u(_ offset: Int, _ width: Int) throws(ModelError) -> Int {
             guard offset >= 0, offset + width <= count else { throw fail("archive structure runs past the end of the file") }
-            return Int(file.uint(at: offset, width: width))
+            let value = file.uint(at: offset, width: width)
+            // A zip64 field (8 bytes) is an offset, size or count inside this file: a larger one is
+            // corrupt, and refusing it here keeps every sum below from overflowing Int.
+            guard width < 8 || value <= UInt64(count) else { throw fail("zip64 field at \(offset) exceeds the \(count)-byte file") }
+            return Int(value)
         }
         // End of central directory: the last "PK\u{5}\u{6}" within the final 64 KiB + 22 bytes.
         var eocd = -1

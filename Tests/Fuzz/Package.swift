@@ -1,0 +1,40 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// libFuzzer harnesses for the root package: one executable per parser, each defining only
+// `LLVMFuzzerTestOneInput` (libFuzzer supplies `main`). Built ONLY through the root Makefile
+// (`make fuzz-build`), which passes the sanitizer flags; the root package's own build never sees this.
+//
+// - `-parse-as-library`: a harness file is not main.swift, so no top-level `main` is emitted
+//   (it would clash with, or silently replace, libFuzzer's `main`).
+// - The sanitizer flags and `-enable-testing` are NOT set here: they must reach every module (the
+//   root's libraries too, so that the parsers are instrumented and FuzzPickle can `@testable import`
+//   the internal unpickler), so they come from the command line.
+// - Only the pure library products: VoxServer/VoxTwins/VoxLLM pull Hummingbird, AsyncHTTPClient
+//   and BoringSSL, which would make the instrumented build too slow for CI.
+let harness: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
+func fuzzer(_ name: String, _ products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: products.map { .product(name: $0, package: "voxface") } + ["FuzzSupport"],
+        path: "Sources/\(name)",
+        swiftSettings: harness
+    )
+}
+
+let package = Package(
+    name: "Fuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "voxface", path: "../..")],
+    targets: [
+        .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
+        fuzzer("FuzzRTP", ["VoxMedia"]),
+        fuzzer("FuzzOpus", ["VoxMedia"]),
+        fuzzer("FuzzSRTP", ["VoxMedia"]),
+        fuzzer("FuzzSafetensors", ["VoxModel"]),
+        fuzzer("FuzzZip", ["VoxModel"]),
+        fuzzer("FuzzPickle", ["VoxModel"]),
+        fuzzer("FuzzModelConfig", ["VoxModel"]),
+    ]
+)
