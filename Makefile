@@ -41,8 +41,9 @@ build: deps models
 	$(SWIFT) build --build-tests
 
 ## Every test (unit, golden-fixture parity, streaming, CLI end to end), then the voxload smoke run.
+## A hung test stops the run after 25 minutes and is named (Tools/swift-test-watchdog.sh).
 test: build
-	$(SWIFT) test
+	SWIFT=$(SWIFT) Tools/swift-test-watchdog.sh
 	$(MAKE) smoke
 
 ## A 10 s voxload run (4 streams) against a fresh `voxface serve` on free ports: every frame

@@ -159,6 +159,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Helpers shared by the test targets (deadlines on anything that waits for a peer).
+        .target(name: "VoxTestSupport", path: "Tests/VoxTestSupport", swiftSettings: strict),
         .testTarget(name: "VoxCoreTests", dependencies: ["VoxCore"], swiftSettings: strict),
         .testTarget(name: "VoxMediaTests", dependencies: ["VoxMedia", "VoxCore", "VoxDSP"], swiftSettings: strict),
         .testTarget(
@@ -170,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "VoxServerTests",
             dependencies: [
-                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch",
+                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -189,17 +191,20 @@ let package = Package(
         .testTarget(
             name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
         .testTarget(
-            name: "VoxMatchTests", dependencies: ["VoxMatch", "VoxAvatars", "VoxStore", "VoxDSP", "VoxModel"], swiftSettings: strict),
+            name: "VoxMatchTests", dependencies: ["VoxMatch", "VoxAvatars", "VoxStore", "VoxDSP", "VoxModel", "VoxTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "VoxTwinsTests",
-            dependencies: ["VoxTwins", "VoxStore", "VoxMatch", "VoxLLM", "VoxModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VoxTwins", "VoxStore", "VoxMatch", "VoxLLM", "VoxModel", "VoxTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(name: "VoxLoadTests", dependencies: ["VoxLoad", "VoxCore"], swiftSettings: strict),
         .testTarget(
             name: "voxfaceTests",
             dependencies: [
-                "voxface", "VoxCore", "VoxStore", "VoxMedia",
+                "voxface", "VoxCore", "VoxStore", "VoxMedia", "VoxTestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict),

@@ -5,6 +5,7 @@ import VoxAvatars
 import VoxDSP
 import VoxModel
 import VoxStore
+import VoxTestSupport
 
 @testable import VoxMatch
 
@@ -118,32 +119,34 @@ func profileInput(_ json: String) throws -> ProfileInput { try JSONDecoder().dec
     }
 
     @Test func aThousandPersonasLayOutWellAndMatchTheirOwn() async throws {
-        let (service, _) = try await openMatch(temporaryDirectory())
-        let people = PersonaSet.people(count: 1000, seed: 2)
-        var ids: [String] = []
-        for p in people { ids.append(try await service.create(p.input).id) }
-        let label = Dictionary(uniqueKeysWithValues: zip(ids, people.map(\.label)))
-        let incremental = service.trustworthiness(k: 10)
-        _ = try await service.relayout(seed: nil)
-        let full = service.trustworthiness(k: 10)
-        let positions = ids.map { service.position($0)! }
-        let silhouette = LayoutQuality.silhouette(positions: positions, labels: people.map(\.label))
-        print("1000 personas (offline encoder): trustworthiness@10 incremental \(incremental), full \(full); silhouette \(silhouette)")
-        #expect(full >= 0.9)
-        #expect(incremental >= 0.85)
-        #expect(silhouette > 0.6)
-        // Neighbours and matches are mostly of the same persona.
-        var same = 0
-        for id in ids.prefix(50) { same += try service.neighbors(id, k: 10).filter { label[$0.id] == label[id] }.count }
-        #expect(same >= 450)
-        let matches = try await service.matches(ids[0], k: 5)
-        #expect(matches.count == 5)
-        #expect(matches.allSatisfy { $0.dimensions["interests"] != nil && $0.dimensions["personality"] != nil })
-        #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.score >= $1.score })
-        // Rooms cover everyone within capacity.
-        let rooms = service.rooms()
-        #expect(rooms.reduce(0) { $0 + $1.size } == 1000)
-        #expect(rooms.allSatisfy { $0.size <= 12 })
+        try await onOwnThread {
+            let (service, _) = try await openMatch(temporaryDirectory())
+            let people = PersonaSet.people(count: 1000, seed: 2)
+            var ids: [String] = []
+            for p in people { ids.append(try await service.create(p.input).id) }
+            let label = Dictionary(uniqueKeysWithValues: zip(ids, people.map(\.label)))
+            let incremental = service.trustworthiness(k: 10)
+            _ = try await service.relayout(seed: nil)
+            let full = service.trustworthiness(k: 10)
+            let positions = ids.map { service.position($0)! }
+            let silhouette = LayoutQuality.silhouette(positions: positions, labels: people.map(\.label))
+            print("1000 personas (offline encoder): trustworthiness@10 incremental \(incremental), full \(full); silhouette \(silhouette)")
+            #expect(full >= 0.9)
+            #expect(incremental >= 0.85)
+            #expect(silhouette > 0.6)
+            // Neighbours and matches are mostly of the same persona.
+            var same = 0
+            for id in ids.prefix(50) { same += try service.neighbors(id, k: 10).filter { label[$0.id] == label[id] }.count }
+            #expect(same >= 450)
+            let matches = try await service.matches(ids[0], k: 5)
+            #expect(matches.count == 5)
+            #expect(matches.allSatisfy { $0.dimensions["interests"] != nil && $0.dimensions["personality"] != nil })
+            #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.score >= $1.score })
+            // Rooms cover everyone within capacity.
+            let rooms = service.rooms()
+            #expect(rooms.reduce(0) { $0 + $1.size } == 1000)
+            #expect(rooms.allSatisfy { $0.size <= 12 })
+        }
     }
 
     @Test func voiceSamplesAccumulateIntoTheProfile() async throws {
@@ -237,21 +240,23 @@ struct TestAvatars: AvatarDirectory {
 @Suite struct SentenceEncoderSpaceTests {
     /// The same 1,000 personas through all-MiniLM-L6-v2 (when its weights were fetched).
     @Test func aThousandPersonasThroughTheSentenceEncoder() async throws {
-        guard let dir = SentenceEncoder.findDefault(), let encoder = try? SentenceEncoder(directory: dir) else {
-            print("skipped: no sentence-encoder weights (Tools/fetch-minilm.sh)")
-            return
+        try await onOwnThread {
+            guard let dir = SentenceEncoder.findDefault(), let encoder = try? SentenceEncoder(directory: dir) else {
+                print("skipped: no sentence-encoder weights (Tools/fetch-minilm.sh)")
+                return
+            }
+            let (service, _) = try await openMatch(temporaryDirectory(), embedder: SentenceTextEmbedder(encoder: encoder))
+            let people = PersonaSet.people(count: 1000, seed: 2)
+            var ids: [String] = []
+            for p in people { ids.append(try await service.create(p.input).id) }
+            let incremental = service.trustworthiness(k: 10)
+            _ = try await service.relayout(seed: nil)
+            let full = service.trustworthiness(k: 10)
+            let silhouette = LayoutQuality.silhouette(positions: ids.map { service.position($0)! }, labels: people.map(\.label))
+            print("1000 personas (all-MiniLM-L6-v2): trustworthiness@10 incremental \(incremental), full \(full); silhouette \(silhouette)")
+            #expect(full >= 0.9)
+            #expect(incremental >= 0.85)
+            #expect(silhouette > 0.6)
         }
-        let (service, _) = try await openMatch(temporaryDirectory(), embedder: SentenceTextEmbedder(encoder: encoder))
-        let people = PersonaSet.people(count: 1000, seed: 2)
-        var ids: [String] = []
-        for p in people { ids.append(try await service.create(p.input).id) }
-        let incremental = service.trustworthiness(k: 10)
-        _ = try await service.relayout(seed: nil)
-        let full = service.trustworthiness(k: 10)
-        let silhouette = LayoutQuality.silhouette(positions: ids.map { service.position($0)! }, labels: people.map(\.label))
-        print("1000 personas (all-MiniLM-L6-v2): trustworthiness@10 incremental \(incremental), full \(full); silhouette \(silhouette)")
-        #expect(full >= 0.9)
-        #expect(incremental >= 0.85)
-        #expect(silhouette > 0.6)
     }
 }

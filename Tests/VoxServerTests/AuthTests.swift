@@ -167,11 +167,11 @@ extension ServerTests {
             let patterns = ["avatars", "avatars/#", "world"]
             let ben = EventsClient(port: server.http, subscribe: patterns, since: 0, until: "\"speed\":61", key: benKey)
             let ana = EventsClient(port: server.http, subscribe: patterns, since: 0, until: "\"speed\":61", key: anaKey)
-            try await ben.wait(for: "\"type\":\"live\"", timeout: 10)
-            try await ana.wait(for: "\"type\":\"live\"", timeout: 10)
+            try await ben.wait(for: "\"type\":\"live\"", timeout: 60)
+            try await ana.wait(for: "\"type\":\"live\"", timeout: 60)
             try await expectStatus(server, "PATCH", "/v1/world", adminKey, 200, #"{"speed": 61}"#)
-            let benSaw = try await ben.finish(timeout: 20)
-            let anaSaw = try await ana.finish(timeout: 20)
+            let benSaw = try await ben.finish(timeout: 60)
+            let anaSaw = try await ana.finish(timeout: 60)
             #expect(!benSaw.contains { $0.topic.hasPrefix("avatars/\(avatar)") || $0.data.contains(avatar) })
             #expect(anaSaw.contains { $0.topic.hasPrefix("avatars/\(avatar)") })
             #expect(benSaw.contains { $0.topic == "world" })
@@ -232,12 +232,12 @@ extension ServerTests {
             }
             defer { Task { await server.stop() } }
             let held = (0..<2).map { _ in EventsClient(port: server.http, subscribe: ["world"], until: "never", key: benKey) }
-            for client in held { try await client.wait(for: "\"type\":\"subscribed\"", timeout: 10) }
+            for client in held { try await client.wait(for: "\"type\":\"subscribed\"", timeout: 60) }
             let extra = EventsClient(port: server.http, subscribe: ["world"], until: "never", key: benKey)
-            _ = try await extra.finish(timeout: 10)
+            _ = try await extra.finish(timeout: 60)
             #expect(extra.closeCode == 1013)
             let other = EventsClient(port: server.http, subscribe: ["world"], until: "never", key: anaKey)
-            try await other.wait(for: "\"type\":\"subscribed\"", timeout: 10)
+            try await other.wait(for: "\"type\":\"subscribed\"", timeout: 60)
             let metrics = try await server.request("GET", "/metrics", headers: ["Authorization: Bearer \(adminKey)"]).text
             #expect(metrics.contains("voxface_api_errors_total{code=\"sockets_per_key\"} 1"), "\(metrics.suffix(400))")
         }

@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 import VoxLLM
 import VoxMedia
+import VoxTestSupport
 
 @testable import VoxServer
 
@@ -46,11 +47,13 @@ final class EventsClient: Sendable {
 
     /// Waits until the client hung up (at most `timeout` seconds); returns its events.
     func finish(timeout: Double) async throws -> [Event] {
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        while ContinuousClock.now < deadline {
-            if try await withTimeout(0.05, task) { return events }
+        let task = task
+        do {
+            try await withDeadline(timeout, "the events client") { _ = try? await task.value }
+        } catch let error as DeadlineExceeded {
+            throw TestError("\(error.description); got \(texts.count) messages")
         }
-        throw TestError("the events client did not finish within \(timeout) s; got \(texts.count) messages")
+        return events
     }
 
     /// Waits until a message containing `text` arrived.
@@ -76,22 +79,6 @@ final class EventsClient: Sendable {
     }
 }
 
-/// True when `task` ends within `seconds`.
-func withTimeout(_ seconds: Double, _ task: Task<Void, any Error>) async throws -> Bool {
-    try await withThrowingTaskGroup(of: Bool.self) { group in
-        group.addTask {
-            _ = try? await task.value
-            return true
-        }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return false
-        }
-        defer { group.cancelAll() }
-        return try await group.next() ?? false
-    }
-}
-
 let cheerfulAvatar = """
     {"name": "Sunny", "personality": {"openness": 0.8, "conscientiousness": 0.6, "extraversion": 0.95, "agreeableness": 0.9,
      "neuroticism": 0.05}, "interests": ["music", "film"], "owner": "ana"}
@@ -111,13 +98,13 @@ extension ServerTests {
             defer { Task { await server.stop() } }
             let patterns = ["avatars/*/state", "avatars/*/relationships", "avatars", "world"]
             let first = EventsClient(port: server.http, subscribe: patterns, until: "\"speed\":61")
-            try await first.wait(for: "\"type\":\"subscribed\"", timeout: 10)
+            try await first.wait(for: "\"type\":\"subscribed\"", timeout: 60)
             for body in [cheerfulAvatar, cheerfulAvatar.replacingOccurrences(of: "Sunny", with: "River")] {
                 #expect(try await server.request("POST", "/v1/avatars", body: Array(body.utf8)).status == 201)
             }
             #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 600}".utf8)).status == 200)
             #expect(try await server.request("PATCH", "/v1/world", body: Array("{\"speed\": 61}".utf8)).status == 200)
-            let seen = try await first.finish(timeout: 20)
+            let seen = try await first.finish(timeout: 60)
             #expect(seen.contains { $0.data.contains("\"created\"") })
             #expect(seen.contains { $0.topic.hasSuffix("/state") && $0.data.contains("\"previous\"") })
             let last = try #require(seen.last?.seq)
@@ -125,14 +112,14 @@ extension ServerTests {
             // Missed while away.
             #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 300}".utf8)).status == 200)
             let resumed = EventsClient(port: server.http, subscribe: patterns, since: last, until: "\"speed\":62")
-            try await resumed.wait(for: "\"type\":\"live\"", timeout: 10)
+            try await resumed.wait(for: "\"type\":\"live\"", timeout: 60)
             #expect(try await server.request("POST", "/v1/world/advance", body: Array("{\"minutes\": 60}".utf8)).status == 200)
             #expect(try await server.request("PATCH", "/v1/world", body: Array("{\"speed\": 62}".utf8)).status == 200)
-            let missed = try await resumed.finish(timeout: 20)
+            let missed = try await resumed.finish(timeout: 60)
             #expect(!missed.isEmpty)
 
             let full = EventsClient(port: server.http, subscribe: patterns, since: 0, until: "\"speed\":62")
-            let everything = try await full.finish(timeout: 20)
+            let everything = try await full.finish(timeout: 60)
             let both = (seen + missed).map(\.seq)
             #expect(Set(both).count == both.count, "an event was repeated")
             #expect(both == everything.map(\.seq), "resumed \(both.count) events, the log has \(everything.count)")
@@ -309,7 +296,7 @@ extension ServerTests {
             #expect(try await server.metric("voxface_api_errors_total{code=\"bad_avatar\"}") >= 4)
 
             let badPattern = EventsClient(port: server.http, subscribe: ["avatars//state"], until: "never")
-            _ = try await badPattern.finish(timeout: 10)
+            _ = try await badPattern.finish(timeout: 60)
             #expect(badPattern.closeCode == 1008)
         }
     }

@@ -7,6 +7,7 @@ import Testing
 import VoxDSP
 import VoxMatch
 import VoxModel
+import VoxTestSupport
 
 @testable import VoxServer
 
@@ -17,8 +18,10 @@ final class Chromium: @unchecked Sendable {
     let profile: String
     let devToolsPort: Int
 
-    /// Opens `url` with a fake microphone that plays `audio` (a WAV file, looped).
-    init(url: String, audio: String) throws {
+    /// Opens `url` with a fake microphone that plays `audio` (a WAV file, looped). Chromium's
+    /// standard error is read as it comes (never with a blocking read), and a browser that has
+    /// not said where DevTools listens within 30 s is killed.
+    init(url: String, audio: String) async throws {
         guard let binary = Self.binary else { throw TestError("no chromium") }
         profile = temporaryDirectory()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -30,21 +33,35 @@ final class Chromium: @unchecked Sendable {
             "--window-size=1100,760", url,
         ]
         let errors = Pipe()
+        let text = Mutex("")
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil }
+            text.withLock { $0 = String(($0 + String(decoding: chunk, as: UTF8.self)).suffix(20_000)) }
+        }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, process.isRunning, text.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/) == nil {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        let started = ContinuousClock.now
+        var port: Int?
+        while port == nil, ContinuousClock.now - started < .seconds(30), process.isRunning {
+            port = text.withLock { $0.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) } }
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
-        guard let match = text.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
-            process.terminate()
-            throw TestError("chromium did not start: \(text.suffix(500))")
+        guard let port else {
+            Self.stop(process)
+            throw TestError("chromium did not start: \(text.withLock { $0.suffix(500) })")
         }
         devToolsPort = port
+    }
+
+    /// SIGTERM, then SIGKILL when the browser is still there after 5 s.
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// The DevTools WebSocket of the first page (the target list read with curl: Chromium keeps
@@ -71,8 +88,13 @@ final class Chromium: @unchecked Sendable {
     }
 
     /// Runs `body` against the page over the DevTools protocol, with Runtime events on; every
-    /// exception and console error the page reports lands in `problems`.
+    /// exception and console error the page reports lands in `problems`. The whole session has
+    /// five minutes: a browser that stops answering fails the test, it does not hang the run.
     func session(problems: ProblemLog, _ body: @escaping @Sendable (DevToolsPage) async throws -> Void) async throws {
+        try await withDeadline(300, "the DevTools session") { try await self.run(problems: problems, body) }
+    }
+
+    private func run(problems: ProblemLog, _ body: @escaping @Sendable (DevToolsPage) async throws -> Void) async throws {
         let socket = try await NIOThreadPool.singleton.runIfActive { try self.pageSocket() }
         try await WebSocketClient.connect(url: socket, configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "cdp")) {
             inbound, outbound, _ in
@@ -84,8 +106,7 @@ final class Chromium: @unchecked Sendable {
     }
 
     func close() {
-        process.terminate()
-        process.waitUntilExit()
+        Self.stop(process)
         removeTree(profile)
     }
 }
@@ -103,8 +124,13 @@ final class DevToolsPage: @unchecked Sendable {
         self.problems = problems
     }
 
-    /// Sends a command and returns its result, noting exceptions and console errors on the way.
+    /// Sends a command and returns its result (within 20 s), noting exceptions and console errors
+    /// on the way.
     func call(_ method: String, _ params: String = "{}") async throws -> [String: JSON] {
+        try await withDeadline(20, "DevTools \(method)") { try await self.send(method, params) }
+    }
+
+    private func send(_ method: String, _ params: String) async throws -> [String: JSON] {
         next += 1
         let id = next
         try await outbound.write(.text("{\"id\":\(id),\"method\":\"\(method)\",\"params\":\(params)}"))
@@ -131,9 +157,10 @@ final class DevToolsPage: @unchecked Sendable {
         return s
     }
 
-    /// Polls `window.voxface.state` until `ok` holds (at most 15 s), keeping every state in `seen`.
+    /// Polls `window.voxface.state` until `ok` holds (at most 60 s: the server shares two cores
+    /// with the other test targets), keeping every state in `seen`.
     func wait(_ what: String, _ seen: borrowing Mutex<[[String: JSON]]>, _ ok: ([String: JSON]) -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if let s = try await state() {
                 seen.withLock { $0.append(s) }
@@ -209,7 +236,7 @@ extension ServerTests {
             let audio = temporaryDirectory() + "/speech.wav"
             let speech = try speech48k()
             try writeWAV(speech + [Float](repeating: 0, count: 48_000 * 2), rate: 48_000, to: audio)
-            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/?autostart=1", audio: audio)
+            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/?autostart=1", audio: audio)
             defer { browser.close() }
             let collected = PageSamples()
             let began = Date()
@@ -259,7 +286,7 @@ extension ServerTests {
             }
             let audio = temporaryDirectory() + "/silence.wav"
             try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
-            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/avatars", audio: audio)
+            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/avatars", audio: audio)
             defer { browser.close() }
             let problems = ProblemLog()
             let seen = Mutex<[[String: JSON]]>([])
@@ -302,7 +329,7 @@ extension ServerTests {
             let audio = temporaryDirectory() + "/silence.wav"
             try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
             let chosen = first
-            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/space", audio: audio)
+            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/space", audio: audio)
             defer { browser.close() }
             let problems = ProblemLog()
             let seen = Mutex<[[String: JSON]]>([])
@@ -357,7 +384,7 @@ extension ServerTests {
             let audio = temporaryDirectory() + "/silence.wav"
             try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
             let question = "What%20do%20I%20think%20about%20the%20tourist%20tax%3F"
-            let browser = try Chromium(url: "http://127.0.0.1:\(server.http)/twin?user=maya&ask=\(question)", audio: audio)
+            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/twin?user=maya&ask=\(question)", audio: audio)
             defer { browser.close() }
             let problems = ProblemLog()
             let seen = Mutex<[[String: JSON]]>([])

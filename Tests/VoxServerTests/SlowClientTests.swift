@@ -103,10 +103,10 @@ extension ServerTests {
             }
             // A WebSocket open for three times the deadlines still gets its events.
             let events = EventsClient(port: server.http, subscribe: ["world"], until: "\"speed\":7")
-            try await events.wait(for: "\"type\":\"subscribed\"", timeout: 10)
+            try await events.wait(for: "\"type\":\"subscribed\"", timeout: 60)
             try await Task.sleep(for: .seconds(3))
             #expect(try await server.request("PATCH", "/v1/world", body: Array("{\"speed\": 7}".utf8)).status == 200)
-            try await events.wait(for: "\"speed\":7", timeout: 10)
+            try await events.wait(for: "\"speed\":7", timeout: 60)
             #expect(try await server.metric("voxface_api_errors_total{code=\"header_timeout\"}") == 0)
             #expect(try await server.metric("voxface_api_errors_total{code=\"body_timeout\"}") == 0)
         }

@@ -60,7 +60,7 @@ extension ServerTests {
             let server = try await TestServer()
             defer { Task { await server.stop() } }
             let events = EventsClient(port: server.http, subscribe: ["twins/maya"], until: "\"type\":\"vote\"")
-            try await events.wait(for: "subscribed", timeout: 10)
+            try await events.wait(for: "subscribed", timeout: 60)
             let created = try await call(server, "POST", "/v1/twins", Array(#"{"user": "maya", "name": "Maya Chen"}"#.utf8))
             #expect(created.status == 201, "\(created.text)")
             #expect(try await call(server, "POST", "/v1/twins", Array(#"{"user": "maya"}"#.utf8)).status == 409)
@@ -153,7 +153,7 @@ extension ServerTests {
             let voted = try await call(server, "GET", "/v1/twins/maya/memories?q=voted%20car-free%20Sundays&k=3")
             #expect(voted.text.contains("I voted for the proposal"))
 
-            let seen = try await events.finish(timeout: 30)
+            let seen = try await events.finish(timeout: 60)
             #expect(seen.contains { $0.data.contains("\"type\":\"ingestion\"") && $0.data.contains("\"status\":\"done\"") })
             #expect(seen.contains { $0.data.contains("\"type\":\"facts\"") })
             #expect(seen.contains { $0.data.contains("\"type\":\"recommendation\"") })
@@ -253,7 +253,7 @@ extension ServerTests {
             #expect(try await call(server, "GET", "/v1/projects", key: anaKey).json()["projects"]?.array?.isEmpty == true)
             #expect(try await call(server, "GET", "/v1/projects/\(projectID)", key: benKey).status == 200)
             // ana's events client (subscribed to every twin, replaying from the start) saw nothing of ben's.
-            try await benEvents.wait(for: "\"type\":\"subscribed\"", timeout: 10)
+            try await benEvents.wait(for: "\"type\":\"subscribed\"", timeout: 60)
             try await Task.sleep(for: .milliseconds(300))
             #expect(!benEvents.texts.contains { $0.contains("twins/ben") }, "\(benEvents.texts)")
         }

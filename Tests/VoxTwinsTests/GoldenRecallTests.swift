@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VoxMatch
 import VoxModel
+import VoxTestSupport
 
 @testable import VoxTwins
 
@@ -18,6 +19,10 @@ struct GoldenRecallTests {
 
     /// Recall at 5 and at 10, from one ingestion.
     static func recall(_ embedder: any TextEmbedder) async throws -> (at5: Double, at10: Double) {
+        try await onOwnThread { try await measure(embedder) }
+    }
+
+    private static func measure(_ embedder: any TextEmbedder) async throws -> (at5: Double, at10: Double) {
         let (twins, _) = try openTwins(clock: TestClock(Distiller.utc(2026, 3, 15) ?? 0), embedder: embedder)
         let reports = try await TwinEvaluation.golden(
             footprint: fixture("golden/footprint"), questions: try questions(), service: twins, ks: [5, 10])

@@ -5,6 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 import VoxMedia
+import VoxTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -88,7 +89,12 @@ import VoxMedia
         try "admin \(Self.key)\n".write(toFile: keys, atomically: true, encoding: .utf8)
         let server = try ServeProcess(
             dataDirectory: data,
-            arguments: ["--api-key-file", keys, "--max-streams", "\(Self.maxStreams)", "--max-sockets-per-key", "\(Self.maxStreams)"])
+            // The streams stay admitted for the whole test (the default 10 s idle timeout would close
+            // them, and their frames sockets, while the ingestions run on a busy machine).
+            arguments: [
+                "--api-key-file", keys, "--max-streams", "\(Self.maxStreams)", "--max-sockets-per-key", "\(Self.maxStreams)",
+                "--idle-timeout", "600",
+            ])
         defer { server.kill(SIGTERM) }
         let pid = server.process.processIdentifier
         let base = "http://127.0.0.1:\(server.port)"
@@ -116,8 +122,11 @@ import VoxMedia
         // WebSockets: the key's maximum (frames subscribers and events clients together); one more
         // is tried once they are all open (below).
         let done = Atomic<Bool>(false)
+        defer { done.store(true, ordering: .relaxed) }  // however the test ends
+        // Returns when the test is done, or at once when cancelled (its socket was closed): a
+        // cancelled sleep throws at once, so looping on it would spin.
         let release: @Sendable () async -> Void = {
-            while !done.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(100)) }
+            while !done.load(ordering: .relaxed) && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
         }
         let sockets = streams.map { stream in
             HeldSocket(url: stream.frames + (stream.frames.contains("?") ? "&" : "?") + "key=\(Self.key)", first: nil, release: release)
@@ -152,7 +161,7 @@ import VoxMedia
         let events = HeldSocket(
             url: "ws://127.0.0.1:\(server.port)/v1/events?key=\(Self.key)", first: "{\"subscribe\":[\"streams\"]}",
             release: { try? await Task.sleep(for: .seconds(30)) })
-        await events.closed()
+        try await withDeadline(60, "the extra events socket") { await events.closed() }
         #expect(events.closeCode == 1013, "the extra socket: \(String(describing: events.closeCode))")
         #expect(sockets.allSatisfy { $0.closeCode == nil }, "an admitted socket was closed")
 
@@ -184,7 +193,7 @@ import VoxMedia
         print("abuse: resident \(startup >> 20) MiB at startup, peak \(peak >> 20) MiB (bound +\(Self.growthBound >> 20) MiB)")
         #expect(peak - startup < Self.growthBound, "resident memory grew \((peak - startup) >> 20) MiB")
         done.store(true, ordering: .relaxed)
-        for socket in sockets { await socket.closed() }
+        try await withDeadline(60, "closing the frames sockets") { for socket in sockets { await socket.closed() } }
     }
 }
 
