@@ -10,6 +10,7 @@ import ServiceLifecycle
 import Synchronization
 import VoxAvatars
 import VoxMatch
+import VoxMedia
 public import VoxModel
 import VoxStore
 import VoxTwins
@@ -183,7 +184,7 @@ public struct VoxfaceServer: Sendable {
             DeadlineGuardedChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
-                    configuration: .init(http1: http1, ws: WebSocketServerConfiguration(maxFrameSize: WebSocketRoutes.maxMessage))),
+                    configuration: .init(http1: http1, ws: WebSocketServerConfiguration(maxFrameSize: WebSocketIngestMessages.maxMessage))),
                 deadlines: deadlines)
         }
         guard let tls else { return plain }

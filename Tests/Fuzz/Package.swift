@@ -36,5 +36,7 @@ let package = Package(
         fuzzer("FuzzZip", ["VoxModel"]),
         fuzzer("FuzzPickle", ["VoxModel"]),
         fuzzer("FuzzModelConfig", ["VoxModel"]),
+        fuzzer("FuzzWebSocketIngest", ["VoxMedia"]),
+        fuzzer("FuzzLiveLink", ["VoxMedia", "VoxCore"]),
     ]
 )

@@ -11,11 +11,6 @@ struct WebSocketRoutes: Sendable {
     /// Frames subscribers per API key.
     let quota: SocketQuota
 
-    /// Largest binary audio message: Opus packets and 16-bit PCM.
-    static let maxOpusMessage = 4000
-    static let maxPCMMessage = 65536
-    /// Largest message read at all (the declaration, PCM); bigger closes with 1009.
-    static let maxMessage = 65536
     /// How far a WebSocket sender may run ahead of real time before its reads pause.
     static let maxSecondsAhead = 2.0
 
@@ -36,15 +31,6 @@ struct WebSocketRoutes: Sendable {
 
     // MARK: - Audio ingest
 
-    private struct Declaration: Decodable {
-        var format: String
-        var sampleRate: Int?
-        enum CodingKeys: String, CodingKey {
-            case format
-            case sampleRate = "sample_rate"
-        }
-    }
-
     private func audio(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
         _ context: WebSocketRouterContext<VoxRequestContext>
@@ -58,28 +44,25 @@ struct WebSocketRoutes: Sendable {
         guard let token = query ?? bearer, constantTimeEqual(token, stream.token) else {
             return try await reject(outbound, 4401, "missing or wrong token", metric: "bad_token")
         }
-        var messages = inbound.messages(maxSize: Self.maxMessage).makeAsyncIterator()
-        guard case .text(let text)? = try await messages.next() else {
-            return try await reject(outbound, 1003, "the first message must declare the format", metric: "bad_format")
+        var protocolState = WebSocketIngestMessages()
+        var messages = inbound.messages(maxSize: WebSocketIngestMessages.maxMessage).makeAsyncIterator()
+        let first = try await messages.next()
+        let declared: WebSocketIngestMessages.Step
+        switch first {
+        case .text(let text): declared = protocolState.text(text)
+        case .binary(let buffer): declared = protocolState.binary(count: buffer.readableBytes)
+        case nil: return
         }
-        guard let declaration = try? JSONDecoder().decode(Declaration.self, from: Data(text.utf8)) else {
-            return try await reject(outbound, 1003, "bad format declaration", metric: "bad_format")
-        }
-        let format: AudioFormat
-        switch (declaration.format, declaration.sampleRate) {
-        case ("opus", _): format = .opus
-        case ("pcm16", let rate?) where (8000...192_000).contains(rate): format = .pcm16(rate: rate)
-        default:
-            return try await reject(outbound, 1003, "format must be opus or pcm16 with sample_rate 8000...192000", metric: "bad_format")
+        guard case .declared(let format) = declared else {
+            if case .refuse(let code, let reason, let metric) = declared { try await reject(outbound, code, reason, metric: metric) }
+            return
         }
         guard stream.bindWebSocket(format, now: MonotonicClock.now()) else {
             return try await reject(outbound, 4409, "the stream already has an ingest", metric: "ingest_conflict")
         }
-        let name = format == .opus ? "opus" : "pcm16"
         try await outbound.write(
-            .text("{\"type\":\"ready\",\"format\":\"\(name)\",\"sample_rate\":\(format.sampleRate),\"frame_rate\":60}"))
+            .text("{\"type\":\"ready\",\"format\":\"\(format.name)\",\"sample_rate\":\(format.sampleRate),\"frame_rate\":60}"))
         hub.bus.publish(.stream(.live(id: id, ingest: "websocket")), on: .streams)
-        let limit = format == .opus ? Self.maxOpusMessage : Self.maxPCMMessage
         // Hang up as soon as the stream closes (deleted, idle, shutdown), not at the next message.
         let hangUp = Task {
             await stream.closed.wait()
@@ -94,14 +77,15 @@ struct WebSocketRoutes: Sendable {
             guard hub.registry.stream(id: id) != nil else {
                 return try await outbound.close(.goingAway, reason: "stream closed")
             }
+            let step: WebSocketIngestMessages.Step
             switch message {
-            case .binary(let buffer):
-                guard buffer.readableBytes <= limit else {
-                    return try await reject(outbound, 1009, "audio message over \(limit) bytes", metric: "too_big")
-                }
-                guard format == .opus || buffer.readableBytes % 2 == 0, buffer.readableBytes > 0 else {
-                    return try await reject(outbound, 1007, "PCM16 messages need a positive even number of bytes", metric: "bad_payload")
-                }
+            case .binary(let buffer): step = protocolState.binary(count: buffer.readableBytes)
+            case .text(let text): step = protocolState.text(text)
+            }
+            switch (step, message) {
+            case (.refuse(let code, let reason, let metric), _):
+                return try await reject(outbound, code, reason, metric: metric)
+            case (.audio, .binary(let buffer)):
                 hub.metrics.websocketMessages.increment()
                 let bytes = Array(buffer.readableBytesView)
                 offering: while true {
@@ -119,10 +103,7 @@ struct WebSocketRoutes: Sendable {
                 while stream.secondsAhead(now: MonotonicClock.now()) > Self.maxSecondsAhead {
                     try await Task.sleep(for: .milliseconds(20))
                 }
-            case .text(let text):
-                guard text.contains("\"end\"") else {
-                    return try await reject(outbound, 1003, "unexpected text message", metric: "bad_format")
-                }
+            case (.end, _):
                 stream.endAudio(now: MonotonicClock.now())
                 for _ in 0..<3000 {
                     if let total = stream.totalFrames {
@@ -131,6 +112,8 @@ struct WebSocketRoutes: Sendable {
                     }
                     try await Task.sleep(for: .milliseconds(10))
                 }
+            case (.audio, .text), (.declared, _):
+                return try await reject(outbound, 1003, "unexpected message", metric: "bad_format")
             }
         }
     }

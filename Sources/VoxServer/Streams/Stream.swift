@@ -5,21 +5,6 @@ import VoxDSP
 import VoxMedia
 import VoxModel
 
-/// The audio a stream's ingest carries.
-enum AudioFormat: Sendable, Equatable {
-    /// Opus packets, decoded at 48 kHz mono.
-    case opus
-    /// Little-endian 16-bit mono PCM at `rate` Hz.
-    case pcm16(rate: Int)
-
-    var sampleRate: Int {
-        switch self {
-        case .opus: 48_000
-        case .pcm16(let rate): rate
-        }
-    }
-}
-
 /// How a stream gets its audio; the first packet or connection decides, the other is refused.
 enum Ingest: Sendable, Equatable {
     case none
@@ -410,11 +395,7 @@ final class Stream: Sendable {
             var done = 0
             while done < total {
                 let n = min(engine.pcm.count, total - done)
-                for i in 0..<n {
-                    let lo = UInt16(raw[2 * (done + i)])
-                    let hi = UInt16(raw[2 * (done + i) + 1])
-                    engine.pcm[i] = Float(Int16(bitPattern: lo | hi << 8)) / 32768
-                }
+                PCM16.convert(raw, first: done, count: n, into: engine.pcm)
                 engine.push(UnsafeBufferPointer(rebasing: engine.pcm[0..<n]))
                 done += n
             }
