@@ -87,7 +87,8 @@ lint:
 ##   make fuzz-ci                  every target for 20 s (CI)
 ##   make fuzz-repro T=FuzzZip CRASH=.build/fuzz/artifacts/FuzzZip-crash-...
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= FuzzRTP FuzzOpus FuzzSRTP FuzzSafetensors FuzzZip FuzzPickle FuzzModelConfig FuzzWebSocketIngest FuzzLiveLink
+FUZZ_TARGETS ?= FuzzRTP FuzzOpus FuzzSRTP FuzzSafetensors FuzzZip FuzzPickle FuzzModelConfig FuzzWebSocketIngest FuzzLiveLink \
+	FuzzICalendar FuzzChatLog FuzzHTMLText FuzzMarkdown
 FUZZ_DIR := .build/fuzz
 # --sanitize fuzzer: SwiftPM then stops renaming executables' entry point, so libFuzzer's own main
 # is the program's main. -Xswiftc -sanitize=fuzzer,address: ONE flag, because swiftc keeps only the

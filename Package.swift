@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "VoxAvatars", targets: ["VoxAvatars"]),
         .library(name: "VoxLLM", targets: ["VoxLLM"]),
         .library(name: "VoxMatch", targets: ["VoxMatch"]),
+        .library(name: "VoxDocuments", targets: ["VoxDocuments"]),
         .library(name: "VoxTwins", targets: ["VoxTwins"]),
     ],
     dependencies: [
@@ -105,9 +106,11 @@ let package = Package(
             swiftSettings: numeric),
         // Digital twins: ingestion, memory with hybrid retrieval, the temporal graph, twin chat and
         // recommendations (plain logic; storage behind a protocol).
+        // The twins' readers (iCalendar, chat exports, HTML, Markdown): pure, fuzzed on their own.
+        .target(name: "VoxDocuments", swiftSettings: strict),
         .target(
             name: "VoxTwins",
-            dependencies: ["VoxStore", "VoxLLM", "VoxMatch", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VoxDocuments", "VoxStore", "VoxLLM", "VoxMatch", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .target(
             name: "VoxServer",
@@ -196,7 +199,8 @@ let package = Package(
         .testTarget(
             name: "VoxTwinsTests",
             dependencies: [
-                "VoxTwins", "VoxStore", "VoxMatch", "VoxLLM", "VoxModel", "VoxTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "VoxTwins", "VoxDocuments", "VoxStore", "VoxMatch", "VoxLLM", "VoxModel", "VoxTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict),

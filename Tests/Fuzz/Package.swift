@@ -38,5 +38,9 @@ let package = Package(
         fuzzer("FuzzModelConfig", ["VoxModel"]),
         fuzzer("FuzzWebSocketIngest", ["VoxMedia"]),
         fuzzer("FuzzLiveLink", ["VoxMedia", "VoxCore"]),
+        fuzzer("FuzzICalendar", ["VoxDocuments"]),
+        fuzzer("FuzzChatLog", ["VoxDocuments"]),
+        fuzzer("FuzzHTMLText", ["VoxDocuments"]),
+        fuzzer("FuzzMarkdown", ["VoxDocuments"]),
     ]
 )

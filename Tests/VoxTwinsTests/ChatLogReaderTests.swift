@@ -1,5 +1,6 @@
 import Testing
 
+@testable import VoxDocuments
 @testable import VoxTwins
 
 @Suite struct ChatLogReaderTests {
