@@ -84,9 +84,11 @@ lint:
 ## found goes under .build/fuzz (own scratch path: the normal builds are untouched).
 ##   make fuzz                     every target for FUZZ_SECONDS (default 60) seconds
 ##   make fuzz FUZZ_TARGETS=FuzzRTP FUZZ_SECONDS=600
+##   make fuzz FUZZ_RUNS=10000000 FUZZ_SECONDS=7200   the long pass: 10 million inputs (or 2 h) each
 ##   make fuzz-ci                  every target for 20 s (CI)
 ##   make fuzz-repro T=FuzzZip CRASH=.build/fuzz/artifacts/FuzzZip-crash-...
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 FUZZ_TARGETS ?= FuzzRTP FuzzOpus FuzzSRTP FuzzSafetensors FuzzZip FuzzPickle FuzzModelConfig FuzzWebSocketIngest FuzzLiveLink \
 	FuzzICalendar FuzzChatLog FuzzHTMLText FuzzMarkdown
 FUZZ_DIR := .build/fuzz
@@ -110,7 +112,7 @@ fuzz: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/artifacts; failed=""; \
 	for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
-	  if $(FUZZ_ENV) $(FUZZ_DIR)/release/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  if $(FUZZ_ENV) $(FUZZ_DIR)/release/$$t -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -timeout=10 -rss_limit_mb=2048 \
 	      -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
 	      $(FUZZ_DIR)/corpus/$$t Tests/Fuzz/Corpus/$$t > $(FUZZ_DIR)/$$t.log 2>&1; then status=ok; \
 	  else status=CRASHED; failed="$$failed $$t"; fi; \
