@@ -42,5 +42,6 @@ let package = Package(
         fuzzer("FuzzChatLog", ["VoxDocuments"]),
         fuzzer("FuzzHTMLText", ["VoxDocuments"]),
         fuzzer("FuzzMarkdown", ["VoxDocuments"]),
+        fuzzer("FuzzRequestBodies", ["VoxAvatars", "VoxMatch"]),
     ]
 )
