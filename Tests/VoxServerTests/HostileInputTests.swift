@@ -1,10 +1,12 @@
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOPosix
 import NIOWebSocket
 import Synchronization
 import Testing
 import VoxMedia
+import VoxTestSupport
 
 @testable import VoxServer
 
@@ -140,12 +142,18 @@ extension ServerTests {
             let created = try await server.createStream()
             let id = created["id"]!.string!
             let logger = Logger(label: "ws")
+            // Over a plain socket (webSocketCloseCode): the close code each refusal ends with.
+            let port = server.http
             func closeCode(_ url: String, _ first: WebSocketOutboundWriter.OutboundFrame?) async throws -> Int? {
-                let frame = try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
-                    if let first { try await outbound.write(first) }
-                    for try await _ in inbound {}
+                let path = String(url.dropFirst("ws://127.0.0.1:\(port)".count))
+                var messages: [(opcode: UInt8, payload: [UInt8])] = []
+                switch first {
+                case .text(let text)?: messages.append((1, Array(text.utf8)))
+                case .binary(let buffer)?: messages.append((2, Array(buffer.readableBytesView)))
+                default: break
                 }
-                return frame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }
+                let frames = messages
+                return try await NIOThreadPool.singleton.runIfActive { try webSocketCloseCode(port: port, path, messages: frames) }
             }
             let base = "ws://127.0.0.1:\(server.http)/v1/streams"
             #expect(try await closeCode("\(base)/\(id)/audio?token=wrong", nil) == 4401)
@@ -160,14 +168,10 @@ extension ServerTests {
             #expect(try await closeCode(audio, .text("{\"format\":\"pcm16\"}")) == 1003)
             // Declared, then a bad message: odd PCM length (1007), an Opus message over 4000 bytes (1009).
             func closeAfter(_ url: String, _ declaration: String, _ message: [UInt8]) async throws -> Int? {
-                let frame = try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
-                    try await outbound.write(.text(declaration))
-                    var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
-                    _ = try await messages.next()  // ready
-                    try await outbound.write(.binary(ByteBuffer(bytes: message)))
-                    while try await messages.next() != nil {}
+                let path = String(url.dropFirst("ws://127.0.0.1:\(port)".count))
+                return try await NIOThreadPool.singleton.runIfActive {
+                    try webSocketCloseCode(port: port, path, messages: [(1, Array(declaration.utf8)), (2, message)])
                 }
-                return frame.map { Int(UInt16(webSocketErrorCode: $0.closeCode)) }
             }
             let second = try await server.createStream()
             let secondAudio = "\(base)/\(second["id"]!.string!)/audio?token=\(second["token"]!.string!)"

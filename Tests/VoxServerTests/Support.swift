@@ -10,6 +10,7 @@ import VoxDSP
 import VoxMedia
 import VoxModel
 import VoxServer
+import VoxTestSupport
 
 /// Every suite that starts a server, one at a time (servers compete for the cores).
 @Suite(.serialized) struct ServerTests {}
@@ -119,28 +120,6 @@ struct HTTPReply {
     var body: [UInt8]
     var text: String { String(decoding: body, as: UTF8.self) }
     func json() throws -> JSON { try JSON.parse(body) }
-}
-
-/// A TCP connection to 127.0.0.1:`port` (blocking, with a receive timeout); `receiveBuffer` set
-/// before connecting fixes the socket's receive buffer.
-func connectLoopback(port: Int, receiveBuffer: Int32?, timeoutSeconds: Int) throws -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestError("socket") }
-    if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
-    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else {
-        close(fd)
-        throw TestError("connect to \(port) failed")
-    }
-    return fd
 }
 
 /// A blocking HTTP/1.1 request on loopback (Connection: close), for tests.

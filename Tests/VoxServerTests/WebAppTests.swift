@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOPosix
 import Testing
+import VoxTestSupport
 
 @testable import VoxServer
 

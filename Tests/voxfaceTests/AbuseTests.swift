@@ -158,11 +158,11 @@ import VoxTestSupport
         while sockets.contains(where: { $0.messages == 0 }) && ContinuousClock.now - settled < .seconds(30) {
             try await Task.sleep(for: .milliseconds(200))
         }
-        let events = HeldSocket(
-            url: "ws://127.0.0.1:\(server.port)/v1/events?key=\(Self.key)", first: "{\"subscribe\":[\"streams\"]}",
-            release: { try? await Task.sleep(for: .seconds(30)) })
-        try await withDeadline(60, "the extra events socket") { await events.closed() }
-        #expect(events.closeCode == 1013, "the extra socket: \(String(describing: events.closeCode))")
+        let port = server.port
+        let extra = try await withDeadline(60, "the extra events socket") {
+            try webSocketCloseCode(port: port, "/v1/events?key=\(Self.key)", messages: [(1, Array(#"{"subscribe":["streams"]}"#.utf8))])
+        }
+        #expect(extra == 1013, "the extra socket: \(String(describing: extra))")
         #expect(sockets.allSatisfy { $0.closeCode == nil }, "an admitted socket was closed")
 
         // Ingestions: 256 may wait (one worker drains them meanwhile); beyond, 503 `busy`.
