@@ -77,15 +77,12 @@ struct WebSocketRoutes: Sendable {
             guard hub.registry.stream(id: id) != nil else {
                 return try await outbound.close(.goingAway, reason: "stream closed")
             }
-            let step: WebSocketIngestMessages.Step
+            // After the declaration a binary message is audio or refused, a text one `end` or refused.
             switch message {
-            case .binary(let buffer): step = protocolState.binary(count: buffer.readableBytes)
-            case .text(let text): step = protocolState.text(text)
-            }
-            switch (step, message) {
-            case (.refuse(let code, let reason, let metric), _):
-                return try await reject(outbound, code, reason, metric: metric)
-            case (.audio, .binary(let buffer)):
+            case .binary(let buffer):
+                if case .refuse(let code, let reason, let metric) = protocolState.binary(count: buffer.readableBytes) {
+                    return try await reject(outbound, code, reason, metric: metric)
+                }
                 hub.metrics.websocketMessages.increment()
                 let bytes = Array(buffer.readableBytesView)
                 offering: while true {
@@ -103,7 +100,10 @@ struct WebSocketRoutes: Sendable {
                 while stream.secondsAhead(now: MonotonicClock.now()) > Self.maxSecondsAhead {
                     try await Task.sleep(for: .milliseconds(20))
                 }
-            case (.end, _):
+            case .text(let text):
+                if case .refuse(let code, let reason, let metric) = protocolState.text(text) {
+                    return try await reject(outbound, code, reason, metric: metric)
+                }
                 stream.endAudio(now: MonotonicClock.now())
                 for _ in 0..<3000 {
                     if let total = stream.totalFrames {
@@ -112,8 +112,6 @@ struct WebSocketRoutes: Sendable {
                     }
                     try await Task.sleep(for: .milliseconds(10))
                 }
-            case (.audio, .text), (.declared, _):
-                return try await reject(outbound, 1003, "unexpected message", metric: "bad_format")
             }
         }
     }
