@@ -67,7 +67,7 @@ public struct LoadConfiguration: Sendable, Equatable {
         jitterMilliseconds = 0
         reorder = 0
         duplicate = 0
-        frameMilliseconds = 20
+        frameMilliseconds = 10
         bitrate = 32_000
         seed = 1
         allowRemote = false

@@ -45,7 +45,7 @@ public struct FramePacer: Sendable {
         case wait(until: Microseconds)
     }
 
-    /// The settings; ``extendPlayoutDelay(by:)`` may lengthen the delay.
+    /// The settings; ``extendPlayoutDelay(by:)`` and ``shortenPlayoutDelay(by:)`` change the delay.
     public private(set) var configuration: Configuration
     /// Monotonic time at which audio time zero arrived.
     public let origin: Microseconds
@@ -76,6 +76,13 @@ public struct FramePacer: Sendable {
     public mutating func extendPlayoutDelay(by extra: Microseconds) {
         precondition(extra >= 0, "the playout delay only grows")
         configuration.playoutDelay += extra
+    }
+
+    /// Shortens the playout delay by `amount` from now on (the allowances it held are no longer
+    /// needed): frames come due earlier, and one already due goes out at the next call.
+    public mutating func shortenPlayoutDelay(by amount: Microseconds) {
+        precondition(amount >= 0 && amount <= configuration.playoutDelay, "the playout delay stays non-negative")
+        configuration.playoutDelay -= amount
     }
 
     /// The model has produced frames up to (not including) `count`.

@@ -185,8 +185,8 @@ public struct JitterBuffer<Payload> {
         var payload: Payload?
     }
 
-    /// Settings this buffer was made with.
-    public let configuration: Configuration
+    /// Settings this buffer was made with; ``setMaxWait(_:)`` may change the wait for gaps.
+    public private(set) var configuration: Configuration
     /// Running totals.
     public private(set) var counters = Counters()
     /// Packets held now.
@@ -225,6 +225,13 @@ public struct JitterBuffer<Payload> {
     /// Earliest arrival among held packets, when `earliestIsValid`.
     private var earliestArrival: Microseconds = 0
     private var earliestIsValid = false
+
+    /// Sets how long a missing packet is waited for from now on (a playout delay that follows the
+    /// observed jitter waits only as long as it allows for). Traps if negative.
+    public mutating func setMaxWait(_ wait: Microseconds) {
+        precondition(wait >= 0, "maxWait must not be negative")
+        configuration.maxWait = wait
+    }
 
     /// An empty buffer; allocates its `capacity` slots. Traps on a nonsensical configuration.
     public init(configuration: Configuration = Configuration()) {

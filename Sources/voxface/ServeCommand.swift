@@ -36,9 +36,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Default frames between model windows (latency vs CPU; see README).")
     var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 4
     @Option(help: "Default frames each window looks past the newest frame it releases.")
-    var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 4
+    var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 1
     @Option(name: .customLong("playout-delay-ms"), help: "Default playout delay in ms (default: computed from hop and lookahead).")
     var playoutDelay: Int?
+    @Option(
+        name: .customLong("latency-profile"),
+        help: "adaptive (allowances for late audio and computing measured per stream) or network (fixed 40 + 30 ms, for bad networks).")
+    var latencyProfile = env("VOXFACE_LATENCY_PROFILE") ?? "adaptive"
     @Option(name: .customLong("idle-timeout"), help: "Seconds without audio before a live stream is closed.")
     var idleTimeout = env("VOXFACE_IDLE_TIMEOUT").flatMap(Double.init) ?? 10
     @Option(name: .customLong("first-audio-timeout"), help: "Seconds a new stream waits for its first audio before it is closed.")
@@ -105,6 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port), (0...65535).contains(rtpPort) else { throw ValidationError("ports must be 0...65535") }
         guard hop >= 1, lookahead >= 0 else { throw ValidationError("--hop must be >= 1 and --lookahead >= 0") }
+        guard LatencyProfile(rawValue: latencyProfile) != nil else {
+            throw ValidationError("--latency-profile must be adaptive or network, got '\(latencyProfile)'")
+        }
         guard idleTimeout >= 1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 1...3600 seconds") }
         guard firstAudioTimeout >= 1, firstAudioTimeout <= 3600 else {
             throw ValidationError("--first-audio-timeout must be 1...3600 seconds")
@@ -137,9 +144,10 @@ struct ServeCommand: AsyncParsableCommand {
         let deviceID = self.deviceID ?? env("VOXFACE_DEVICE_ID")
         var logger = Logger(label: "voxface")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let defaults = StreamSettings(
+        var defaults = StreamSettings(
             hop: hop, lookahead: lookahead, playoutDelayMilliseconds: playoutDelay, idleTimeoutSeconds: idleTimeout,
             firstAudioTimeoutSeconds: firstAudioTimeout)
+        defaults.latencyProfile = LatencyProfile(rawValue: latencyProfile) ?? .adaptive
         var configuration = ServerConfiguration(
             host: host, port: port, rtpPort: rtpPort, modelPath: model, streamDefaults: defaults, maxStreams: maxStreams,
             workers: workers, maxUploadBytes: maxUploadMB << 20, deviceID: deviceID, maxLiveLinkTargets: maxLiveLinkTargets)

@@ -36,7 +36,7 @@ struct Voxload: AsyncParsableCommand {
     @Option(help: "Probability that an RTP packet is sent twice (0...0.5).")
     var duplicate = 0.0
     @Option(name: .customLong("frame-ms"), help: "Opus packet duration: 10 or 20 ms.")
-    var frameMs = 20
+    var frameMs = 10
     @Option(help: "Opus bit rate in bits/s.")
     var bitrate = 32_000
     @Option(help: "Speech to push, looped to the duration (any file libsndfile reads; default: voxface's bundled sample).")

@@ -44,6 +44,10 @@ import VoxCore
             #expect(released == ready, "after \(pushed) samples")
         }
         #expect(extractor.droppedFrames == 0)
+        // The latency the server's playout delay counts on is the same rule, from the frame's start
+        // (k / 60 s = 2k hops): frame k needs (2k + 6) * 735 + 16 samples.
+        let latencySamples = StreamingFeatureExtractor.algorithmicLatency(inputRate: 88_200) * 88_200
+        #expect(abs(latencySamples - Double(6 * 735 + 16)) < 1e-6)
     }
 
     /// Running statistics: how close causal estimates come to the clip-wide ones after 1 s.

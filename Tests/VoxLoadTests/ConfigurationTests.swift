@@ -34,11 +34,11 @@ import VoxLoad
     @Test func defaultsAreValidAndCountFrames() throws {
         var c = Self.base()
         try c.validate()
-        #expect(c.packetsPerStream == 500 && c.samplesPerPacket == 960)
+        #expect(c.packetsPerStream == 1000 && c.samplesPerPacket == 480)
         #expect(c.expectedFramesPerStream == 600)
-        c.frameMilliseconds = 10
+        c.frameMilliseconds = 20
         c.durationSeconds = 2.5
-        #expect(c.packetsPerStream == 250 && c.samplesPerPacket == 480 && c.expectedFramesPerStream == 150)
+        #expect(c.packetsPerStream == 125 && c.samplesPerPacket == 960 && c.expectedFramesPerStream == 150)
     }
 
     @Test func settingsBodyCarriesOnlyWhatWasAsked() {

@@ -89,4 +89,31 @@ import VoxMedia
         #expect(sendTimes.last! == pacer.dueTime(of: 119) && pacer.dueTime(of: 119) == 150_000 + 119 * 1_000_000 / 60)
         #expect(pacer.deadlineMisses == 0 && pacer.skippedFrames == 0)
     }
+
+    /// A shorter delay (an allowance no longer needed) brings frames due earlier: the frame now
+    /// overdue goes out at once, every frame still goes out once and in order, and the schedule
+    /// then runs on the new delay.
+    @Test func shorteningThePlayoutDelayBringsFramesForwardWithoutSkipping() {
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 100_000, easeFrames: 30))
+        pacer.framesAvailable(10_000)
+        var now: Microseconds = 0
+        var sendTimes: [Microseconds] = []
+        while sendTimes.count < 120 {
+            if sendTimes.count == 60 && pacer.configuration.playoutDelay == 100_000 { pacer.shortenPlayoutDelay(by: 2_000) }
+            switch pacer.next(now: now) {
+            case .wait(let until): now = until
+            case .send(let index):
+                #expect(index == sendTimes.count)
+                sendTimes.append(now)
+            case .hold:
+                Issue.record("unexpected action")
+                return
+            }
+        }
+        let gaps = zip(sendTimes.dropFirst(), sendTimes).map { $0 - $1 }
+        #expect(gaps.min()! >= 14_000 && gaps.min()! <= 15_000, "one gap is 2 ms short")
+        #expect(gaps.filter { $0 < 16_000 }.count == 1)
+        #expect(sendTimes.last! == 98_000 + 119 * 1_000_000 / 60)
+        #expect(pacer.deadlineMisses == 0 && pacer.skippedFrames == 0)
+    }
 }

@@ -1,21 +1,28 @@
 import Testing
 import VoxDSP
+import VoxMedia
 
 @testable import VoxServer
 
 @Suite struct StreamSettingsTests {
     /// The automatic playout delay covers the features' look-ahead, the window's lookahead and
-    /// hop - 1 frames, plus 70 ms of jitter and model margin: 238 ms at the defaults at 48 kHz,
-    /// one frame (16.7 ms) more per frame of hop or lookahead; an explicit delay wins.
+    /// hop - 1 frames, plus the allowances: with the network profile's 40 + 30 ms, 238 ms at hop 4 /
+    /// lookahead 4 at 48 kHz, one frame (16.7 ms) more per frame of hop or lookahead; an explicit
+    /// delay wins over any allowances.
     @Test func automaticPlayoutDelayAddsUpItsParts() {
-        let defaults = StreamSettings(hop: 4, lookahead: 4)
-        let delay = defaults.playoutDelay(inputRate: 48_000)
+        let network = PlayoutAllowances.network
+        let settings = StreamSettings(hop: 4, lookahead: 4)
+        let delay = settings.playoutDelay(inputRate: 48_000, allowances: network)
         let features = StreamingFeatureExtractor.algorithmicLatency(inputRate: 48_000)
         #expect(abs(Double(delay) / 1e6 - (features + 7.0 / 60 + 0.070)) < 1e-5)
         #expect(delay > 230_000 && delay < 245_000, "\(delay) us")
-        let longerHop = StreamSettings(hop: 5, lookahead: 4).playoutDelay(inputRate: 48_000)
-        let longerLookahead = StreamSettings(hop: 4, lookahead: 5).playoutDelay(inputRate: 48_000)
+        let longerHop = StreamSettings(hop: 5, lookahead: 4).playoutDelay(inputRate: 48_000, allowances: network)
+        let longerLookahead = StreamSettings(hop: 4, lookahead: 5).playoutDelay(inputRate: 48_000, allowances: network)
         #expect(abs(longerHop - delay - 16_667) <= 1 && longerLookahead == longerHop)
-        #expect(StreamSettings(hop: 4, lookahead: 4, playoutDelayMilliseconds: 500).playoutDelay(inputRate: 48_000) == 500_000)
+        let measured = PlayoutAllowances(jitter: 2_000, compute: 9_000)
+        #expect(settings.playoutDelay(inputRate: 48_000, allowances: measured) == delay - 70_000 + 11_000)
+        let fixed = StreamSettings(hop: 4, lookahead: 4, playoutDelayMilliseconds: 500)
+        #expect(fixed.playoutDelay(inputRate: 48_000, allowances: network) == 500_000)
+        #expect(fixed.playoutDelay(inputRate: 48_000, allowances: measured) == 500_000)
     }
 }

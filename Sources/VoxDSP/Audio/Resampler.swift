@@ -1,4 +1,5 @@
 import CSoxr
+import Synchronization
 
 /// Sample-rate conversion with libsoxr's high-quality recipe (`SOXR_HQ`, float32, one thread):
 /// the resampler librosa uses by default (`res_type="soxr_hq"`), so features computed from its
@@ -112,7 +113,21 @@ public final class StreamingResampler {
     /// How far the streaming output lags the input, in seconds: the output still owed after
     /// 0.5 s of input has been pushed (soxr holds back its filter's look-ahead until more input or
     /// a flush arrives).
+    /// Measured once per pair of rates (it builds a resampler and runs half a second through
+    /// it), then remembered: servers ask for it on every stream's every job.
     public static func measuredDelay(sourceRate: Int, targetRate: Int) -> Double {
+        let key = Int64(sourceRate) << 32 | Int64(targetRate)
+        if let known = measuredDelays.withLock({ $0[key] }) { return known }
+        let delay = measureDelay(sourceRate: sourceRate, targetRate: targetRate)
+        measuredDelays.withLock { memo in
+            if memo.count < 64 { memo[key] = delay }
+        }
+        return delay
+    }
+
+    private static let measuredDelays = Mutex<[Int64: Double]>([:])
+
+    private static func measureDelay(sourceRate: Int, targetRate: Int) -> Double {
         let block = sourceRate / 2
         let resampler = StreamingResampler(sourceRate: sourceRate, targetRate: targetRate, maxInputBlock: block)
         var produced = 0

@@ -11,7 +11,7 @@ public import VoxCore
 ///
 /// Frame k (centred on analysis frames 2k and 2k+1) is ready once analysis frame 2k+5 is, i.e. once
 /// 88.2 kHz sample (2k+6)*735 (+16 samples of margin) exists: 5.5 hops = 45.8 ms after the frame's
-/// centre, plus the resampler's delay (`algorithmicLatency`).
+/// centre, 6 hops = 50 ms after its start, plus the resampler's delay (`algorithmicLatency`).
 ///
 /// With `.frozen` statistics (a clip's peak, dB maximum and cepstral mean/deviation) the frames
 /// equal `NeuroSyncFeatures.extract` frame for frame; with `.running` they are causal estimates
@@ -108,10 +108,12 @@ public final class StreamingFeatureExtractor {
         inputScratch.deallocate()
     }
 
-    /// Seconds of future audio a frame needs beyond its centre, including the resampler's delay
-    /// for `inputRate` (45.8 ms of feature lookahead at 88.2 kHz input).
+    /// Seconds of audio output frame k needs beyond its start (k/60 s, where the server's pacer
+    /// puts it), including the resampler's delay for `inputRate`: the frame is ready once analysis
+    /// frame 2k+5 is, whose window ends 6 hops after the frame's start (50.2 ms with the margin at
+    /// 88.2 kHz input; 5.5 hops after the frame's centre).
     public static func algorithmicLatency(inputRate: Int) -> Double {
-        let featureSamples = 5.5 * Double(FeatureConfig.hopLength) + Double(margin)
+        let featureSamples = 6 * Double(FeatureConfig.hopLength) + Double(margin)
         var seconds = featureSamples / Double(FeatureConfig.sampleRate)
         if inputRate != FeatureConfig.sampleRate {
             seconds += StreamingResampler.measuredDelay(sourceRate: inputRate, targetRate: FeatureConfig.sampleRate)

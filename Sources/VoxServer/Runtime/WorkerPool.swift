@@ -1,12 +1,23 @@
 import NIOPosix
+import Synchronization
+import VoxMedia
 
 /// The threads that run stream pipelines (decode, features, model): sized to the cores, never
 /// the NIO event loops. The queue is bounded by the number of streams, since each stream has at
 /// most one job queued or running (``Stream/requestWork()``).
+///
+/// The pool also measures how long the jobs that run the model take from being asked for to being
+/// done (the wait for a free thread plus the run): their p99.9 over the last 2,000 to 4,000 such
+/// jobs is the allowance the automatic playout delay leaves for computing at the current load.
 final class WorkerPool: Sendable {
     private let threads: NIOThreadPool
     /// Threads in the pool.
     let size: Int
+    private let latency = Mutex(RollingPercentile(bucketWidth: 250, buckets: 800, blockSize: 2000, percentile: 0.999))
+    private let measured = Atomic<Int64>(-1)
+
+    /// The job latency assumed before the first 2,000 model jobs were measured.
+    static let initialJobLatency: Microseconds = 15_000
 
     init(threads: Int) {
         size = max(1, threads)
@@ -18,6 +29,18 @@ final class WorkerPool: Sendable {
         threads.submit { state in
             if case .active = state { job() }
         }
+    }
+
+    /// A job that ran the model, asked for at `requested`, finished at `done`.
+    func recordModelJob(requested: Microseconds, done: Microseconds) {
+        let value = latency.withLock { p -> Microseconds? in p.record(done - requested) ? p.value : nil }
+        if let value { measured.store(value, ordering: .relaxed) }
+    }
+
+    /// p99.9 of the time from asking for a model job to its end (``initialJobLatency`` until measured).
+    var jobLatency: Microseconds {
+        let value = measured.load(ordering: .relaxed)
+        return value >= 0 ? value : Self.initialJobLatency
     }
 
     func shutdown() async {

@@ -29,9 +29,12 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// RTP ingest is SRTP (AES_CM_128_HMAC_SHA1_80) with a key the creation reply gives once;
     /// plain or forged packets are dropped and counted. Fixed at creation.
     public var srtp = false
+    /// How the automatic playout delay allows for the network and for computing.
+    public var latencyProfile = LatencyProfile.adaptive
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case hop, lookahead, label, avatar, profile, srtp
+        case latencyProfile = "latency_profile"
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
         case firstAudioTimeoutSeconds = "first_audio_timeout_s"
@@ -65,6 +68,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         try c.encode(avatar, forKey: .avatar)
         try c.encode(profile, forKey: .profile)
         try c.encode(srtp, forKey: .srtp)
+        try c.encode(latencyProfile, forKey: .latencyProfile)
     }
 
     /// Checks every field against the model's window; the message names the field.
@@ -93,24 +97,55 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// The model's schedule.
     public var schedule: StreamingFacePipeline.Schedule { .init(hop: hop, lookahead: lookahead) }
 
-    /// The playout delay in effect, in microseconds.
-    public func playoutDelay(inputRate: Int) -> Microseconds {
+    /// The playout delay in effect with `allowances`, in microseconds.
+    public func playoutDelay(inputRate: Int, allowances: PlayoutAllowances) -> Microseconds {
         if let ms = playoutDelayMilliseconds { return Microseconds(ms) * 1000 }
-        return automaticPlayoutDelay(inputRate: inputRate)
+        return automaticPlayoutDelay(inputRate: inputRate, allowances: allowances)
     }
 
     /// The delay that covers what a frame waits for, counted from the arrival of the stream's
     /// first audio: the features' future audio, the window's lookahead, up to hop - 1 frames for
-    /// the next window, the jitter buffer's wait for a missing packet (40 ms), and a margin for
-    /// the model run and a worker to be free (30 ms). Packetisation needs no term: audio time s
-    /// arrives no later than first arrival + s when packets come in real time.
-    public func automaticPlayoutDelay(inputRate: Int) -> Microseconds {
+    /// the next window, and the allowances for late audio and for computing (``PlayoutAllowances``).
+    /// Packetisation needs no term: audio time s arrives no later than first arrival + s when
+    /// packets come in real time.
+    public func automaticPlayoutDelay(inputRate: Int, allowances: PlayoutAllowances) -> Microseconds {
+        Self.algorithmicLatency(hop: hop, lookahead: lookahead, inputRate: inputRate) + allowances.jitter + allowances.compute
+    }
+
+    /// What the features and the window schedule alone make a frame wait, in microseconds.
+    public static func algorithmicLatency(hop: Int, lookahead: Int, inputRate: Int) -> Microseconds {
         let features = StreamingFeatureExtractor.algorithmicLatency(inputRate: inputRate)
         let frames = Double(hop - 1 + lookahead) / 60
-        let jitter = 0.040
-        let margin = 0.030
-        return Microseconds(((features + frames + jitter + margin) * 1_000_000).rounded(.up))
+        return Microseconds(((features + frames) * 1_000_000).rounded(.up))
     }
+}
+
+/// How a stream's automatic playout delay allows for late audio and for computing.
+public enum LatencyProfile: String, Sendable, Codable, CaseIterable {
+    /// Allowances from measurement: the stream's own packets' lateness against its media clock
+    /// (about 0 for in-order packets on a LAN; growing at once with real jitter, shrinking slowly
+    /// after it) and the worker pool's p99 job time at the current load.
+    case adaptive
+    /// Fixed allowances for bad networks: 40 ms for late or reordered packets (the jitter buffer
+    /// waits that long for a missing one) and 30 ms for computing.
+    case network
+}
+
+/// What the automatic playout delay adds to the algorithmic latency.
+public struct PlayoutAllowances: Sendable, Equatable {
+    /// For audio arriving later than its media time says (network jitter, reordering, a sender's bursts).
+    public var jitter: Microseconds
+    /// For a worker to be free and to run the decoder, features and model.
+    public var compute: Microseconds
+
+    /// Allowances from their parts.
+    public init(jitter: Microseconds, compute: Microseconds) {
+        self.jitter = jitter
+        self.compute = compute
+    }
+
+    /// The ``LatencyProfile/network`` profile's fixed allowances.
+    public static let network = PlayoutAllowances(jitter: 40_000, compute: 30_000)
 }
 
 /// Fields of `POST /v1/streams`: every one optional, unknown fields refused.
@@ -125,6 +160,7 @@ struct StreamSettingsPatch: Decodable {
     var avatar: String?
     var profile: String?
     var srtp: Bool?
+    var latencyProfile: LatencyProfile?
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -151,6 +187,12 @@ struct StreamSettingsPatch: Decodable {
         avatar = try c.decodeIfPresent(String.self, forKey: .avatar)
         profile = try c.decodeIfPresent(String.self, forKey: .profile)
         srtp = try c.decodeIfPresent(Bool.self, forKey: .srtp)
+        if let name = try c.decodeIfPresent(String.self, forKey: .latencyProfile) {
+            guard let profile = LatencyProfile(rawValue: name) else {
+                throw APIError(.badRequest, "bad_settings", "latency_profile must be adaptive or network")
+            }
+            latencyProfile = profile
+        }
     }
 
     func applied(to defaults: StreamSettings) -> StreamSettings {
@@ -165,6 +207,7 @@ struct StreamSettingsPatch: Decodable {
         if let avatar { s.avatar = avatar }
         if let profile { s.profile = profile }
         if let srtp { s.srtp = srtp }
+        if let latencyProfile { s.latencyProfile = latencyProfile }
         return s
     }
 }

@@ -8,6 +8,8 @@ struct Inbox {
     var ingest: Ingest = .none
     var firstArrival: Microseconds?
     var jitter = JitterBuffer<Int>()
+    /// How late the audio arrives against its media clock (the playout delay's jitter allowance).
+    var lateness = ArrivalLateness()
     /// Payload bytes of the packets the jitter buffer holds, by sequence number modulo the slot count
     /// (the buffer's own ring has the same size, so two held packets never share a slot).
     private var payloads: [UInt8]
@@ -16,6 +18,10 @@ struct Inbox {
     var resyncPending = false
     var timeline = RTPTimeline()
     var messages: [[UInt8]] = []
+    /// When each queued message arrived.
+    var messageArrivals: [Microseconds] = []
+    /// Samples of WebSocket audio placed so far: the sender's media clock.
+    var websocketSamples: Int64 = 0
     var ended = false
     var endDelivered = false
     var rtpPackets = 0
@@ -28,6 +34,7 @@ struct Inbox {
         payloads = [UInt8](repeating: 0, count: slots * Stream.maxPayload)
         lengths = [Int](repeating: 0, count: slots)
         messages.reserveCapacity(Self.messageCapacity)
+        messageArrivals.reserveCapacity(Self.messageCapacity)
     }
 
     mutating func store(slot: Int, bytes: UnsafeRawBufferPointer) {

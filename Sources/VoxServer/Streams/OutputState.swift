@@ -35,6 +35,7 @@ struct OutputState {
     var widenRequested = false
     /// Frames below this index were jumped over (a long silence): holding them is no miss.
     var noMissBefore = 0
+    private var lastDelayChange: Microseconds = 0
     private var producedIndex = 0
     private var lateInWindow = 0
     private var sentInWindow = 0
@@ -48,10 +49,40 @@ struct OutputState {
         scratch = lastSent
     }
 
-    mutating func startPacer(origin: Microseconds, configuration: FramePacer.Configuration, produced: Int) {
+    mutating func startPacer(origin: Microseconds, configuration: FramePacer.Configuration, produced: Int, now: Microseconds) {
         pacer = FramePacer(origin: origin, configuration: configuration)
+        lastDelayChange = now
         pacer?.framesAvailable(produced)
     }
+
+    /// Moves the pacer's playout delay toward `target`: up at once (output pauses once for the
+    /// difference), down by ``shrinkStep`` every ``shrinkInterval`` (10 ms a second, each step one
+    /// frame interval 1 ms short) and only when over ``shrinkSlack`` above it, so a delay wandering
+    /// by a millisecond does not stretch frames back and forth. Returns how much the delay grew.
+    mutating func followPlayoutDelay(_ target: Microseconds, now: Microseconds) -> Microseconds {
+        guard var p = pacer else { return 0 }
+        defer { pacer = p }
+        let current = p.configuration.playoutDelay
+        if target > current {
+            p.extendPlayoutDelay(by: target - current)
+            counters.delayChanges += 1
+            lastDelayChange = now
+            return target - current
+        }
+        if current - target > Self.shrinkSlack, now - lastDelayChange >= Self.shrinkInterval {
+            p.shortenPlayoutDelay(by: min(current - target, Self.shrinkStep))
+            counters.delayChanges += 1
+            lastDelayChange = now
+        }
+        return 0
+    }
+
+    /// Most the playout delay shrinks at a time.
+    static let shrinkStep: Microseconds = 1_000
+    /// Least time between two changes of the delay before it shrinks again.
+    static let shrinkInterval: Microseconds = 100_000
+    /// How far above its target the delay may stay without shrinking.
+    static let shrinkSlack: Microseconds = 4_000
 
     /// Takes one frame from `engine` into the ring; false when it has none. A frame whose due time
     /// has passed (the pacer already held it) is a deadline miss: counted and discarded.

@@ -57,9 +57,11 @@ final class Stream: Sendable {
 
     /// Time without a packet after which the sender counts as paused and silence is pushed in
     /// real time behind the last audio, so the frames waiting for lookahead come out on time:
-    /// the jitter buffer's 40 ms wait plus one 20 ms packet. The playout delay leaves room for
-    /// it (its jitter and model margins are 70 ms). While the sender flows (its last packet
-    /// more recent than this), a frame held is a deadline miss of the model, not a pause.
+    /// with the network profile (and until an adaptive stream measured its lateness), the jitter
+    /// buffer's 40 ms wait plus one 20 ms packet, inside that profile's 70 ms of allowances; an
+    /// adaptive stream uses one packet plus its jitter allowance (``StreamState/follow(_:target:now:)``).
+    /// While the sender flows (its last packet more recent than this), a frame held is a deadline
+    /// miss of the model, not a pause.
     static let stallAllowance: Microseconds = 60_000
     /// Longest timeline gap filled with silence; longer gaps jump the timeline.
     static let maxGapSeconds = 2.0
@@ -127,6 +129,8 @@ final class Stream: Sendable {
             }
             let slot = Int(packet.sequence) % s.inbox.slotCount
             let outcome = s.inbox.jitter.insert(sequence: packet.sequence, timestamp: packet.timestamp, payload: slot, arrival: now)
+            if outcome == .reset { s.inbox.lateness.reanchor() }
+            if outcome != .duplicate { s.inbox.lateness.record(timestamp: packet.timestamp, arrival: now) }
             if outcome.isStored {
                 s.inbox.store(slot: slot, bytes: UnsafeRawBufferPointer(rebasing: datagram[packet.payload]))
                 if outcome == .reset { s.inbox.resyncPending = true }
@@ -174,6 +178,7 @@ final class Stream: Sendable {
             guard s.lifecycle.audioArrived(now: now) != .refused else { return .refused }
             if s.inbox.firstArrival == nil { s.inbox.firstArrival = now }
             s.inbox.messages.append(bytes)
+            s.inbox.messageArrivals.append(now)
             s.inbox.websocketMessages += 1
             return .accepted
         }
@@ -230,7 +235,10 @@ final class Stream: Sendable {
     /// ``itemsPerJob`` of) the inbox through the decoder, features and model, pads silence after a
     /// stall, and appends the frames produced. Returns true when work is left for another job.
     @discardableResult
-    func work(now: Microseconds) -> Bool {
+    func work(now: Microseconds) -> Bool { work(now: now, windows: nil) }
+
+    /// ``work(now:)``, also saying how many model windows the job ran.
+    func work(now: Microseconds, windows: UnsafeMutablePointer<Int>?) -> Bool {
         var more = false
         let started = MonotonicClock.now()
         engine.withLock { slot in
@@ -254,6 +262,7 @@ final class Stream: Sendable {
             if !more { padAfterStall(engine, now: now) }  // a backlog is not a stall
             collectFrames(engine, now: now)
             metrics.modelWindows.increment(by: engine.pipeline.windowsRun - windowsBefore)
+            windows?.pointee = engine.pipeline.windowsRun - windowsBefore
             applyHopWidening(engine)
         }
         metrics.workSeconds.increment(by: Double(MonotonicClock.now() - started) / 1e6)
@@ -266,7 +275,7 @@ final class Stream: Sendable {
         case conceal(samples: Int, timestamp: UInt32, resync: Bool)
         /// Audio the jitter buffer dropped because the stream fell a whole buffer behind.
         case skip(samples: Int, timestamp: UInt32, resync: Bool)
-        case message([UInt8])
+        case message([UInt8], arrival: Microseconds)
         case end
     }
 
@@ -294,8 +303,8 @@ final class Stream: Sendable {
                 place(engine, samples: n, timestamp: ts, resync: resync, timeline: &timeline)
             case .skip(let samples, let ts, let resync):
                 skip(engine, samples: samples, timestamp: ts, resync: resync, timeline: &timeline)
-            case .message(let bytes):
-                pushMessage(bytes, engine: engine)
+            case .message(let bytes, let arrival):
+                pushMessage(bytes, arrival: arrival, engine: engine)
             case .end:
                 engine.finish()
             }
@@ -368,24 +377,30 @@ final class Stream: Sendable {
     }
 
     /// Accounts for `audio` and `silence` samples the engine was given: one state update per item.
-    private func advance(_ engine: StreamEngine, audio: Int, silence: Int64) {
+    /// A WebSocket message's `arrival` is weighed against the sender's media clock (the samples it
+    /// sent before), as an RTP packet's against its timestamp.
+    private func advance(_ engine: StreamEngine, audio: Int, silence: Int64, arrival: Microseconds? = nil) {
         let rate = Double(engine.inputRate)
         if audio > 0 { metrics.audioSeconds.increment(by: Double(audio) / rate) }
         state.withLock {
+            if let arrival {
+                $0.inbox.lateness.record(media: $0.inbox.websocketSamples * 1_000_000 / Int64(engine.inputRate), arrival: arrival)
+                $0.inbox.websocketSamples += Int64(audio)
+            }
             $0.output.counters.audioSeconds += Double(audio) / rate
             $0.output.counters.silenceSeconds += Double(silence) / rate
             $0.output.timelinePosition += Int64(audio) + silence
         }
     }
 
-    private func pushMessage(_ bytes: [UInt8], engine: StreamEngine) {
+    private func pushMessage(_ bytes: [UInt8], arrival: Microseconds, engine: StreamEngine) {
         if engine.decoder != nil {
             let n = bytes.withUnsafeBytes { raw in
                 decode { () throws(OpusError) in try engine.decoder!.decode(raw, into: engine.pcm) }
             }
             if n > 0 {
                 engine.push(UnsafeBufferPointer(rebasing: engine.pcm[0..<n]))
-                advance(engine, audio: n, silence: 0)
+                advance(engine, audio: n, silence: 0, arrival: arrival)
             }
             return
         }
@@ -399,7 +414,7 @@ final class Stream: Sendable {
                 engine.push(UnsafeBufferPointer(rebasing: engine.pcm[0..<n]))
                 done += n
             }
-            advance(engine, audio: total, silence: 0)
+            advance(engine, audio: total, silence: 0, arrival: arrival)
         }
     }
 
@@ -414,8 +429,8 @@ final class Stream: Sendable {
             _ = s.lifecycle.clock(now: now)
             // Only a sender that paused stalls the stream; audio still arriving is never overwritten.
             guard s.lifecycle.senderPaused, let first = s.inbox.firstArrival else { return nil }
-            let wall = (now - first - Self.stallAllowance) * rate / 1_000_000
-            return (wall, s.output.timelinePosition, s.settings.automaticPlayoutDelay(inputRate: engine.inputRate))
+            let wall = (now - first - s.lifecycle.timeouts.stall) * rate / 1_000_000
+            return (wall, s.output.timelinePosition, s.output.pacer?.configuration.playoutDelay ?? 0)
         }
         guard let plan, plan.wall > plan.position else { return }
         let flushSeconds = Double(plan.flush) / 1e6 + 0.1
@@ -432,6 +447,7 @@ final class Stream: Sendable {
     }
 
     private func collectFrames(_ engine: StreamEngine, now: Microseconds) {
+        let jobLatency = pool.jobLatency
         let late = state.withLock { s -> Int in
             let lateBefore = s.output.counters.framesLate
             while s.output.pullFrame(from: engine) {}
@@ -443,12 +459,15 @@ final class Stream: Sendable {
             }
             s.output.counters.framesProduced = produced
             s.output.pacer?.framesAvailable(produced)
+            let allowances = s.allowances(jobLatency: jobLatency)
+            let delay = s.settings.playoutDelay(inputRate: engine.inputRate, allowances: allowances)
             if s.output.pacer == nil, let first = s.inbox.firstArrival {
-                let delay = s.settings.playoutDelay(inputRate: engine.inputRate)
                 s.output.startPacer(
-                    origin: first, configuration: .init(frameRate: 60, playoutDelay: delay, easeFrames: 30), produced: produced)
+                    origin: first, configuration: .init(frameRate: 60, playoutDelay: delay, easeFrames: 30), produced: produced,
+                    now: now)
                 s.lifecycle.delayIdle(by: delay)
             }
+            _ = s.follow(allowances, target: delay, now: now)
             return s.output.counters.framesLate - lateBefore
         }
         if late > 0 { metrics.framesLate.increment(by: late) }
@@ -460,7 +479,8 @@ final class Stream: Sendable {
         let widen = state.withLock { s -> Bool in
             guard s.output.widenRequested else { return false }
             s.output.widenRequested = false
-            guard widened > hop else { return false }
+            // An adaptive delay first grows its compute allowance (the next job's follow raises it).
+            guard !s.allowMoreForMisses(), widened > hop else { return false }
             s.settings.hop = widened
             let extra = Microseconds(widened - hop) * 1_000_000 / 60
             s.output.pacer?.extendPlayoutDelay(by: extra)
@@ -491,15 +511,21 @@ final class Stream: Sendable {
     /// closed within one pass.
     func pace(now: Microseconds, frame: inout FaceFrame) -> PaceResult {
         while true {
+            var paused = false
+            var stallDeadline: Microseconds?
             let step = state.withLock { s -> OutputState.Step in
-                _ = s.lifecycle.clock(now: now)
+                paused = s.lifecycle.clock(now: now) == .paused
+                stallDeadline = s.lifecycle.stallDeadline
                 if case .closed(let reason) = s.lifecycle.phase { return .close(reason) }
                 let step = s.output.step(now: now, audioFlowing: s.lifecycle.audioFlowing, into: &frame)
                 if case .sent = step { s.mood?.apply(to: &frame) }
                 return step
             }
+            // A sender that just paused gets its silence padded now, not at the next tick: the frames
+            // waiting for lookahead are due within the playout delay's allowances.
+            if paused { requestWork() }
             switch step {
-            case .wait(let until): return .wait(until: until)
+            case .wait(let until): return .wait(until: min(until, stallDeadline ?? until))
             case .close(let reason): return .close(reason)
             case .noPacer: return .wait(until: now + 10_000)
             case .sent(let held, let skipped, let missed):
@@ -527,10 +553,19 @@ final class Stream: Sendable {
     func requestWork() {
         pending.store(true, ordering: .sequentiallyConsistent)
         guard !scheduled.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        let asked = MonotonicClock.now()
         pool.submit { [self] in
+            var requested = asked
             while true {
                 pending.store(false, ordering: .sequentiallyConsistent)
-                let more = work(now: MonotonicClock.now())
+                let started = MonotonicClock.now()
+                var windows = 0
+                let more = work(now: started, windows: &windows)
+                // Only jobs that ran the model make frames: their wait and run is what the frames'
+                // compute allowance must cover. A request made during this run waited at most for
+                // it: the next lap counts from its start.
+                if windows > 0 { pool.recordModelJob(requested: requested, done: MonotonicClock.now()) }
+                requested = started
                 scheduled.store(false, ordering: .sequentiallyConsistent)
                 if more { return requestWork() }
                 guard pending.load(ordering: .sequentiallyConsistent),
@@ -566,7 +601,7 @@ extension Inbox {
     /// buffer's next packet (its payload copied into `scratch`), recovery or concealment.
     fileprivate mutating func nextItem(into scratch: UnsafeMutableRawBufferPointer, now: Microseconds) -> Stream.Item? {
         if case .websocket = ingest {
-            if !messages.isEmpty { return .message(messages.removeFirst()) }
+            if !messages.isEmpty { return .message(messages.removeFirst(), arrival: messageArrivals.removeFirst()) }
             if ended && !endDelivered {
                 endDelivered = true
                 return .end

@@ -74,6 +74,14 @@ struct StreamCounters: Sendable, Encodable {
     var hopWidenings = 0
     var subscribers = 0
     var subscriberDropped = 0
+    /// The pacer's playout delay now, ms (0 before the first frame).
+    var playoutDelayMs = 0.0
+    /// The automatic delay's allowance for late audio now, ms (the stream's measured lateness).
+    var jitterAllowanceMs = 0.0
+    /// The automatic delay's allowance for computing now, ms (the worker pool's p99 job time).
+    var computeAllowanceMs = 0.0
+    /// Times the playout delay grew or shrank while the stream ran.
+    var delayChanges = 0
 
     enum CodingKeys: String, CodingKey {
         case jitter, subscribers
@@ -92,5 +100,9 @@ struct StreamCounters: Sendable, Encodable {
         case framesSkipped = "frames_skipped"
         case hopWidenings = "hop_widenings"
         case subscriberDropped = "subscriber_dropped"
+        case playoutDelayMs = "playout_delay_ms"
+        case jitterAllowanceMs = "jitter_allowance_ms"
+        case computeAllowanceMs = "compute_allowance_ms"
+        case delayChanges = "delay_changes"
     }
 }

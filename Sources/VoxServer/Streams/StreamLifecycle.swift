@@ -160,6 +160,19 @@ struct StreamLifecycle: Sendable, Equatable {
         timeouts.drain += delay
     }
 
+    /// Sets how long the sender may send nothing before it counts as paused (the playout delay's
+    /// jitter allowance moved), kept below the idle timeout.
+    mutating func setStall(_ stall: Microseconds) {
+        precondition(stall > 0, "the stall allowance must be positive")
+        timeouts.stall = min(stall, timeouts.idle - 1)
+    }
+
+    /// When a flowing sender counts as paused if nothing arrives before (nil unless flowing).
+    var stallDeadline: Microseconds? {
+        if case .live(let last, false) = phase { return last + timeouts.stall }
+        return nil
+    }
+
     /// Closes the stream from outside (`deleted`, `shutdown`); false if it was already closed.
     mutating func close(_ reason: CloseReason) -> Bool {
         if case .closed = phase { return false }

@@ -12,6 +12,10 @@ struct StreamState {
     var output: OutputState
     /// The bound avatar's mood, mixed into the emotion channels (nil: frames unchanged).
     var mood: MoodOverlay?
+    /// Compute allowance the stream's own deadline misses added (adaptive profile): a second with
+    /// over 10% of frames missed raises it by ``missStep`` before the hop is widened, up to
+    /// ``maxMissAllowance``.
+    var missAllowance: Microseconds = 0
 
     init(settings: StreamSettings, channels: Int, frameCapacity: Int, createdAt now: Microseconds) {
         self.settings = settings
@@ -37,4 +41,62 @@ extension StreamSettings {
         return .init(
             firstAudio: Microseconds(firstAudioTimeoutSeconds * 1e6), idle: idle, stall: Stream.stallAllowance, drain: idle)
     }
+}
+
+extension StreamState {
+    /// What the automatic playout delay allows now: the profile's fixed allowances, or (adaptive)
+    /// the stream's measured lateness and the worker pool's p99 job time `jobLatency`, each with
+    /// a millisecond to spare.
+    func allowances(jobLatency: Microseconds) -> PlayoutAllowances {
+        switch settings.latencyProfile {
+        case .network: .network
+        case .adaptive: .init(jitter: inbox.lateness.allowance + 1_000, compute: jobLatency + 1_000 + missAllowance)
+        }
+    }
+
+    /// Duration of the sender's audio units: the learned RTP packet duration, 20 ms for WebSocket messages.
+    var packetMicroseconds: Microseconds {
+        if case .rtp = inbox.ingest { return Microseconds(inbox.jitter.packetDuration) * 1_000_000 / 48_000 }
+        return 20_000
+    }
+
+    /// Brings the pacer's delay, the stall allowance and the jitter buffer's wait for a missing
+    /// packet in line with `allowances` (adaptive profile): a sender counts as paused one packet
+    /// plus the jitter allowance after its last audio, and a gap is waited for only as long as the
+    /// delay allows for late audio. Returns how much the playout delay grew.
+    mutating func follow(_ allowances: PlayoutAllowances, target: Microseconds, now: Microseconds) -> Microseconds {
+        if settings.latencyProfile == .adaptive {
+            lifecycle.setStall(packetMicroseconds + allowances.jitter)
+            inbox.jitter.setMaxWait(min(allowances.jitter, Self.longestGapWait))
+        }
+        output.counters.jitterAllowanceMs = Double(allowances.jitter) / 1000
+        output.counters.computeAllowanceMs = Double(allowances.compute) / 1000
+        var grew: Microseconds = 0
+        // An explicit playout_delay_ms stays as set (hop widening adds to it on its own).
+        if settings.playoutDelayMilliseconds == nil {
+            grew = output.followPlayoutDelay(target, now: now)
+            if grew > 0 { lifecycle.delayIdle(by: grew) }
+        }
+        output.counters.playoutDelayMs = Double(output.pacer?.configuration.playoutDelay ?? 0) / 1000
+        return grew
+    }
+
+    /// The deadline misses of one second call for more time: true when the compute allowance grew
+    /// (adaptive profile with an automatic delay, below ``maxMissAllowance``), false when the hop
+    /// should widen instead.
+    mutating func allowMoreForMisses() -> Bool {
+        guard settings.latencyProfile == .adaptive, settings.playoutDelayMilliseconds == nil,
+            missAllowance < Self.maxMissAllowance
+        else { return false }
+        missAllowance += Self.missStep
+        return true
+    }
+
+    /// What one second of too many deadline misses adds to an adaptive stream's compute allowance.
+    static let missStep: Microseconds = 10_000
+    /// Most the deadline misses add before the hop widens.
+    static let maxMissAllowance: Microseconds = 60_000
+
+    /// Longest wait for a missing packet, however late the stream's audio has been.
+    static let longestGapWait: Microseconds = 200_000
 }
