@@ -52,22 +52,32 @@ import VoxMedia
     }
 
     /// Following the allowances (adaptive): the sender counts as paused one packet plus the jitter
-    /// allowance after its last audio, and a missing packet is waited for as long as that allowance.
-    /// The network profile keeps the 60 ms stall and 40 ms wait.
+    /// allowance after its last audio, and a missing packet is waited for as long as the delay
+    /// leaves beyond the algorithmic latency and the compute allowance (the jitter allowance, for
+    /// an automatic delay; 40 ms when an explicit delay leaves more). The network profile keeps
+    /// the 60 ms stall and 40 ms wait.
     @Test func stallAndGapWaitFollowTheJitterAllowance() {
         var s = Self.state()
         _ = s.lifecycle.audioArrived(now: 1_000)
         s.inbox.ingest = .websocket(.pcm16(rate: 48_000))
-        _ = s.follow(.init(jitter: 7_000, compute: 12_000), target: 150_000, now: 2_000)
+        s.output.startPacer(origin: 1_000, configuration: .init(frameRate: 60, playoutDelay: 150_000, easeFrames: 30), produced: 0, now: 1_000)
+        _ = s.follow(.init(jitter: 7_000, compute: 12_000), target: 150_000, algorithmic: 131_000, now: 2_000)
         #expect(s.lifecycle.timeouts.stall == 27_000)
         #expect(s.lifecycle.stallDeadline == 28_000)
         #expect(s.inbox.jitter.configuration.maxWait == 7_000)
         #expect(s.output.counters.jitterAllowanceMs == 7 && s.output.counters.computeAllowanceMs == 12)
 
+        var explicit = Self.state(StreamSettings(hop: 6, lookahead: 12, playoutDelayMilliseconds: 700))
+        explicit.output.startPacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 700_000, easeFrames: 30), produced: 0, now: 0)
+        _ = explicit.follow(.init(jitter: 1_000, compute: 5_000), target: 700_000, algorithmic: 330_000, now: 2_000)
+        #expect(explicit.inbox.jitter.configuration.maxWait == 40_000)
+        _ = explicit.follow(.init(jitter: 90_000, compute: 5_000), target: 700_000, algorithmic: 330_000, now: 3_000)
+        #expect(explicit.inbox.jitter.configuration.maxWait == 90_000, "a jitter allowance over 40 ms is waited for")
+
         var network = Self.state(StreamSettings(hop: 4, lookahead: 4))
         network.settings.latencyProfile = .network
         _ = network.lifecycle.audioArrived(now: 1_000)
-        _ = network.follow(.network, target: 238_000, now: 2_000)
+        _ = network.follow(.network, target: 238_000, algorithmic: 168_000, now: 2_000)
         #expect(network.lifecycle.timeouts.stall == Stream.stallAllowance)
         #expect(network.inbox.jitter.configuration.maxWait == 40_000)
     }
@@ -76,7 +86,7 @@ import VoxMedia
     @Test func anExplicitDelayStaysAsSet() {
         var s = Self.state(StreamSettings(hop: 4, lookahead: 1, playoutDelayMilliseconds: 300))
         s.output.startPacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 300_000, easeFrames: 30), produced: 0, now: 0)
-        let grew = s.follow(.init(jitter: 200_000, compute: 200_000), target: 300_000, now: 10_000_000)
+        let grew = s.follow(.init(jitter: 200_000, compute: 200_000), target: 300_000, algorithmic: 122_000, now: 10_000_000)
         #expect(grew == 0)
         #expect(s.output.pacer?.configuration.playoutDelay == 300_000)
         #expect(s.output.counters.playoutDelayMs == 300)

@@ -460,6 +460,8 @@ final class Stream: Sendable {
             s.output.counters.framesProduced = produced
             s.output.pacer?.framesAvailable(produced)
             let allowances = s.allowances(jobLatency: jobLatency)
+            let algorithmic = StreamSettings.algorithmicLatency(
+                hop: s.settings.hop, lookahead: s.settings.lookahead, inputRate: engine.inputRate)
             let delay = s.settings.playoutDelay(inputRate: engine.inputRate, allowances: allowances)
             if s.output.pacer == nil, let first = s.inbox.firstArrival {
                 s.output.startPacer(
@@ -467,7 +469,7 @@ final class Stream: Sendable {
                     now: now)
                 s.lifecycle.delayIdle(by: delay)
             }
-            _ = s.follow(allowances, target: delay, now: now)
+            _ = s.follow(allowances, target: delay, algorithmic: algorithmic, now: now)
             return s.output.counters.framesLate - lateBefore
         }
         if late > 0 { metrics.framesLate.increment(by: late) }

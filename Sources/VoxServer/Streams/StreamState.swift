@@ -60,26 +60,36 @@ extension StreamState {
         return 20_000
     }
 
-    /// Brings the pacer's delay, the stall allowance and the jitter buffer's wait for a missing
-    /// packet in line with `allowances` (adaptive profile): a sender counts as paused one packet
-    /// plus the jitter allowance after its last audio, and a gap is waited for only as long as the
-    /// delay allows for late audio. Returns how much the playout delay grew.
-    mutating func follow(_ allowances: PlayoutAllowances, target: Microseconds, now: Microseconds) -> Microseconds {
-        if settings.latencyProfile == .adaptive {
-            lifecycle.setStall(packetMicroseconds + allowances.jitter)
-            inbox.jitter.setMaxWait(min(allowances.jitter, Self.longestGapWait))
-        }
-        output.counters.jitterAllowanceMs = Double(allowances.jitter) / 1000
-        output.counters.computeAllowanceMs = Double(allowances.compute) / 1000
+    /// Brings the pacer's delay (toward `target`), the stall allowance and the jitter buffer's
+    /// wait for a missing packet in line with `allowances` (adaptive profile): a sender counts as
+    /// paused one packet plus the jitter allowance after its last audio, and a gap is waited for as
+    /// long as the delay leaves beyond the `algorithmic` latency and the compute allowance: at least
+    /// the jitter allowance, at most 40 ms unless the jitter allowance is longer (then that, up to
+    /// ``longestGapWait``). Returns how much the playout delay grew.
+    mutating func follow(
+        _ allowances: PlayoutAllowances, target: Microseconds, algorithmic: Microseconds, now: Microseconds
+    ) -> Microseconds {
         var grew: Microseconds = 0
         // An explicit playout_delay_ms stays as set (hop widening adds to it on its own).
         if settings.playoutDelayMilliseconds == nil {
             grew = output.followPlayoutDelay(target, now: now)
             if grew > 0 { lifecycle.delayIdle(by: grew) }
         }
+        let delay = output.pacer?.configuration.playoutDelay ?? target
+        if settings.latencyProfile == .adaptive {
+            lifecycle.setStall(packetMicroseconds + allowances.jitter)
+            let slack = min(delay - algorithmic - allowances.compute, Self.defaultGapWait)
+            inbox.jitter.setMaxWait(min(max(slack, allowances.jitter), Self.longestGapWait))
+        }
+        output.counters.jitterAllowanceMs = Double(allowances.jitter) / 1000
+        output.counters.computeAllowanceMs = Double(allowances.compute) / 1000
         output.counters.playoutDelayMs = Double(output.pacer?.configuration.playoutDelay ?? 0) / 1000
         return grew
     }
+
+    /// The jitter buffer's wait for a gap with the network profile, and the most an adaptive stream
+    /// waits when its delay has room to spare (an explicit delay, or one still shrinking).
+    static let defaultGapWait: Microseconds = 40_000
 
     /// The deadline misses of one second call for more time: true when the compute allowance grew
     /// (adaptive profile with an automatic delay, below ``maxMissAllowance``), false when the hop
