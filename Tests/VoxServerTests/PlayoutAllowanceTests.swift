@@ -60,7 +60,8 @@ import VoxMedia
         var s = Self.state()
         _ = s.lifecycle.audioArrived(now: 1_000)
         s.inbox.ingest = .websocket(.pcm16(rate: 48_000))
-        s.output.startPacer(origin: 1_000, configuration: .init(frameRate: 60, playoutDelay: 150_000, easeFrames: 30), produced: 0, now: 1_000)
+        s.output.startPacer(
+            origin: 1_000, configuration: .init(frameRate: 60, playoutDelay: 150_000, easeFrames: 30), produced: 0, now: 1_000)
         _ = s.follow(.init(jitter: 7_000, compute: 12_000), target: 150_000, algorithmic: 131_000, now: 2_000)
         #expect(s.lifecycle.timeouts.stall == 27_000)
         #expect(s.lifecycle.stallDeadline == 28_000)
@@ -68,7 +69,8 @@ import VoxMedia
         #expect(s.output.counters.jitterAllowanceMs == 7 && s.output.counters.computeAllowanceMs == 12)
 
         var explicit = Self.state(StreamSettings(hop: 6, lookahead: 12, playoutDelayMilliseconds: 700))
-        explicit.output.startPacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 700_000, easeFrames: 30), produced: 0, now: 0)
+        explicit.output.startPacer(
+            origin: 0, configuration: .init(frameRate: 60, playoutDelay: 700_000, easeFrames: 30), produced: 0, now: 0)
         _ = explicit.follow(.init(jitter: 1_000, compute: 5_000), target: 700_000, algorithmic: 330_000, now: 2_000)
         #expect(explicit.inbox.jitter.configuration.maxWait == 40_000)
         _ = explicit.follow(.init(jitter: 90_000, compute: 5_000), target: 700_000, algorithmic: 330_000, now: 3_000)
