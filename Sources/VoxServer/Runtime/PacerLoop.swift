@@ -7,7 +7,8 @@ import VoxMedia
 final class PacerLoop: Sendable {
     private let running = Atomic<Bool>(true)
     private let thread = NIOThreadPool(numberOfThreads: 1)
-    /// How often streams get a worker job even without new input (jitter waits, stall padding).
+    /// How often streams that wait on time (a gap in the jitter buffer, a paused sender's silence
+    /// padding) get a worker job without new input; streams whose audio flows get theirs from it.
     static let tick: Microseconds = 10_000
 
     /// Starts the loop on its own thread. `close` is called (on that thread) for a stream the
@@ -23,7 +24,7 @@ final class PacerLoop: Sendable {
                 let kick = now >= nextTick
                 if kick { nextTick = now + Self.tick }
                 for stream in registry.snapshot {
-                    if kick { stream.requestWork() }
+                    if kick, stream.wantsTimedWork { stream.requestWork() }
                     switch stream.pace(now: now, frame: &frame) {
                     case .wait(let until): wake = min(wake, until)
                     case .close(let reason): close(stream, reason)

@@ -546,6 +546,16 @@ final class Stream: Sendable {
         }
     }
 
+    /// Whether the stream has work that only time moves on: packets held in the jitter buffer
+    /// (a gap waited for, an overload to shed), or a paused sender whose silence is padded in real
+    /// time. A stream whose audio flows gets a job with every packet; at 50 streams, kicking every
+    /// stream every 10 ms was most of the pool's jobs.
+    var wantsTimedWork: Bool {
+        state.withLock { s in
+            s.lifecycle.senderPaused || s.inbox.jitter.depth > 0 || (s.inbox.ended && !s.inbox.endDelivered)
+        }
+    }
+
     /// Closes the stream's lifecycle from outside (`deleted`, `shutdown`); false if it was closed.
     func close(_ reason: CloseReason) -> Bool { state.withLock { $0.lifecycle.close(reason) } }
 
