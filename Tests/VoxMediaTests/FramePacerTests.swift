@@ -62,26 +62,36 @@ import VoxMedia
         #expect(pacer.next(now: 100_000) == .wait(until: pacer.dueTime(of: 7)))
     }
 
-    /// A widened hop lengthens the playout delay: output pauses once for the extra delay (no frame
-    /// is sent twice or early), then runs on the new schedule, one frame per 1/60 s.
-    @Test func extendingThePlayoutDelayPausesOnceWithoutBursting() {
-        var pacer = FramePacer(
-            origin: 0, configuration: .init(frameRate: 60, playoutDelay: 100_000, easeFrames: 30))
+    /// Runs a pacer whose frames are always ready, on a clock that wakes exactly when asked, until
+    /// 120 frames are sent; `change` is applied once, before frame 60. Returns the send times (nil
+    /// if any frame was out of order or held).
+    static func sendTimes(delay: Microseconds, change: (inout FramePacer) -> Void) -> (FramePacer, [Microseconds])? {
+        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: delay, easeFrames: 30))
         pacer.framesAvailable(10_000)
         var now: Microseconds = 0
         var sendTimes: [Microseconds] = []
+        var changed = false
         while sendTimes.count < 120 {
-            if sendTimes.count == 60 && pacer.configuration.playoutDelay == 100_000 { pacer.extendPlayoutDelay(by: 50_000) }
+            if sendTimes.count == 60 && !changed {
+                change(&pacer)
+                changed = true
+            }
             switch pacer.next(now: now) {
             case .wait(let until): now = until
             case .send(let index):
-                #expect(index == sendTimes.count)
+                guard index == sendTimes.count else { return nil }
                 sendTimes.append(now)
             case .hold:
-                Issue.record("unexpected action")
-                return
+                return nil
             }
         }
+        return (pacer, sendTimes)
+    }
+
+    /// A widened hop lengthens the playout delay: output pauses once for the extra delay (no frame
+    /// is sent twice or early), then runs on the new schedule, one frame per 1/60 s.
+    @Test func extendingThePlayoutDelayPausesOnceWithoutBursting() throws {
+        let (pacer, sendTimes) = try #require(Self.sendTimes(delay: 100_000) { $0.extendPlayoutDelay(by: 50_000) })
         let gaps = zip(sendTimes.dropFirst(), sendTimes).map { $0 - $1 }
         #expect(gaps.filter { $0 > 17_000 }.count == 1, "one pause")
         #expect(gaps.max()! >= 66_000 && gaps.max()! <= 67_000, "the pause is 1/60 s + 50 ms")
@@ -93,23 +103,8 @@ import VoxMedia
     /// A shorter delay (an allowance no longer needed) brings frames due earlier: the frame now
     /// overdue goes out at once, every frame still goes out once and in order, and the schedule
     /// then runs on the new delay.
-    @Test func shorteningThePlayoutDelayBringsFramesForwardWithoutSkipping() {
-        var pacer = FramePacer(origin: 0, configuration: .init(frameRate: 60, playoutDelay: 100_000, easeFrames: 30))
-        pacer.framesAvailable(10_000)
-        var now: Microseconds = 0
-        var sendTimes: [Microseconds] = []
-        while sendTimes.count < 120 {
-            if sendTimes.count == 60 && pacer.configuration.playoutDelay == 100_000 { pacer.shortenPlayoutDelay(by: 2_000) }
-            switch pacer.next(now: now) {
-            case .wait(let until): now = until
-            case .send(let index):
-                #expect(index == sendTimes.count)
-                sendTimes.append(now)
-            case .hold:
-                Issue.record("unexpected action")
-                return
-            }
-        }
+    @Test func shorteningThePlayoutDelayBringsFramesForwardWithoutSkipping() throws {
+        let (pacer, sendTimes) = try #require(Self.sendTimes(delay: 100_000) { $0.shortenPlayoutDelay(by: 2_000) })
         let gaps = zip(sendTimes.dropFirst(), sendTimes).map { $0 - $1 }
         #expect(gaps.min()! >= 14_000 && gaps.min()! <= 15_000, "one gap is 2 ms short")
         #expect(gaps.filter { $0 < 16_000 }.count == 1)
