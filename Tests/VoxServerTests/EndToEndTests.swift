@@ -118,6 +118,12 @@ extension ServerTests {
             let sent = order.filter { !dropped.contains($0) }
             #expect(jitter["duplicates"]!.int! + jitter["late"]!.int! == sent.count - Set(sent).count)
             #expect(info["counters"]!["frames_late"]!.int == 0)
+            // An explicit delay stays as set; the measured allowances are reported beside it, and
+            // the reordering shows in the jitter allowance.
+            #expect(info["settings"]!["latency_profile"]!.string == "adaptive")
+            #expect(info["counters"]!["playout_delay_ms"]!.double == 700)
+            #expect(info["counters"]!["jitter_allowance_ms"]!.double! >= 10, "a swapped packet arrives about 20 ms late")
+            #expect(info["counters"]!["compute_allowance_ms"]!.double! > 1)
             #expect(info["source"]!.string == "127.0.0.1:\(sender.port)")
             #expect(try await server.metric("voxface_rtp_dropped_total{reason=\"jitter_duplicate\"}") == Double(jitter["duplicates"]!.int!))
             await server.stop()

@@ -30,6 +30,10 @@ extension ServerTests {
             try expectError(try await server.request("POST", "/v1/streams", body: Array("{\"hop\": \"six\"}".utf8)), 400, "bad_settings")
             try expectError(try await server.request("POST", "/v1/streams", body: Array("{\"payload_type\": 8}".utf8)), 400, "bad_settings")
             try expectError(
+                try await server.request("POST", "/v1/streams", body: Array("{\"latency_profile\": \"fast\"}".utf8)), 400, "bad_settings")
+            try expectError(
+                try await server.request("POST", "/v1/streams", body: Array("{\"latency_profile\": 1}".utf8)), 400, "bad_settings")
+            try expectError(
                 try await server.request("POST", "/v1/streams", body: [UInt8](repeating: 0x20, count: 200_000)), 413, "body_too_large")
             try expectError(try await server.request("GET", "/v1/streams/nope"), 404, "stream_not_found")
             try expectError(try await server.request("DELETE", "/v1/streams/nope"), 404, "stream_not_found")

@@ -26,6 +26,10 @@ import Testing
         #expect(targets.status != 0 && targets.stderr.contains("--max-livelink-targets"), "\(targets.stderr)")
         let firstAudio = try FeaturesCommandTests.run(["serve", "--first-audio-timeout", "0.5"])
         #expect(firstAudio.status != 0 && firstAudio.stderr.contains("--first-audio-timeout must be 1...3600"), "\(firstAudio.stderr)")
+        let profile = try FeaturesCommandTests.run(["serve", "--latency-profile", "fast"])
+        #expect(
+            profile.status != 0 && profile.stderr.contains("--latency-profile must be adaptive or network, got 'fast'"),
+            "\(profile.stderr)")
         let missing = try FeaturesCommandTests.run(["serve", "--model", "/nonexistent/model"])
         #expect(missing.status != 0)
         #expect(missing.stderr.split(separator: "\n").contains { $0.contains("voxface serve:") }, "\(missing.stderr)")
