@@ -51,11 +51,11 @@ import VoxMedia
         #expect(s.allowances(jobLatency: 9_000) == .network)
     }
 
-    /// Following the allowances (adaptive): the sender counts as paused one packet plus the jitter
-    /// allowance after its last audio, and a missing packet is waited for as long as the delay
-    /// leaves beyond the algorithmic latency and the compute allowance (the jitter allowance, for
-    /// an automatic delay; 40 ms when an explicit delay leaves more). The network profile keeps
-    /// the 60 ms stall and 40 ms wait.
+    /// Following the allowances (adaptive), with the slack the delay leaves beyond the algorithmic
+    /// latency and the compute allowance (the jitter allowance, for an automatic delay): the sender
+    /// counts as paused one packet plus the slack after its last audio, and a missing packet is
+    /// waited for as long as the slack, at most 40 ms unless the jitter allowance is longer. The
+    /// network profile keeps the 60 ms stall and 40 ms wait.
     @Test func stallAndGapWaitFollowTheJitterAllowance() {
         var s = Self.state()
         _ = s.lifecycle.audioArrived(now: 1_000)
@@ -64,6 +64,7 @@ import VoxMedia
             origin: 1_000, configuration: .init(frameRate: 60, playoutDelay: 150_000, easeFrames: 30), produced: 0, now: 1_000)
         _ = s.follow(.init(jitter: 7_000, compute: 12_000), target: 150_000, algorithmic: 131_000, now: 2_000)
         #expect(s.lifecycle.timeouts.stall == 27_000)
+        #expect(s.paddingLag == 7_000)
         #expect(s.lifecycle.stallDeadline == 28_000)
         #expect(s.inbox.jitter.configuration.maxWait == 7_000)
         #expect(s.output.counters.jitterAllowanceMs == 7 && s.output.counters.computeAllowanceMs == 12)
@@ -73,6 +74,7 @@ import VoxMedia
             origin: 0, configuration: .init(frameRate: 60, playoutDelay: 700_000, easeFrames: 30), produced: 0, now: 0)
         _ = explicit.follow(.init(jitter: 1_000, compute: 5_000), target: 700_000, algorithmic: 330_000, now: 2_000)
         #expect(explicit.inbox.jitter.configuration.maxWait == 40_000)
+        #expect(explicit.lifecycle.timeouts.stall == 60_000 && explicit.paddingLag == 40_000, "the rest of the slack stays margin")
         _ = explicit.follow(.init(jitter: 90_000, compute: 5_000), target: 700_000, algorithmic: 330_000, now: 3_000)
         #expect(explicit.inbox.jitter.configuration.maxWait == 90_000, "a jitter allowance over 40 ms is waited for")
 
@@ -80,7 +82,7 @@ import VoxMedia
         network.settings.latencyProfile = .network
         _ = network.lifecycle.audioArrived(now: 1_000)
         _ = network.follow(.network, target: 238_000, algorithmic: 168_000, now: 2_000)
-        #expect(network.lifecycle.timeouts.stall == Stream.stallAllowance)
+        #expect(network.lifecycle.timeouts.stall == Stream.stallAllowance && network.paddingLag == Stream.stallAllowance)
         #expect(network.inbox.jitter.configuration.maxWait == 40_000)
     }
 

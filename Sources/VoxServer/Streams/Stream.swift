@@ -59,7 +59,7 @@ final class Stream: Sendable {
     /// real time behind the last audio, so the frames waiting for lookahead come out on time:
     /// with the network profile (and until an adaptive stream measured its lateness), the jitter
     /// buffer's 40 ms wait plus one 20 ms packet, inside that profile's 70 ms of allowances; an
-    /// adaptive stream uses one packet plus its jitter allowance (``StreamState/follow(_:target:now:)``).
+    /// adaptive stream uses one packet plus its jitter allowance (``StreamState/follow(_:target:algorithmic:now:)``).
     /// While the sender flows (its last packet more recent than this), a frame held is a deadline
     /// miss of the model, not a pause.
     static let stallAllowance: Microseconds = 60_000
@@ -235,10 +235,13 @@ final class Stream: Sendable {
     /// ``itemsPerJob`` of) the inbox through the decoder, features and model, pads silence after a
     /// stall, and appends the frames produced. Returns true when work is left for another job.
     @discardableResult
-    func work(now: Microseconds) -> Bool { work(now: now, windows: nil) }
+    func work(now: Microseconds) -> Bool {
+        var windows = 0
+        return work(now: now, windows: &windows)
+    }
 
     /// ``work(now:)``, also saying how many model windows the job ran.
-    func work(now: Microseconds, windows: UnsafeMutablePointer<Int>?) -> Bool {
+    func work(now: Microseconds, windows: inout Int) -> Bool {
         var more = false
         let started = MonotonicClock.now()
         engine.withLock { slot in
@@ -262,7 +265,7 @@ final class Stream: Sendable {
             if !more { padAfterStall(engine, now: now) }  // a backlog is not a stall
             collectFrames(engine, now: now)
             metrics.modelWindows.increment(by: engine.pipeline.windowsRun - windowsBefore)
-            windows?.pointee = engine.pipeline.windowsRun - windowsBefore
+            windows = engine.pipeline.windowsRun - windowsBefore
             applyHopWidening(engine)
         }
         metrics.workSeconds.increment(by: Double(MonotonicClock.now() - started) / 1e6)
@@ -429,7 +432,7 @@ final class Stream: Sendable {
             _ = s.lifecycle.clock(now: now)
             // Only a sender that paused stalls the stream; audio still arriving is never overwritten.
             guard s.lifecycle.senderPaused, let first = s.inbox.firstArrival else { return nil }
-            let wall = (now - first - s.lifecycle.timeouts.stall) * rate / 1_000_000
+            let wall = (now - first - s.paddingLag) * rate / 1_000_000
             return (wall, s.output.timelinePosition, s.output.pacer?.configuration.playoutDelay ?? 0)
         }
         guard let plan, plan.wall > plan.position else { return }

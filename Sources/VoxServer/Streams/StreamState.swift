@@ -16,6 +16,10 @@ struct StreamState {
     /// over 10% of frames missed raises it by ``missStep`` before the hop is widened, up to
     /// ``maxMissAllowance``.
     var missAllowance: Microseconds = 0
+    /// How far behind real time a paused sender's silence is padded: audio time t is padded at
+    /// first arrival + t + this, the latest that keeps the frames waiting for it on time. The
+    /// stall allowance until an adaptive stream's first job sets it to its slack.
+    var paddingLag: Microseconds = Stream.stallAllowance
 
     init(settings: StreamSettings, channels: Int, frameCapacity: Int, createdAt now: Microseconds) {
         self.settings = settings
@@ -61,11 +65,12 @@ extension StreamState {
     }
 
     /// Brings the pacer's delay (toward `target`), the stall allowance and the jitter buffer's
-    /// wait for a missing packet in line with `allowances` (adaptive profile): a sender counts as
-    /// paused one packet plus the jitter allowance after its last audio, and a gap is waited for as
-    /// long as the delay leaves beyond the `algorithmic` latency and the compute allowance: at least
-    /// the jitter allowance, at most 40 ms unless the jitter allowance is longer (then that, up to
-    /// ``longestGapWait``). Returns how much the playout delay grew.
+    /// wait for a missing packet in line with `allowances` (adaptive profile). The patience is what
+    /// the delay leaves beyond the `algorithmic` latency and the compute allowance, at most 40 ms
+    /// unless the jitter allowance is longer (the jitter allowance itself, for an automatic delay):
+    /// a sender counts as paused one packet plus the patience after its last audio, its silence is
+    /// then padded the patience behind real time (``paddingLag``), and a gap is waited for as long
+    /// (up to ``longestGapWait``). Returns how much the playout delay grew.
     mutating func follow(
         _ allowances: PlayoutAllowances, target: Microseconds, algorithmic: Microseconds, now: Microseconds
     ) -> Microseconds {
@@ -77,9 +82,15 @@ extension StreamState {
         }
         let delay = output.pacer?.configuration.playoutDelay ?? target
         if settings.latencyProfile == .adaptive {
-            lifecycle.setStall(packetMicroseconds + allowances.jitter)
-            let slack = min(delay - algorithmic - allowances.compute, Self.defaultGapWait)
-            inbox.jitter.setMaxWait(min(max(slack, allowances.jitter), Self.longestGapWait))
+            // What the delay leaves for late audio: the jitter allowance for an automatic delay,
+            // more for an explicit one (or one still shrinking).
+            let slack = max(delay - algorithmic - allowances.compute, allowances.jitter)
+            // How long late audio is waited for: the slack, at most 40 ms unless the jitter
+            // allowance itself is longer; an explicit delay keeps the rest as margin.
+            let patience = max(min(slack, Self.defaultGapWait), allowances.jitter)
+            lifecycle.setStall(packetMicroseconds + patience)
+            paddingLag = patience
+            inbox.jitter.setMaxWait(min(patience, Self.longestGapWait))
         }
         output.counters.jitterAllowanceMs = Double(allowances.jitter) / 1000
         output.counters.computeAllowanceMs = Double(allowances.compute) / 1000
