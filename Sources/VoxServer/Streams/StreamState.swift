@@ -49,7 +49,7 @@ extension StreamSettings {
 
 extension StreamState {
     /// What the automatic playout delay allows now: the profile's fixed allowances, or (adaptive)
-    /// the stream's measured lateness and the worker pool's p99 job time `jobLatency`, each with
+    /// the stream's measured lateness and the worker pool's p99.9 model-job time `jobLatency`, each with
     /// a millisecond to spare.
     func allowances(jobLatency: Microseconds) -> PlayoutAllowances {
         switch settings.latencyProfile {
