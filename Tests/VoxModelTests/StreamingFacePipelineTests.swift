@@ -110,6 +110,36 @@ import VoxDSP
         #expect(frames.values.allSatisfy { $0.isFinite })
     }
 
+    /// A phase moves every window earlier by that many rows: the window that releases frame f runs
+    /// when row f + lookahead arrives for the frames f = hop - 1 - phase + k * hop, every frame is
+    /// released once, in order, and none waits longer than with phase 0.
+    @Test(arguments: [0, 1, 3])
+    func aPhaseMovesTheWindowsNotTheLatency(phase: Int) throws {
+        let model = try Self.smallModel()
+        let features = try ModelFixtures.referenceFeatures("speech")
+        let schedule = StreamingFacePipeline.Schedule(hop: 4, lookahead: 1)
+        let pipeline = try StreamingFacePipeline(session: InferenceSession(model: model), schedule: schedule)
+        pipeline.setPhase(phase)
+        var frames = FeatureMatrix(rows: 0, columns: 68)
+        var frame = [Float](repeating: 0, count: 68)
+        var windowRows: [Int] = []
+        var worstLag = 0
+        for r in 0..<features.rows {
+            let before = pipeline.windowsRun
+            features.values[(r * 256)..<((r + 1) * 256)].withUnsafeBufferPointer { pipeline.push($0) }
+            if pipeline.windowsRun > before { windowRows.append(r) }
+            while frame.withUnsafeMutableBufferPointer({ pipeline.pull(into: $0) }) { frames.append(row: frame) }
+            if frames.rows > 0 { worstLag = max(worstLag, r - (frames.rows - 1)) }
+        }
+        let expected = Array(stride(from: schedule.hop - 1 - phase + schedule.lookahead, to: features.rows, by: schedule.hop))
+        #expect(windowRows == expected)
+        #expect(worstLag <= schedule.lookahead + schedule.hop - 1, "lag \(worstLag) rows")
+        pipeline.finish()
+        while frame.withUnsafeMutableBufferPointer({ pipeline.pull(into: $0) }) { frames.append(row: frame) }
+        #expect(frames.rows == features.rows && pipeline.droppedFrames == 0)
+        #expect(frames.values.allSatisfy { $0.isFinite })
+    }
+
     @Test func invalidSchedulesAreRefused() throws {
         let model = try Self.smallModel()
         #expect(throws: ModelError.self) {

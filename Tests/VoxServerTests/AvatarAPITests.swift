@@ -147,9 +147,11 @@ extension ServerTests {
             // The world is paused while the mood is compared, so speech and world time do not move it.
             let pause = try await server.request("PATCH", "/v1/world", body: Array("{\"paused\": true}".utf8))
             #expect(pause.status == 200, "\(pause.text.prefix(300))")
-            let bound = try await server.createStream("{\"avatar\": \"\(id)\"}")
+            // One fixed window phase for both, so the model runs the same windows on both streams
+            // (by default the pool would give streams started together different phases).
+            let bound = try await server.createStream("{\"avatar\": \"\(id)\", \"window_phase\": 1}")
             #expect(bound["settings"]?.object?["avatar"]?.string == id)
-            let plain = try await server.createStream()
+            let plain = try await server.createStream("{\"window_phase\": 1}")
             let subscribers = [bound, plain].map { FrameSubscriber(url: $0["frames_url"]!.string!) }
             let pcm = try speech48k()
             let sender = try UDPSocket()

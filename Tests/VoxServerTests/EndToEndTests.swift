@@ -124,6 +124,9 @@ extension ServerTests {
             #expect(info["counters"]!["playout_delay_ms"]!.double == 700)
             #expect(info["counters"]!["jitter_allowance_ms"]!.double! >= 10, "a swapped packet arrives about 20 ms late")
             #expect(info["counters"]!["compute_allowance_ms"]!.double! > 1)
+            // A lone stream keeps the batch schedule's windows (phase 0), which is why it matches.
+            #expect(info["counters"]!["window_phase"]?.int == 0)
+            #expect(info["settings"]!["window_phase"] == .null)
             #expect(info["source"]!.string == "127.0.0.1:\(sender.port)")
             #expect(try await server.metric("voxface_rtp_dropped_total{reason=\"jitter_duplicate\"}") == Double(jitter["duplicates"]!.int!))
             await server.stop()

@@ -33,6 +33,11 @@ extension ServerTests {
                 try await server.request("POST", "/v1/streams", body: Array("{\"latency_profile\": \"fast\"}".utf8)), 400, "bad_settings")
             try expectError(
                 try await server.request("POST", "/v1/streams", body: Array("{\"latency_profile\": 1}".utf8)), 400, "bad_settings")
+            for phase in ["-1", "4", "\"auto\"", "1.5"] {
+                try expectError(
+                    try await server.request("POST", "/v1/streams", body: Array("{\"hop\": 4, \"window_phase\": \(phase)}".utf8)), 400,
+                    "bad_settings")
+            }
             try expectError(
                 try await server.request("POST", "/v1/streams", body: [UInt8](repeating: 0x20, count: 200_000)), 413, "body_too_large")
             try expectError(try await server.request("GET", "/v1/streams/nope"), 404, "stream_not_found")

@@ -56,6 +56,7 @@ public final class StreamingFacePipeline {
     private let pending: UnsafeMutablePointer<Float>  // lookahead x outputDim: predictions past the last release
     private var pendingCount = 0
     private var nextRelease = 0  // first frame not yet released
+    private var shortenFirst = 0  // frames the first window releases fewer than the hop (setPhase)
     private var totalRows: Int?  // known after finish
     private var output: [Float]
     private var outputHead = 0
@@ -96,6 +97,20 @@ public final class StreamingFacePipeline {
         precondition(hop >= schedule.hop && hop + schedule.lookahead <= config.frameSize, "hop \(hop) cannot be widened to")
         schedule.hop = hop
     }
+
+    /// Moves all windows `phase` frames earlier: the first window releases `hop - phase` frames,
+    /// the later ones `hop` as usual. Latency is unchanged (the frame that waits longest for its
+    /// window still waits `hop - 1` rows); what moves is when the windows run, so streams that
+    /// started together can take turns (``WindowPhases``). Only before the first window; phase 0
+    /// keeps the batch pipeline's windows.
+    public func setPhase(_ phase: Int) {
+        precondition(windowsRun == 0 && releasedFrames == 0, "the phase is set before the first window")
+        precondition(phase >= 0 && phase < schedule.hop, "phase \(phase) must be in 0 ..< hop \(schedule.hop)")
+        shortenFirst = phase
+    }
+
+    /// The first frame the next window releases.
+    public var nextFrame: Int { nextRelease }
 
     /// Frames ready to pull.
     public var availableFrames: Int { outputCount }
@@ -139,7 +154,7 @@ public final class StreamingFacePipeline {
             if let total = totalRows {
                 guard nextRelease < total else { return }
             }
-            let newest = nextRelease + schedule.hop - 1  // last frame this window releases
+            let newest = nextRelease + schedule.hop - 1 - shortenFirst  // last frame this window releases
             let end = newest + schedule.lookahead  // last row the window covers
             if totalRows == nil && end >= rowsSeen { return }
             runWindow(releasingThrough: newest, endingAt: end)
@@ -161,6 +176,7 @@ public final class StreamingFacePipeline {
         }
         session.run(input: window, length: length, output: prediction)
         windowsRun += 1
+        shortenFirst = 0
         // Crossfade the previous window's predictions for the first rows of this window's new part.
         let d = c.outputDim
         let first = nextRelease - start  // row of the first frame not yet released

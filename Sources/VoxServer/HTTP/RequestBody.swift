@@ -12,15 +12,22 @@ enum RequestBody {
         }
     }
 
-    /// Decodes a JSON body: malformed JSON is 400 `bad_json`; a missing or mistyped field is 400 `fieldError`.
+    /// Decodes a JSON body: malformed JSON is 400 `bad_json`; a missing or mistyped field, or a
+    /// number that does not fit its field, is 400 `fieldError`.
     static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, fieldError: String) throws(APIError) -> T {
-        do { return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) } catch let error as APIError {
+        let data = Data(body.readableBytesView)
+        do { return try JSONDecoder().decode(T.self, from: data) } catch let error as APIError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw APIError(.badRequest, fieldError, "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
         } catch DecodingError.keyNotFound(let key, _) {
             throw APIError(.badRequest, fieldError, "missing field '\(key.stringValue)'")
         } catch {
+            // Foundation reports a number that does not fit its field (1.5 or 1e30 for an
+            // integer) as invalid JSON, without the field: the body parses, so it is the value.
+            if (try? JSONDecoder().decode(AnyJSON.self, from: data)) != nil {
+                throw APIError(.badRequest, fieldError, "a number does not fit its field (an integer field, or out of range)")
+            }
             throw APIError(.badRequest, "bad_json", "the body is not valid JSON")
         }
     }
@@ -32,5 +39,27 @@ enum RequestBody {
             body = ByteBuffer(string: "{}")
         }
         return try decode(T.self, from: body, fieldError: fieldError)
+    }
+}
+
+/// Any JSON value, read and thrown away: tells valid JSON from invalid.
+private struct AnyJSON: Decodable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: Key.self) {
+            for key in object.allKeys { _ = try object.decode(AnyJSON.self, forKey: key) }
+        } else if var array = try? decoder.unkeyedContainer() {
+            while !array.isAtEnd { _ = try array.decode(AnyJSON.self) }
+        } else {
+            let value = try decoder.singleValueContainer()
+            if value.decodeNil() || (try? value.decode(Bool.self)) != nil || (try? value.decode(Double.self)) != nil { return }
+            _ = try value.decode(String.self)
+        }
     }
 }

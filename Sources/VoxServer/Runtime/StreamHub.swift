@@ -81,6 +81,7 @@ final class StreamHub: Sendable {
     func close(_ stream: Stream, reason: CloseReason) {
         _ = stream.close(reason)
         guard registry.remove(id: stream.id) != nil else { return }
+        stream.releaseWindows()
         stream.closed.fire()
         let event = BusMessage.stream(.closed(id: stream.id, reason: reason))
         metrics.subscriberDropped.increment(by: bus.publish(event, on: stream.framesTopic) + bus.publish(event, on: .streams))

@@ -1,6 +1,7 @@
 import NIOPosix
 import Synchronization
 import VoxMedia
+import VoxModel
 
 /// The threads that run stream pipelines (decode, features, model): sized to the cores, never
 /// the NIO event loops. The queue is bounded by the number of streams, since each stream has at
@@ -15,6 +16,7 @@ final class WorkerPool: Sendable {
     let size: Int
     private let latency = Mutex(RollingPercentile(bucketWidth: 250, buckets: 800, blockSize: 2000, percentile: 0.999))
     private let measured = Atomic<Int64>(-1)
+    private let phases = Mutex(WindowPhases())
 
     /// The job latency assumed before the first 2,000 model jobs were measured.
     static let initialJobLatency: Microseconds = 15_000
@@ -42,6 +44,29 @@ final class WorkerPool: Sendable {
         let value = measured.load(ordering: .relaxed)
         return value >= 0 ? value : Self.initialJobLatency
     }
+
+    /// Places a new stream's model windows where the fewest others fall due (``WindowPhases``):
+    /// `anchor` is when its first audio arrived; the returned placement's phase (`fixed`, when the
+    /// stream's settings fix one) goes to its pipeline.
+    func placeWindows(hop: Int, lookahead: Int, anchor: Microseconds, fixed: Int?) -> WindowPhases.Placement {
+        phases.withLock { $0.place(hop: hop, dueFrame: Self.frame(anchor) + Int64(hop - 1 + lookahead), fixed: fixed) }
+    }
+
+    /// Moves a stream's windows after its hop widened: `next` is when its next window falls due.
+    func moveWindows(_ old: WindowPhases.Placement, hop: Int, next: Microseconds) -> WindowPhases.Placement {
+        phases.withLock { wheel in
+            wheel.release(old)
+            return wheel.occupy(hop: hop, dueFrame: Self.frame(next))
+        }
+    }
+
+    /// Forgets a closed stream's windows.
+    func releaseWindows(_ placement: WindowPhases.Placement) { phases.withLock { $0.release(placement) } }
+
+    /// Model windows due per second over the placed streams (0 once every stream closed).
+    var placedWindowsPerSecond: Int { phases.withLock { $0.windowsPerSecond } }
+
+    private static func frame(_ time: Microseconds) -> Int64 { time * 60 / 1_000_000 }
 
     func shutdown() async {
         try? await threads.shutdownGracefully()

@@ -31,10 +31,17 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     public var srtp = false
     /// How the automatic playout delay allows for the network and for computing.
     public var latencyProfile = LatencyProfile.adaptive
+    /// Frames by which the stream's model windows run earlier than the batch schedule's
+    /// (0 ..< hop; ``StreamingFacePipeline/setPhase(_:)``), or nil (the default): the worker pool
+    /// places them where the fewest other streams' windows fall due. Frames depend on the phase
+    /// (by the model's small window-to-window differences); a fixed phase makes the same audio
+    /// give the same frames whatever else the server runs.
+    public var windowPhase: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case hop, lookahead, label, avatar, profile, srtp
         case latencyProfile = "latency_profile"
+        case windowPhase = "window_phase"
         case playoutDelayMilliseconds = "playout_delay_ms"
         case idleTimeoutSeconds = "idle_timeout_s"
         case firstAudioTimeoutSeconds = "first_audio_timeout_s"
@@ -69,6 +76,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         try c.encode(profile, forKey: .profile)
         try c.encode(srtp, forKey: .srtp)
         try c.encode(latencyProfile, forKey: .latencyProfile)
+        try c.encode(windowPhase, forKey: .windowPhase)
     }
 
     /// Checks every field against the model's window; the message names the field.
@@ -79,6 +87,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         guard hop + lookahead <= config.frameSize else {
             throw bad("hop + lookahead must fit the model's \(config.frameSize)-frame window")
         }
+        if let phase = windowPhase, !(0..<hop).contains(phase) { throw bad("window_phase must be 0 ... hop - 1 (\(hop - 1))") }
         if let delay = playoutDelayMilliseconds, !(0...5000).contains(delay) {
             throw bad("playout_delay_ms must be 0...5000")
         }
@@ -161,6 +170,7 @@ struct StreamSettingsPatch: Decodable {
     var profile: String?
     var srtp: Bool?
     var latencyProfile: LatencyProfile?
+    var windowPhase: Int?
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -187,6 +197,7 @@ struct StreamSettingsPatch: Decodable {
         avatar = try c.decodeIfPresent(String.self, forKey: .avatar)
         profile = try c.decodeIfPresent(String.self, forKey: .profile)
         srtp = try c.decodeIfPresent(Bool.self, forKey: .srtp)
+        windowPhase = try c.decodeIfPresent(Int.self, forKey: .windowPhase)
         if let name = try c.decodeIfPresent(String.self, forKey: .latencyProfile) {
             guard let profile = LatencyProfile(rawValue: name) else {
                 throw APIError(.badRequest, "bad_settings", "latency_profile must be adaptive or network")
@@ -208,6 +219,7 @@ struct StreamSettingsPatch: Decodable {
         if let profile { s.profile = profile }
         if let srtp { s.srtp = srtp }
         if let latencyProfile { s.latencyProfile = latencyProfile }
+        if let windowPhase { s.windowPhase = windowPhase }
         return s
     }
 }

@@ -247,17 +247,26 @@ final class Stream: Sendable {
         engine.withLock { slot in
             if slot == nil {
                 // (Spelled out: a nested `map` here crashed the 6.3.1 optimiser in release builds.)
-                let (decided, schedule, profile) = state.withLock { s -> (AudioFormat?, StreamingFacePipeline.Schedule, String?) in
-                    (s.format, s.settings.schedule, s.settings.profile)
+                let (decided, settings, anchor, closed) = state.withLock { s -> (AudioFormat?, StreamSettings, Microseconds, Bool) in
+                    (s.format, s.settings, s.inbox.firstArrival ?? now, s.lifecycle.isClosed)
                 }
-                guard let format = decided else { return }
+                let (schedule, profile) = (settings.schedule, settings.profile)
+                guard let format = decided, !closed else { return }
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
+                // Take turns with the other streams' windows (the hub's close releases the place).
+                let placement = pool.placeWindows(
+                    hop: schedule.hop, lookahead: schedule.lookahead, anchor: anchor, fixed: settings.windowPhase)
+                created.pipeline.setPhase(placement.phase)
+                created.windows = (placement, anchor)
                 if profile != nil && VoiceTraitsAnalyzer.supportedSampleRates.contains(format.sampleRate) {
                     created.voice = VoiceTraitsAnalyzer(sampleRate: format.sampleRate)
                 }
                 slot = created
-                state.withLock { $0.output.inputRate = format.sampleRate }
+                state.withLock {
+                    $0.output.inputRate = format.sampleRate
+                    $0.output.counters.windowPhase = placement.phase
+                }
             }
             guard let engine = slot else { return }
             let windowsBefore = engine.pipeline.windowsRun
@@ -496,6 +505,20 @@ final class Stream: Sendable {
         guard widen else { return }
         engine.pipeline.widenHop(to: widened)
         metrics.hopWidenings.increment()
+        if let (placement, anchor) = engine.windows {
+            let next = engine.pipeline.nextFrame + widened - 1 + engine.pipeline.schedule.lookahead
+            engine.windows = (pool.moveWindows(placement, hop: widened, next: anchor + Microseconds(next) * 1_000_000 / 60), anchor)
+        }
+    }
+
+    /// Gives back the stream's place among the model windows (the hub calls it on close; an
+    /// engine is never created for a closed stream, so none is placed after).
+    func releaseWindows() {
+        engine.withLock { slot in
+            guard let engine = slot, let (placement, _) = engine.windows else { return }
+            pool.releaseWindows(placement)
+            engine.windows = nil
+        }
     }
 
     private func reportJitter(_ now: JitterBufferCounters, since last: JitterBufferCounters) {

@@ -78,13 +78,17 @@ struct StreamCounters: Sendable, Encodable {
     var playoutDelayMs = 0.0
     /// The automatic delay's allowance for late audio now, ms (the stream's measured lateness).
     var jitterAllowanceMs = 0.0
-    /// The automatic delay's allowance for computing now, ms (the worker pool's p99 job time).
+    /// The automatic delay's allowance for computing now, ms (the worker pool's p99.9 job time).
     var computeAllowanceMs = 0.0
     /// Times the playout delay grew or shrank while the stream ran.
     var delayChanges = 0
+    /// Frames by which the stream's model windows run earlier than the batch schedule's (the
+    /// setting, or where the worker pool placed them); nil before the first audio.
+    var windowPhase: Int?
 
     enum CodingKeys: String, CodingKey {
         case jitter, subscribers
+        case windowPhase = "window_phase"
         case rtpPackets = "rtp_packets"
         case rtpDropped = "rtp_dropped"
         case websocketMessages = "websocket_messages"

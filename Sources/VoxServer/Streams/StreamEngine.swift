@@ -22,6 +22,9 @@ final class StreamEngine {
     private(set) var finished = false
     /// Voice traits of the real audio, when the stream is bound to a matchmaking profile.
     var voice: VoiceTraitsAnalyzer?
+    /// Where the worker pool placed this stream's model windows, and the time (first arrival)
+    /// frame 0 is counted from; nil once released.
+    var windows: (placement: WindowPhases.Placement, anchor: Microseconds)?
 
     /// Scratch for one decoded Opus packet (120 ms).
     let pcm: UnsafeMutableBufferPointer<Float>
