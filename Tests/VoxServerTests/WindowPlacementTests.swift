@@ -8,11 +8,13 @@ import VoxMedia
 /// The worker pool's placement of streams' model windows, without sockets: streams whose audio
 /// starts together take different phases, and closing gives the place back.
 @Suite struct WindowPlacementTests {
-    private func stream(_ ssrc: UInt32, _ pool: WorkerPool) -> Stream {
+    private func stream(_ ssrc: UInt32, _ pool: WorkerPool, settings: StreamSettings = StreamSettings(hop: 4, lookahead: 1)) -> Stream {
         Stream(
-            id: "s\(ssrc)", ssrc: ssrc, token: "t", createdAt: "", settings: StreamSettings(hop: 4, lookahead: 1), model: testModel,
+            id: "s\(ssrc)", ssrc: ssrc, token: "t", createdAt: "", settings: settings, model: testModel,
             metrics: ServerMetrics(), bus: EventBus(), pool: pool, now: 0)
     }
+
+    private func phase(_ stream: Stream) -> Int? { stream.engine.withLock { $0?.windows?.placement.phase } }
 
     private func offer(_ stream: Stream, packets: Int, encoder: OpusEncoder, pcm: [Float]) throws {
         let source = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
@@ -39,7 +41,7 @@ import VoxMedia
             try offer(s, packets: 5, encoder: encoder, pcm: pcm)
             while s.work(now: 100_000) {}
         }
-        let phases = streams.map { s in s.engine.withLock { $0?.windows?.placement.phase } }
+        let phases = streams.map(phase)
         #expect(Set(phases.compactMap { $0 }) == [0, 1, 2, 3], "\(phases)")
         #expect(pool.placedWindowsPerSecond == 4 * 15)
 
@@ -55,6 +57,37 @@ import VoxMedia
             s.releaseWindows()  // idempotent
             #expect(pool.placedWindowsPerSecond == (3 - i) * 15)
         }
+        await pool.shutdown()
+    }
+
+    /// A phase fixed in the settings is kept however crowded its slots are, and the batch
+    /// pipeline's schedule keeps phase 0 (it exists to reproduce `voxface process`), both still
+    /// counted in the wheel so automatic streams avoid them.
+    @Test func fixedPhasesAndTheBatchScheduleAreKept() async throws {
+        let pool = WorkerPool(threads: 1)
+        let pcm = try speech48k()
+        let encoder = try OpusEncoder()
+        let config = testModel.config
+        var fixed = StreamSettings(hop: 4, lookahead: 1)
+        fixed.windowPhase = 2
+        let batch = StreamSettings(hop: config.frameSize - config.overlap, lookahead: config.overlap)
+        let streams = [
+            stream(1, pool, settings: fixed), stream(2, pool, settings: fixed), stream(3, pool, settings: batch),
+            stream(4, pool, settings: batch),
+        ]
+        for s in streams {
+            try offer(s, packets: 5, encoder: encoder, pcm: pcm)
+            while s.work(now: 100_000) {}
+        }
+        #expect(streams.map(phase) == [2, 2, 0, 0])
+        #expect(streams[0].info().counters.windowPhase == 2)
+        let hop = config.frameSize - config.overlap
+        #expect(pool.placedWindowsPerSecond == 2 * 15 + 2 * ((60 + hop - 1) / hop))
+        for s in streams {
+            _ = s.close(.deleted)
+            s.releaseWindows()
+        }
+        #expect(pool.placedWindowsPerSecond == 0)
         await pool.shutdown()
     }
 }

@@ -33,9 +33,10 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     public var latencyProfile = LatencyProfile.adaptive
     /// Frames by which the stream's model windows run earlier than the batch schedule's
     /// (0 ..< hop; ``StreamingFacePipeline/setPhase(_:)``), or nil (the default): the worker pool
-    /// places them where the fewest other streams' windows fall due. Frames depend on the phase
-    /// (by the model's small window-to-window differences); a fixed phase makes the same audio
-    /// give the same frames whatever else the server runs.
+    /// places them where the fewest other streams' windows fall due (the batch pipeline's
+    /// schedule keeps phase 0). Frames depend on the phase (by the model's small window-to-window
+    /// differences); a fixed phase makes the same audio give the same frames whatever else the
+    /// server runs.
     public var windowPhase: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {

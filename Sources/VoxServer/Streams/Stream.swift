@@ -255,8 +255,11 @@ final class Stream: Sendable {
                 guard let created = try? StreamEngine(model: model, schedule: schedule, inputRate: format.sampleRate, opus: format == .opus)
                 else { return }
                 // Take turns with the other streams' windows (the hub's close releases the place).
+                // The batch pipeline's schedule keeps its windows (phase 0) unless told otherwise:
+                // it is chosen to reproduce `voxface process` exactly.
+                let batch = schedule == .batchEquivalent(model.config)
                 let placement = pool.placeWindows(
-                    hop: schedule.hop, lookahead: schedule.lookahead, anchor: anchor, fixed: settings.windowPhase)
+                    hop: schedule.hop, lookahead: schedule.lookahead, anchor: anchor, fixed: settings.windowPhase ?? (batch ? 0 : nil))
                 created.pipeline.setPhase(placement.phase)
                 created.windows = (placement, anchor)
                 if profile != nil && VoiceTraitsAnalyzer.supportedSampleRates.contains(format.sampleRate) {
