@@ -12,7 +12,7 @@ enum StreamingDemo {
             audio.samples, sampleRate: audio.sampleRate, statistics: .running(.default), blockSize: block)
         let frozenError = frozen.rows == reference.rows ? frozen.maxAbsoluteDifference(to: reference) : .infinity
         let agreement = FeatureAgreement(running, reference, warmUpRows: FeatureConfig.framesPerSecond)
-        let latency = StreamingFeatureExtractor.algorithmicLatency(inputRate: audio.sampleRate)
+        let latency = StreamingFeatureExtractor.algorithmicLatency(inputRate: audio.sampleRate, lowLatency: false)
         return [
             "  streaming, 20 ms blocks, frozen statistics: \(frozen.rows) frames, max |stream - batch| = \(frozenError)",
             "  streaming, 20 ms blocks, running statistics, after 1 s: \(agreement)",

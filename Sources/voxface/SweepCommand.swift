@@ -57,7 +57,7 @@ extension ModelCommand {
             let session = InferenceSession(model: faceModel, threads: 1)
             let batch = try wrap { () throws(ModelError) in try FacePipeline(session: session).process(features) }
             let seconds = Double(decoded.samples.count) / Double(decoded.sampleRate)
-            let featureLatency = StreamingFeatureExtractor.algorithmicLatency(inputRate: 48_000) * 1000
+            let featureLatency = StreamingFeatureExtractor.algorithmicLatency(inputRate: 48_000, lowLatency: true) * 1000
             let mouth = [
                 "JawOpen", "MouthClose", "MouthFunnel", "MouthPucker", "MouthLowerDownLeft", "MouthUpperUpLeft", "MouthStretchLeft",
             ]

@@ -245,7 +245,7 @@ func modelOrder(_ packetValues: [Float]) -> [Float] {
 /// What the server computes for `pcm` (48 kHz) pushed in `block`-sample pieces: running
 /// statistics, the same schedule, the same model; frames as they are released (no finish unless asked).
 func offlineFrames(_ pcm: [Float], rate: Int = 48_000, block: Int, hop: Int, lookahead: Int, finish: Bool) throws -> [[Float]] {
-    let extractor = StreamingFeatureExtractor(inputRate: rate, statistics: .running(.default))
+    let extractor = StreamingFeatureExtractor(inputRate: rate, statistics: .running(.default), lowLatency: true)
     let pipeline = try StreamingFacePipeline(
         session: InferenceSession(model: testModel, threads: 1), schedule: .init(hop: hop, lookahead: lookahead), outputCapacity: 100_000)
     var row = [Float](repeating: 0, count: 256)

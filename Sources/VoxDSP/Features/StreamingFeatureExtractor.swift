@@ -70,15 +70,21 @@ public final class StreamingFeatureExtractor {
     /// librosa's length without changing an analysed frame.
     static let margin = 16
 
-    /// An extractor for PCM at `inputRate` Hz.
-    public init(inputRate: Int, statistics: Statistics, maxBlock: Int = 8192, outputCapacity: Int = 256) {
+    /// An extractor for PCM at `inputRate` Hz. `lowLatency`: the resampler emits small blocks
+    /// promptly (``StreamingResampler/init(sourceRate:targetRate:maxInputBlock:lowLatency:)``),
+    /// as a server stream needs; its output differs from the batch resampler's by about 3e-7,
+    /// which the autocorrelation of near-silent frames can amplify, so `.frozen` parity with the
+    /// batch features holds only without it.
+    public init(inputRate: Int, statistics: Statistics, maxBlock: Int = 8192, outputCapacity: Int = 256, lowLatency: Bool = false) {
         precondition(inputRate > 0 && maxBlock > 0 && outputCapacity > 0, "invalid extractor settings")
         self.inputRate = inputRate
         self.maxBlock = maxBlock
         self.outputCapacity = outputCapacity
         resampler =
             inputRate == FeatureConfig.sampleRate
-            ? nil : StreamingResampler(sourceRate: inputRate, targetRate: FeatureConfig.sampleRate, maxInputBlock: maxBlock)
+            ? nil
+            : StreamingResampler(
+                sourceRate: inputRate, targetRate: FeatureConfig.sampleRate, maxInputBlock: maxBlock, lowLatency: lowLatency)
         let perBlock = Int((Double(maxBlock) * Double(FeatureConfig.sampleRate) / Double(inputRate)).rounded(.up))
         samples = RingBuffer(capacity: 2 * FeatureConfig.frameLength + perBlock + 8192, fill: 0)
         output = RingBuffer(capacity: outputCapacity * Self.columns, fill: 0)
@@ -111,12 +117,14 @@ public final class StreamingFeatureExtractor {
     /// Seconds of audio output frame k needs beyond its start (k/60 s, where the server's pacer
     /// puts it), including the resampler's delay for `inputRate`: the frame is ready once analysis
     /// frame 2k+5 is, whose window ends 6 hops after the frame's start (50.2 ms with the margin at
-    /// 88.2 kHz input; 5.5 hops after the frame's centre).
-    public static func algorithmicLatency(inputRate: Int) -> Double {
+    /// 88.2 kHz input; 5.5 hops after the frame's centre). The resampler's part is its worst lag
+    /// fed in 2.5 ms blocks, for the `lowLatency` mode given (about 8 ms at 48 kHz with it; soxr's
+    /// default emits in larger bursts).
+    public static func algorithmicLatency(inputRate: Int, lowLatency: Bool) -> Double {
         let featureSamples = 6 * Double(FeatureConfig.hopLength) + Double(margin)
         var seconds = featureSamples / Double(FeatureConfig.sampleRate)
         if inputRate != FeatureConfig.sampleRate {
-            seconds += StreamingResampler.measuredDelay(sourceRate: inputRate, targetRate: FeatureConfig.sampleRate)
+            seconds += StreamingResampler.measuredDelay(sourceRate: inputRate, targetRate: FeatureConfig.sampleRate, lowLatency: lowLatency)
         }
         return seconds
     }

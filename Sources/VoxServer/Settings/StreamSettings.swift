@@ -124,7 +124,7 @@ public struct StreamSettings: Sendable, Equatable, Codable {
 
     /// What the features and the window schedule alone make a frame wait, in microseconds.
     public static func algorithmicLatency(hop: Int, lookahead: Int, inputRate: Int) -> Microseconds {
-        let features = StreamingFeatureExtractor.algorithmicLatency(inputRate: inputRate)
+        let features = StreamingFeatureExtractor.algorithmicLatency(inputRate: inputRate, lowLatency: true)
         let frames = Double(hop - 1 + lookahead) / 60
         return Microseconds(((features + frames) * 1_000_000).rounded(.up))
     }

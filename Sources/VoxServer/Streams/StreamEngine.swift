@@ -36,7 +36,7 @@ final class StreamEngine {
     init(model: FaceModel, schedule: StreamingFacePipeline.Schedule, inputRate: Int, opus: Bool) throws {
         self.inputRate = inputRate
         decoder = opus ? try OpusDecoder(sampleRate: 48_000) : nil
-        extractor = StreamingFeatureExtractor(inputRate: inputRate, statistics: .running(.default))
+        extractor = StreamingFeatureExtractor(inputRate: inputRate, statistics: .running(.default), lowLatency: true)
         pipeline = try StreamingFacePipeline(session: InferenceSession(model: model, threads: 1), schedule: schedule)
         pcm = .allocate(capacity: 48_000 * 120 / 1000)
         pcm.initialize(repeating: 0)
