@@ -8,7 +8,7 @@ SWIFT ?= swift
 # poppler-utils: pdftotext, which the twins read PDFs with.
 APT_PACKAGES := pkg-config curl libopus-dev libsoxr-dev libsndfile1-dev libopenblas-dev libssl-dev libsqlite3-dev poppler-utils
 
-.PHONY: run test smoke deps models release build lint bench bench-check eval-twins clean fuzz-build fuzz fuzz-ci fuzz-repro
+.PHONY: run test smoke soak soak-short deps models release build lint bench bench-check eval-twins clean fuzz-build fuzz fuzz-ci fuzz-repro
 
 ## Installs the apt packages this machine lacks (as root, or through sudo).
 deps:
@@ -45,6 +45,7 @@ build: deps models
 test: build
 	SWIFT=$(SWIFT) Tools/swift-test-watchdog.sh
 	$(MAKE) smoke
+	$(MAKE) soak-short
 
 ## A 10 s voxload run (4 streams) against a fresh `voxface serve` on free ports: every frame
 ## reaches every receiver (--slo missing=0 --slo undelivered=0); delivery, not timing.
@@ -52,6 +53,24 @@ smoke: deps
 	$(SWIFT) build --product voxface
 	$(SWIFT) build --product voxload
 	Tools/voxload-smoke.sh
+
+## The soak (issue 15): 100 streams with 10 Live Link targets each for an hour against a release
+## server on its defaults: memory flat within 5% after a 60 s warm-up, no frame missing, no
+## deadline miss while the audio flows, and no slip of the frames against the audio beyond what
+## the adaptive playout delay may move in a run (drift <= 25 ms: it follows the measured allowances).
+SOAK_SLO := --slo missing=0 --slo undelivered=0 --slo drift=25ms --slo rss_growth=5%
+soak: release
+	$(SWIFT) build -c release --product voxload
+	BIN=.build/release STREAMS=100 DURATION=3600 LIVELINK=10 WS=0 SMOKE_SETTINGS= SMOKE_SLO="$(SOAK_SLO) --slo misses=0" Tools/voxload-smoke.sh
+
+## The soak's assertions in a minute (run by `make test`): 4 streams x 10 Live Link targets, debug
+## build, hop 24 as in the smoke run. Deadline misses get 0.5% of the frames here, not 0: a debug
+## server on a shared CI machine is a timing test that would flake (27 of 14,400 were seen with a
+## build running beside it); the release soak asserts 0.
+soak-short: deps
+	$(SWIFT) build --product voxface
+	$(SWIFT) build --product voxload
+	STREAMS=4 DURATION=60 LIVELINK=10 WS=0 SMOKE_SLO="$(SOAK_SLO) --slo misses=0.5%" Tools/voxload-smoke.sh
 
 ## The twins' published evaluations (Benchmarks/README.md, "Twin memory"): golden preference
 ## recall, LoCoMo evidence recall@10 (downloaded into .build/eval, sha256-checked; CC BY-NC 4.0,

@@ -14,6 +14,8 @@ set -euo pipefail
 BIN=${BIN:-.build/debug}
 STREAMS=${STREAMS:-4}
 DURATION=${DURATION:-10}
+LIVELINK=${LIVELINK:-1}
+WS=${WS:-1}
 SMOKE_SETTINGS=${SMOKE_SETTINGS:---hop 24}
 # Delivery: every frame of the audio reaches every receiver: none missing (not sent, or lost on
 # the way) and none undelivered (sent but lost on the way).
@@ -54,11 +56,11 @@ curl -sf "http://127.0.0.1:$http/health" >/dev/null || { echo "voxload smoke: /h
 
 status=0
 "$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
-  --livelink-per-stream 1 --ws-per-stream 1 --server-pid "$server_pid" $SMOKE_SETTINGS $SMOKE_SLO || status=$?
+  --livelink-per-stream "$LIVELINK" --ws-per-stream "$WS" --server-pid "$server_pid" $SMOKE_SETTINGS $SMOKE_SLO || status=$?
 stop_server
 if [[ $status -ne 0 ]]; then
   cat "$log" >&2
   echo "voxload smoke: FAILED (voxload exit status $status)" >&2
   exit "$status"
 fi
-echo "voxload smoke: passed"
+echo "voxload smoke: passed ($STREAMS streams x $DURATION s)"

@@ -45,6 +45,12 @@ public struct LoadConfiguration: Sendable, Equatable {
     public var playoutDelayMilliseconds: Int?
     /// Whether a server that is not on loopback may be driven.
     public var allowRemote: Bool
+    /// Seconds of sending after which the server's memory counts as warmed up (`rss_growth` is
+    /// measured from there); nil = a fifth of the run, at most 60 s.
+    public var warmUpSeconds: Double?
+
+    /// The warm-up in effect.
+    public var effectiveWarmUpSeconds: Double { warmUpSeconds ?? min(60, durationSeconds / 5) }
 
     /// Most streams one run creates.
     public static let maxStreams = 1000
@@ -116,6 +122,9 @@ public struct LoadConfiguration: Sendable, Equatable {
             throw bad("--jitter-ms must be 0...1000")
         }
         guard frameMilliseconds == 10 || frameMilliseconds == 20 else { throw bad("--frame-ms must be 10 or 20") }
+        if let w = warmUpSeconds, !(w.isFinite && w >= 0 && w < durationSeconds) {
+            throw bad("--warm-up must be 0 or more seconds, shorter than --duration")
+        }
         guard (6_000...256_000).contains(bitrate) else { throw bad("--bitrate must be 6000...256000") }
         if transport == .ws && (loss > 0 || reorder > 0 || duplicate > 0) {
             throw bad("--loss, --reorder and --duplicate apply to RTP only (a WebSocket is an ordered, reliable stream)")

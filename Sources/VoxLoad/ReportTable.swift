@@ -61,6 +61,11 @@ public enum ReportTable {
             lines.append(
                 "server process \(s.pid) (\(s.pidSource)): CPU \(fixed(s.cpuCores, 2)) cores (\(fixed(s.cpuSeconds, 1)) s "
                     + "in \(fixed(s.wallSeconds, 1)) s), RSS max \(fixed(s.rssMaxMB, 1)) MB, end \(fixed(s.rssEndMB, 1)) MB")
+            if let warm = s.rssWarmMB, let growth = s.rssGrowthPercent {
+                lines.append(
+                    "server memory after the \(fixed(s.warmUpSeconds, 0)) s warm-up: \(fixed(warm, 1)) MB, "
+                        + "then at most \(fixed(s.rssMaxAfterWarmMB ?? warm, 1)) MB (\(fixed(growth, 2))%)")
+            }
         } else {
             lines.append("server process: not found (give --server-pid)")
         }

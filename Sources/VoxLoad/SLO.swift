@@ -5,7 +5,8 @@
 ///   lookahead); `jitter_p50`, `jitter_p99`; `fanout_p99`; `drift` (absolute): `ms`, `us`, `s`
 /// - `missing`, `undelivered`, `duplicate`, `out_of_order`, `late`, `held`, `misses` (server deadline misses): a count, or a percentage of the
 ///   frames expected (`missing=0.1%`)
-/// - `cpu`: server CPU in cores (`1.5`), or `%` of one core; `rss`: `MB`, `kB`, `GB`
+/// - `cpu`: server CPU in cores (`1.5`), or `%` of one core; `rss`: `MB`, `kB`, `GB`;
+///   `rss_growth`: how far the RSS rose above its value at the end of the warm-up, `%`
 public struct SLO: Sendable, Equatable, Codable {
     /// Which measurement the limit applies to.
     public enum Metric: String, Sendable, Codable, CaseIterable {
@@ -31,14 +32,17 @@ public struct SLO: Sendable, Equatable, Codable {
         case late, held, misses
         /// Server CPU (cores, averaged over the run) and peak RSS (MB).
         case cpu, rss
+        /// Peak RSS after the warm-up against the RSS at its end (a soak's flat-memory criterion), %.
+        case rssGrowth = "rss_growth"
 
-        enum Kind { case duration, count, cpu, memory }
+        enum Kind { case duration, count, cpu, memory, percent }
 
         var kind: Kind {
             switch self {
             case .missing, .duplicate, .undelivered, .outOfOrder, .late, .held, .misses: .count
             case .cpu: .cpu
             case .rss: .memory
+            case .rssGrowth: .percent
             default: .duration
             }
         }
@@ -50,6 +54,7 @@ public struct SLO: Sendable, Equatable, Codable {
             case .count: "frames"
             case .cpu: "cores"
             case .memory: "MB"
+            case .percent: "%"
             }
         }
     }
@@ -94,6 +99,7 @@ public struct SLO: Sendable, Equatable, Codable {
         case (.memory, ""), (.memory, "mb"): scale = 1
         case (.memory, "kb"): scale = 1.0 / 1024
         case (.memory, "gb"): scale = 1024
+        case (.percent, ""), (.percent, "%"): scale = 1
         default: scale = nil
         }
         guard let scale else { throw .badSLO("'\(text)': unit '\(unit)' does not fit \(metric.rawValue)") }
@@ -159,6 +165,7 @@ extension SLO {
         case .misses: value = run.deadlineMissesAtAudioEnd.map { Double($0.deadlineMisses) }
         case .cpu: value = run.server?.cpuCores
         case .rss: value = run.server?.rssMaxMB
+        case .rssGrowth: value = run.server?.rssGrowthPercent
         }
         var unit = metric.unit
         if isFraction, let v = value {

@@ -129,7 +129,7 @@ struct LoadRun {
             let sender = PacketSender(
                 schedule: schedule, sinks: sinks, logs: sendLogs, packets: packets, samplesPerPacket: c.samplesPerPacket)
             let process = ServerProcess.find(pid: serverPID, port: c.server.port, loopback: c.server.isLoopback)
-            let sampler = process.map { UsageSampler(process: $0) }
+            let sampler = process.map { UsageSampler(process: $0, warmUpSeconds: c.effectiveWarmUpSeconds) }
             await sampler?.start()
             let memoryTask = Task {
                 while !Task.isCancelled {

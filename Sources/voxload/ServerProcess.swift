@@ -82,8 +82,15 @@ actor UsageSampler {
     private var startTime: Nanoseconds = 0
     private var rssMax = 0
     private var rssLast = 0
+    private let warmUp: Nanoseconds
+    private var rssWarm: Int?
+    private var rssMaxAfterWarm = 0
 
-    init(process: ServerProcess) { self.process = process }
+    /// A sampler of `process`; memory after `warmUpSeconds` of sending counts for the growth.
+    init(process: ServerProcess, warmUpSeconds: Double) {
+        self.process = process
+        warmUp = Nanoseconds(warmUpSeconds * 1e9)
+    }
 
     /// Takes the first sample.
     func start() {
@@ -97,6 +104,10 @@ actor UsageSampler {
         if let kb = process.residentKilobytes() {
             rssMax = max(rssMax, kb)
             rssLast = kb
+            if Monotonic.now() - startTime >= warmUp {
+                if rssWarm == nil { rssWarm = kb }
+                rssMaxAfterWarm = max(rssMaxAfterWarm, kb)
+            }
         }
     }
 
@@ -106,8 +117,12 @@ actor UsageSampler {
         guard let first = startTicks, let last = process.cpuTicks(), rssMax > 0 else { return nil }
         let wall = Double(Monotonic.now() - startTime) / 1e9
         let seconds = Double(last - first) / Double(sysconf(Int32(_SC_CLK_TCK)))
-        return ServerUsage(
+        var usage = ServerUsage(
             pid: process.pid, pidSource: process.source, cpuSeconds: seconds, cpuCores: wall > 0 ? seconds / wall : 0,
             rssMaxMB: Double(rssMax) / 1024, rssEndMB: Double(rssLast) / 1024, wallSeconds: wall)
+        usage.warmUpSeconds = Double(warmUp) / 1e9
+        usage.rssWarmMB = rssWarm.map { Double($0) / 1024 }
+        usage.rssMaxAfterWarmMB = rssWarm == nil ? nil : Double(rssMaxAfterWarm) / 1024
+        return usage
     }
 }

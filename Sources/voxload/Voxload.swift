@@ -37,6 +37,10 @@ struct Voxload: AsyncParsableCommand {
     var duplicate = 0.0
     @Option(name: .customLong("frame-ms"), help: "Opus packet duration: 10 or 20 ms.")
     var frameMs = 10
+    @Option(
+        name: .customLong("warm-up"),
+        help: "Seconds of sending before the server's memory counts as warmed up, for --slo rss_growth (default: a fifth of the run, at most 60).")
+    var warmUp: Double?
     @Option(help: "Opus bit rate in bits/s.")
     var bitrate = 32_000
     @Option(help: "Speech to push, looped to the duration (any file libsndfile reads; default: voxface's bundled sample).")
@@ -112,6 +116,7 @@ struct Voxload: AsyncParsableCommand {
         c.lookahead = lookahead
         c.playoutDelayMilliseconds = playoutDelayMs
         c.allowRemote = allowRemote
+        c.warmUpSeconds = warmUp
         try c.validate()
         return c
     }

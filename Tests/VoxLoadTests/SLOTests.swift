@@ -14,11 +14,13 @@ import VoxLoad
         #expect(fraction.isFraction && fraction.limit == 0.005)
         #expect(try SLO(parsing: "rss=1GB").limit == 1024)
         #expect(try SLO(parsing: "cpu=150%").limit == 1.5)
+        #expect(try SLO(parsing: "rss_growth=5%").limit == 5)
+        #expect(try SLO(parsing: "rss_growth=5").metric == .rssGrowth)
         #expect(try SLO(parsing: " late = 3 ").limit == 3)
     }
 
     @Test func refusesWithOneLine() {
-        for bad in ["p99", "p98=10ms", "p99=fast", "p99=10kg", "missing=3ms", "p99=-1ms", "=1"] {
+        for bad in ["p99", "p98=10ms", "p99=fast", "p99=10kg", "missing=3ms", "p99=-1ms", "=1", "rss_growth=5MB"] {
             #expect(throws: LoadError.self) { try SLO(parsing: bad) }
         }
         do {
@@ -66,5 +68,22 @@ import VoxLoad
         #expect(latency.value == nil && !latency.passed)
         #expect(try SLO(parsing: "late=100").evaluate(empty).passed == false)
         #expect(try SLO(parsing: "cpu=2").evaluate(empty).passed == false)
+    }
+
+    /// The soak's flat-memory criterion: the peak after the warm-up against the RSS at its end;
+    /// unmeasured (a run shorter than its warm-up, or no server process) fails.
+    @Test func rssGrowthIsMeasuredFromTheWarmUp() throws {
+        var run = Self.run(missing: 0, p99: 140)
+        var usage = ServerUsage(pid: 1, pidSource: "option", cpuSeconds: 1, cpuCores: 0.1, rssMaxMB: 230, rssEndMB: 210, wallSeconds: 10)
+        run.server = usage
+        #expect(try SLO(parsing: "rss_growth=5%").evaluate(run).passed == false)  // no warm-up sample
+        usage.rssWarmMB = 200
+        usage.rssMaxAfterWarmMB = 209
+        run.server = usage
+        let flat = try SLO(parsing: "rss_growth=5%").evaluate(run)
+        #expect(abs(flat.value! - 4.5) < 1e-9 && flat.passed && flat.unit == "%")
+        usage.rssMaxAfterWarmMB = 230  // the start-up peak before the warm-up does not count, this does
+        run.server = usage
+        #expect(try SLO(parsing: "rss_growth=5%").evaluate(run).passed == false)
     }
 }
