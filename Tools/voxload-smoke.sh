@@ -16,7 +16,7 @@ STREAMS=${STREAMS:-4}
 DURATION=${DURATION:-10}
 LIVELINK=${LIVELINK:-1}
 WS=${WS:-1}
-SMOKE_SETTINGS=${SMOKE_SETTINGS:---hop 24}
+SMOKE_SETTINGS=${SMOKE_SETTINGS---hop 24}  # set but empty: the server's defaults
 # Delivery: every frame of the audio reaches every receiver: none missing (not sent, or lost on
 # the way) and none undelivered (sent but lost on the way).
 SMOKE_SLO=${SMOKE_SLO:---slo undelivered=0 --slo missing=0}
