@@ -39,7 +39,9 @@ struct Voxload: AsyncParsableCommand {
     var frameMs = 10
     @Option(
         name: .customLong("warm-up"),
-        help: "Seconds of sending before the server's memory counts as warmed up, for --slo rss_growth (default: a fifth of the run, at most 60).")
+        help:
+            "Seconds of sending before the server's memory counts as warmed up, for --slo rss_growth (default: a fifth of the run, at most 60)."
+    )
     var warmUp: Double?
     @Option(help: "Opus bit rate in bits/s.")
     var bitrate = 32_000
