@@ -66,6 +66,9 @@ public struct ServerUsage: Sendable, Equatable, Codable {
     public var rssMaxAfterWarmMB: Double?
     /// Seconds of sending before memory counts as warmed up.
     public var warmUpSeconds: Double = 0
+    /// How far the RSS rose after the warm-up: (largest after it - at its end) / at its end, %;
+    /// nil without a warm-up sample. Flat memory reads about 0.
+    public var rssGrowthPercent: Double?
     /// Wall seconds measured.
     public var wallSeconds: Double
 
@@ -96,42 +99,13 @@ public struct ServerUsage: Sendable, Equatable, Codable {
         case rssGrowthPercent = "rss_growth_pct"
     }
 
-    /// How far the RSS rose after the warm-up: (largest after it - at its end) / at its end, %;
-    /// nil without a warm-up sample. Flat memory reads about 0.
-    public var rssGrowthPercent: Double? {
-        guard let warm = rssWarmMB, let peak = rssMaxAfterWarmMB, warm > 0 else { return nil }
-        return (peak - warm) / warm * 100
-    }
-
-    /// Encodes every field and the growth.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(pid, forKey: .pid)
-        try c.encode(pidSource, forKey: .pidSource)
-        try c.encode(cpuSeconds, forKey: .cpuSeconds)
-        try c.encode(cpuCores, forKey: .cpuCores)
-        try c.encode(rssMaxMB, forKey: .rssMaxMB)
-        try c.encode(rssEndMB, forKey: .rssEndMB)
-        try c.encode(wallSeconds, forKey: .wallSeconds)
-        try c.encode(rssWarmMB, forKey: .rssWarmMB)
-        try c.encode(rssMaxAfterWarmMB, forKey: .rssMaxAfterWarmMB)
-        try c.encode(warmUpSeconds, forKey: .warmUpSeconds)
-        try c.encode(rssGrowthPercent, forKey: .rssGrowthPercent)
-    }
-
-    /// Decodes a report's usage (the growth is derived).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        pid = try c.decode(Int.self, forKey: .pid)
-        pidSource = try c.decode(String.self, forKey: .pidSource)
-        cpuSeconds = try c.decode(Double.self, forKey: .cpuSeconds)
-        cpuCores = try c.decode(Double.self, forKey: .cpuCores)
-        rssMaxMB = try c.decode(Double.self, forKey: .rssMaxMB)
-        rssEndMB = try c.decode(Double.self, forKey: .rssEndMB)
-        wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
-        rssWarmMB = try c.decodeIfPresent(Double.self, forKey: .rssWarmMB)
-        rssMaxAfterWarmMB = try c.decodeIfPresent(Double.self, forKey: .rssMaxAfterWarmMB)
-        warmUpSeconds = try c.decodeIfPresent(Double.self, forKey: .warmUpSeconds) ?? 0
+    /// Records the memory after a warm-up of `seconds`: the RSS at its end and the largest after
+    /// it, and from them ``rssGrowthPercent``.
+    public mutating func setWarmUp(seconds: Double, rssMB warm: Double, peakAfterMB peak: Double) {
+        warmUpSeconds = seconds
+        rssWarmMB = warm
+        rssMaxAfterWarmMB = peak
+        rssGrowthPercent = warm > 0 ? (peak - warm) / warm * 100 : nil
     }
 }
 

@@ -121,8 +121,9 @@ actor UsageSampler {
             pid: process.pid, pidSource: process.source, cpuSeconds: seconds, cpuCores: wall > 0 ? seconds / wall : 0,
             rssMaxMB: Double(rssMax) / 1024, rssEndMB: Double(rssLast) / 1024, wallSeconds: wall)
         usage.warmUpSeconds = Double(warmUp) / 1e9
-        usage.rssWarmMB = rssWarm.map { Double($0) / 1024 }
-        usage.rssMaxAfterWarmMB = rssWarm == nil ? nil : Double(rssMaxAfterWarm) / 1024
+        if let rssWarm {
+            usage.setWarmUp(seconds: usage.warmUpSeconds, rssMB: Double(rssWarm) / 1024, peakAfterMB: Double(rssMaxAfterWarm) / 1024)
+        }
         return usage
     }
 }

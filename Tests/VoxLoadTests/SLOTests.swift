@@ -77,12 +77,11 @@ import VoxLoad
         var usage = ServerUsage(pid: 1, pidSource: "option", cpuSeconds: 1, cpuCores: 0.1, rssMaxMB: 230, rssEndMB: 210, wallSeconds: 10)
         run.server = usage
         #expect(try SLO(parsing: "rss_growth=5%").evaluate(run).passed == false)  // no warm-up sample
-        usage.rssWarmMB = 200
-        usage.rssMaxAfterWarmMB = 209
+        usage.setWarmUp(seconds: 2, rssMB: 200, peakAfterMB: 209)
         run.server = usage
         let flat = try SLO(parsing: "rss_growth=5%").evaluate(run)
         #expect(abs(flat.value! - 4.5) < 1e-9 && flat.passed && flat.unit == "%")
-        usage.rssMaxAfterWarmMB = 230  // the start-up peak before the warm-up does not count, this does
+        usage.setWarmUp(seconds: 2, rssMB: 200, peakAfterMB: 230)  // a peak after the warm-up counts
         run.server = usage
         #expect(try SLO(parsing: "rss_growth=5%").evaluate(run).passed == false)
     }
