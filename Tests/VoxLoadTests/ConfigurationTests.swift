@@ -66,6 +66,15 @@ import VoxLoad
         #expect(refusal { $0.durationSeconds = 0.5 } != nil)
         #expect(refusal { $0.durationSeconds = .nan } != nil)
         #expect(refusal { $0.frameMilliseconds = 40 } == "--frame-ms must be 10 or 20")
+        // The warm-up must end inside the run; the default is a fifth of it, at most 60 s.
+        for bad in [-1, .nan, .infinity, 10] as [Double] {
+            #expect(refusal { $0.warmUpSeconds = bad } == "--warm-up must be 0 or more seconds, shorter than --duration")
+        }
+        #expect(refusal { $0.warmUpSeconds = 0 } == nil)
+        var c = Self.base()
+        #expect(c.effectiveWarmUpSeconds == c.durationSeconds / 5)
+        c.durationSeconds = 3600
+        #expect(c.effectiveWarmUpSeconds == 60)
         #expect(refusal { $0.loss = 0.9 } != nil)
         #expect(refusal { $0.jitterMilliseconds = -1 } != nil)
         #expect(
