@@ -62,4 +62,19 @@ import Testing
         #expect(next.slot % 4 == 3)
         #expect(wheel.load.max() == 1)
     }
+
+    /// Hops longer than the wheel (the batch schedule's 96, or any hop over 60) have phases past
+    /// a whole second: every phase, chosen or fixed, lands in a slot of the wheel, and releasing
+    /// gives it back.
+    @Test func hopsLongerThanTheWheelWrap() {
+        var wheel = WindowPhases()
+        var placed: [WindowPhases.Placement] = []
+        for k in 0..<200 { placed.append(wheel.place(hop: 96, dueFrame: Int64(k % 7))) }
+        for fixed in [0, 59, 60, 61, 95] { placed.append(wheel.place(hop: 96, dueFrame: 3, fixed: fixed)) }
+        #expect(placed.allSatisfy { (0..<WindowPhases.slots).contains($0.slot) && (0..<96).contains($0.phase) })
+        #expect(placed.suffix(5).map(\.phase) == [0, 59, 60, 61, 95])
+        #expect(wheel.windowsPerSecond == 205)
+        for p in placed { wheel.release(p) }
+        #expect(wheel.windowsPerSecond == 0 && wheel.load.allSatisfy { $0 == 0 })
+    }
 }

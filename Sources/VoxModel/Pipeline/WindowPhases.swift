@@ -45,7 +45,7 @@ public struct WindowPhases: Sendable, Equatable {
         let base = Self.slot(dueFrame)
         var best: (phase: Int, peak: Int, total: Int)?
         for phase in fixed.map({ $0...$0 }) ?? 0...(hop - 1) {
-            let first = (base - phase + Self.slots) % Self.slots
+            let first = Self.wrap(base - phase)
             var peak = 0
             var total = 0
             forEachSlot(first: first, hop: hop) { s in
@@ -56,7 +56,7 @@ public struct WindowPhases: Sendable, Equatable {
                 best = (phase, peak, total)
             }
         }
-        let placement = Placement(hop: hop, phase: best!.phase, slot: (base - best!.phase + Self.slots) % Self.slots)
+        let placement = Placement(hop: hop, phase: best!.phase, slot: Self.wrap(base - best!.phase))
         add(placement, 1)
         return placement
     }
@@ -87,8 +87,11 @@ public struct WindowPhases: Sendable, Equatable {
         }
     }
 
-    private static func slot(_ frame: Int64) -> Int {
-        let m = Int(frame % Int64(slots))
+    private static func slot(_ frame: Int64) -> Int { wrap(Int(frame % Int64(slots))) }
+
+    /// `x` modulo the wheel, in 0 ..< slots for any x (phases of hops over 60 go far below 0).
+    private static func wrap(_ x: Int) -> Int {
+        let m = x % slots
         return m < 0 ? m + slots : m
     }
 }
