@@ -61,6 +61,8 @@ extension ServerTests {
             let sender = try UDPSocket()
             let pcm = try speech48k()
             try await sendRTP(pcm[0..<48_000], ssrc: UInt32(stream["ssrc"]!.int!), to: server.rtp, from: sender)
+            // While it runs, the pool counts its windows: hop 6, 10 a second.
+            #expect(try await server.metric("voxface_model_windows_placed_per_second") == 10)
             let result = try await subscriber.finished(timeout: 10)
             #expect(result.texts.last?.contains("\"idle\"") == true, "\(result.texts)")
             #expect(result.closeCode == 1000)
@@ -73,6 +75,8 @@ extension ServerTests {
             #expect(last.values[0..<61].allSatisfy { abs($0) < 1e-6 }, "last frame not neutral")
             #expect(try await server.request("GET", "/v1/streams/\(id)").status == 404)
             #expect(try await server.metric("voxface_streams_closed_total{reason=\"idle\"}") == 1)
+            // The stream's place among the model windows went back with it.
+            #expect(try await server.metric("voxface_model_windows_placed_per_second") == 0)
             await server.stop()
         }
 

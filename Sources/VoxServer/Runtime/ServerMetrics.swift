@@ -26,6 +26,8 @@ public final class ServerMetrics: Sendable {
     let modelWindows: Metrics.Counter
     let workSeconds: Metrics.FloatingPointCounter
     let streamsOpen: Metrics.Gauge
+    /// Model windows due per second over the streams the worker pool has placed (0 when none runs).
+    let windowsPlaced: Metrics.Gauge
     let streamsClosed: [String: Metrics.Counter]
     let httpErrors: Metrics.Counter
     let batchRequests: Metrics.Counter
@@ -75,6 +77,7 @@ public final class ServerMetrics: Sendable {
         modelWindows = counter("voxface_model_windows_total")
         workSeconds = Metrics.FloatingPointCounter(label: "voxface_pipeline_cpu_seconds_total", dimensions: [], factory: factory)
         streamsOpen = Metrics.Gauge(label: "voxface_streams", dimensions: [], factory: factory)
+        windowsPlaced = Metrics.Gauge(label: "voxface_model_windows_placed_per_second", dimensions: [], factory: factory)
         streamsClosed = Dictionary(
             uniqueKeysWithValues: [CloseReason.idle, .deleted, .shutdown, .ended, .noAudio].map {
                 ($0.rawValue, counter("voxface_streams_closed_total", [("reason", $0.rawValue)]))

@@ -262,6 +262,7 @@ final class Stream: Sendable {
                     hop: schedule.hop, lookahead: schedule.lookahead, anchor: anchor, fixed: settings.windowPhase ?? (batch ? 0 : nil))
                 created.pipeline.setPhase(placement.phase)
                 created.windows = (placement, anchor)
+                metrics.windowsPlaced.record(pool.placedWindowsPerSecond)
                 if profile != nil && VoiceTraitsAnalyzer.supportedSampleRates.contains(format.sampleRate) {
                     created.voice = VoiceTraitsAnalyzer(sampleRate: format.sampleRate)
                 }
@@ -521,6 +522,7 @@ final class Stream: Sendable {
             guard let engine = slot, let (placement, _) = engine.windows else { return }
             pool.releaseWindows(placement)
             engine.windows = nil
+            metrics.windowsPlaced.record(pool.placedWindowsPerSecond)
         }
     }
 
