@@ -17,6 +17,7 @@ DURATION=${DURATION:-10}
 LIVELINK=${LIVELINK:-1}
 WS=${WS:-1}
 SMOKE_SETTINGS=${SMOKE_SETTINGS---hop 24}  # set but empty: the server's defaults
+SERVER_ARGS=${SERVER_ARGS:-}  # more `voxface serve` options
 # Delivery: every frame of the audio reaches every receiver: none missing (not sent, or lost on
 # the way) and none undelivered (sent but lost on the way).
 SMOKE_SLO=${SMOKE_SLO:---slo undelivered=0 --slo missing=0}
@@ -34,7 +35,7 @@ stop_server() {
 data=$(mktemp -d)
 trap 'stop_server; rm -f "$log"; rm -rf "$data"' EXIT
 
-"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --data-dir "$data" --log-level warning 2>"$log" &
+"$BIN/voxface" serve --host 127.0.0.1 --port 0 --rtp-port 0 --data-dir "$data" --log-level warning $SERVER_ARGS 2>"$log" &
 server_pid=$!
 
 http=

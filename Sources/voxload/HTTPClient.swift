@@ -8,14 +8,28 @@ struct HTTPClient: Sendable {
     struct Reply {
         var status: Int
         var body: [UInt8]
+        /// The `Retry-After` header, when the reply has one.
+        var retryAfter: String? = nil
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     let server: ServerAddress
     var timeoutSeconds = 10
+    var rateLimit = RateLimitRetry()
 
-    /// Sends one request; throws on a connection or protocol failure (not on a 4xx or 5xx status).
+    /// Sends one request, again after the wait a 429 asks for (``RateLimitRetry``); throws on a
+    /// connection or protocol failure (not on a 4xx or 5xx status).
     func request(_ method: String, _ path: String, body: String = "") throws(LoadError) -> Reply {
+        var attempt = 0
+        while true {
+            let reply = try requestOnce(method, path, body: body)
+            guard let wait = rateLimit.wait(status: reply.status, retryAfter: reply.retryAfter, attempt: attempt) else { return reply }
+            attempt += 1
+            usleep(UInt32(wait * 1e6))
+        }
+    }
+
+    private func requestOnce(_ method: String, _ path: String, body: String) throws(LoadError) -> Reply {
         let fd = try connectSocket()
         defer { close(fd) }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(server.description.dropFirst("http://".count))\r\nConnection: close\r\n"
@@ -51,7 +65,7 @@ struct HTTPClient: Sendable {
         guard parts.count >= 2, let status = Int(parts[1]) else { throw .server("\(what): bad status line '\(statusLine)'") }
         var body = Array(response[(split + 4)...])
         if head.lowercased().contains("transfer-encoding: chunked") { body = dechunk(body) }
-        return Reply(status: status, body: body)
+        return Reply(status: status, body: body, retryAfter: headerValue("Retry-After", in: head))
     }
 
     private static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
