@@ -39,27 +39,35 @@ public struct LiveLinkFaceEncoder: Sendable {
     /// Writes one packet for `frameNumber` into `packet` (resized once to `packetSize`), taking the
     /// 61 shape and rotation values from `modelValues` (model order, at least 61 values).
     public func encode(frameNumber: Int32, subFrame: Float = 0, modelValues: UnsafeBufferPointer<Float>, into packet: inout [UInt8]) {
-        precondition(modelValues.count >= Self.valueCount, "a Live Link frame needs 61 values")
         if packet.count != packetSize { packet = [UInt8](repeating: 0, count: packetSize) }
-        packet.withUnsafeMutableBytes { raw in
-            var offset = 0
-            for byte in prefix {
-                raw[offset] = byte
-                offset += 1
-            }
-            func put(_ bits: UInt32) {
-                raw.storeBytes(of: bits.bigEndian, toByteOffset: offset, as: UInt32.self)
-                offset += 4
-            }
-            put(UInt32(bitPattern: frameNumber))
-            put(subFrame.bitPattern)
-            put(UInt32(bitPattern: frameRate.numerator))
-            put(UInt32(bitPattern: frameRate.denominator))
-            raw[offset] = UInt8(Self.valueCount)
+        packet.withUnsafeMutableBytes { encode(frameNumber: frameNumber, subFrame: subFrame, modelValues: modelValues, into: $0) }
+    }
+
+    /// Writes one packet for `frameNumber` at the start of `raw` (at least `packetSize` bytes), as
+    /// ``encode(frameNumber:subFrame:modelValues:into:)-([UInt8])`` does; for senders that pack a
+    /// frame's packets for many targets into one buffer.
+    public func encode(
+        frameNumber: Int32, subFrame: Float = 0, modelValues: UnsafeBufferPointer<Float>, into raw: UnsafeMutableRawBufferPointer
+    ) {
+        precondition(modelValues.count >= Self.valueCount, "a Live Link frame needs 61 values")
+        precondition(raw.count >= packetSize, "a Live Link packet needs \(packetSize) bytes")
+        var offset = 0
+        for byte in prefix {
+            raw[offset] = byte
             offset += 1
-            for slot in 0..<Self.valueCount {
-                put(modelValues[FaceChannels.modelColumnForLiveLinkSlot[slot]].bitPattern)
-            }
+        }
+        func put(_ bits: UInt32) {
+            raw.storeBytes(of: bits.bigEndian, toByteOffset: offset, as: UInt32.self)
+            offset += 4
+        }
+        put(UInt32(bitPattern: frameNumber))
+        put(subFrame.bitPattern)
+        put(UInt32(bitPattern: frameRate.numerator))
+        put(UInt32(bitPattern: frameRate.denominator))
+        raw[offset] = UInt8(Self.valueCount)
+        offset += 1
+        for slot in 0..<Self.valueCount {
+            put(modelValues[FaceChannels.modelColumnForLiveLinkSlot[slot]].bitPattern)
         }
     }
 

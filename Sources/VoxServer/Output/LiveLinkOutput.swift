@@ -7,52 +7,81 @@ import VoxMedia
 /// packets to many targets are split over them and sent in parallel, which halves the spread
 /// between the first and the last target on two cores), and one IPv6 socket when the host has it.
 final class LiveLinkSocket: Sendable {
-    private let v4: [any Channel]
-    private let v6: (any Channel)?
+    private let v4: [LiveLinkSender]
+    private let v6: LiveLinkSender?
 
     init(group: any EventLoopGroup, loops: Int) async throws {
         let bootstrap = DatagramBootstrap(group: group).channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-        var sockets: [any Channel] = []
+        var senders: [LiveLinkSender] = []
         // Binding takes the group's loops in turn, so `loops` binds give one socket per loop.
-        for _ in 0..<max(1, loops) { sockets.append(try await bootstrap.bind(host: "0.0.0.0", port: 0).get()) }
-        v4 = sockets
-        v6 = try? await bootstrap.bind(host: "::", port: 0).get()
+        for _ in 0..<max(1, loops) { senders.append(LiveLinkSender(try await bootstrap.bind(host: "0.0.0.0", port: 0).get())) }
+        v4 = senders
+        v6 = (try? await bootstrap.bind(host: "::", port: 0).get()).map(LiveLinkSender.init)
     }
 
-    /// A buffer for one packet.
-    func buffer(_ bytes: [UInt8]) -> ByteBuffer { v4[0].allocator.buffer(bytes: bytes) }
-
-    /// Sends every packet of `batch`: a contiguous share per socket, each in one turn of its event
-    /// loop with one flush, so the kernel gets them back to back (sendmmsg) and every target of a
-    /// frame receives it at nearly the same time.
-    func send(_ batch: [(SocketAddress, ByteBuffer)]) {
-        var v4Batches = [[AddressedEnvelope<ByteBuffer>]](repeating: [], count: v4.count)
-        var v6Batch: [AddressedEnvelope<ByteBuffer>] = []
-        for (k, (address, buffer)) in batch.enumerated() {
-            if case .v6 = address {
-                v6Batch.append(.init(remoteAddress: address, data: buffer))
-            } else {
-                // Contiguous shares: each socket sends a run of targets, in the targets' order.
-                v4Batches[k * v4.count / batch.count].append(.init(remoteAddress: address, data: buffer))
-            }
+    /// Sends `frame` to every target of `targets`: each IPv4 socket takes a contiguous share of
+    /// them (the IPv6 socket every IPv6 target), encodes their packets on its own event loop into
+    /// a buffer only that loop uses, and writes them in one turn with one flush, so the kernel
+    /// gets them back to back (sendmmsg) and every target receives the frame at nearly the same
+    /// time. Nothing is allocated per target.
+    func send(_ frame: FaceFrame, to targets: [LiveLinkTarget]) {
+        guard !targets.isEmpty else { return }
+        for (k, sender) in v4.enumerated() {
+            let share = (k * targets.count / v4.count)..<((k + 1) * targets.count / v4.count)
+            if !share.isEmpty { sender.send(frame, to: targets, share, family: .v4) }
         }
-        for (channel, envelopes) in zip(v4, v4Batches) { Self.write(envelopes, on: channel) }
-        if let v6 { Self.write(v6Batch, on: v6) }
-    }
-
-    /// Writes `envelopes` on `channel`'s event loop and flushes once.
-    private static func write(_ envelopes: [AddressedEnvelope<ByteBuffer>], on channel: any Channel) {
-        guard !envelopes.isEmpty else { return }
-        channel.eventLoop.execute {
-            for envelope in envelopes { channel.write(envelope, promise: nil) }
-            channel.flush()
-        }
+        if let v6 { v6.send(frame, to: targets, targets.indices, family: .v6) }
     }
 
     func close() async {
-        for channel in v4 { try? await channel.close() }
-        try? await v6?.close()
+        for sender in v4 { try? await sender.channel.close() }
+        try? await v6?.channel.close()
+    }
+}
+
+/// One Live Link socket and the packet buffer its event loop reuses frame after frame.
+private final class LiveLinkSender: @unchecked Sendable {
+    enum Family { case v4, v6 }
+    let channel: any Channel
+    /// Touched only on `channel.eventLoop`.
+    private var packets: ByteBuffer
+
+    init(_ channel: any Channel) {
+        self.channel = channel
+        packets = channel.allocator.buffer(capacity: 0)
+    }
+
+    /// On the socket's event loop: encodes `frame` for the targets of `share` in `family`, then
+    /// writes each packet as a view of the shared buffer and flushes once.
+    func send(_ frame: FaceFrame, to targets: [LiveLinkTarget], _ share: Range<Int>, family: Family) {
+        channel.eventLoop.execute { [self] in
+            // The previous frame's views were written and released before this turn, so `clear`
+            // keeps the storage; a write while a view is alive would copy, so views come after.
+            packets.clear()
+            var written = 0
+            withUnsafeBytes(of: frame.values) { raw in
+                let values = raw.bindMemory(to: Float.self)
+                for target in targets[share] where target.isV6 == (family == .v6) {
+                    let size = target.encoder.packetSize
+                    packets.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+                        target.encoder.encode(frameNumber: Int32(truncatingIfNeeded: frame.index), modelValues: values, into: out)
+                        return size
+                    }
+                    written += 1
+                }
+            }
+            guard written > 0 else { return }
+            var offset = 0
+            for target in targets[share] where target.isV6 == (family == .v6) {
+                let size = target.encoder.packetSize
+                channel.write(
+                    AddressedEnvelope(remoteAddress: target.address, data: packets.getSlice(at: offset, length: size)!), promise: nil)
+                offset += size
+                target.countSent()
+            }
+            channel.flush()
+        }
     }
 }
 
@@ -74,9 +103,13 @@ final class LiveLinkTarget: Sendable {
         self.port = port
         self.subject = subject
         self.address = address
+        if case .v6 = address { isV6 = true } else { isV6 = false }
         self.encoder = encoder
         self.droppedBefore = droppedBefore
     }
+
+    /// Whether the target is reached over IPv6.
+    let isV6: Bool
 
     /// Packets sent so far.
     var framesSent: Int { sent.load(ordering: .relaxed) }
@@ -96,21 +129,11 @@ final class LiveLinkFanOut: Sendable {
     init(subscription: Subscription, socket: LiveLinkSocket, metrics: ServerMetrics) {
         self.subscription = subscription
         let work = Task { [self] in
-            var packet: [UInt8] = []
-            var batch: [(SocketAddress, ByteBuffer)] = []
             for await message in subscription {
                 switch message {
                 case .face(let frame):
                     let list = targets.withLock { $0 }
-                    batch.removeAll(keepingCapacity: true)
-                    frame.values.span.withUnsafeBufferPointer { values in
-                        for target in list {
-                            target.encoder.encode(frameNumber: Int32(truncatingIfNeeded: frame.index), modelValues: values, into: &packet)
-                            batch.append((target.address, socket.buffer(packet)))
-                            target.countSent()
-                        }
-                    }
-                    socket.send(batch)
+                    socket.send(frame, to: list)
                     metrics.liveLinkPackets.increment(by: list.count)
                 case .stream(.closed): return
                 case .stream, .event: continue
