@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "VoxDSP", targets: ["VoxDSP"]),
         .library(name: "VoxModel", targets: ["VoxModel"]),
         .library(name: "VoxMedia", targets: ["VoxMedia"]),
+        .library(name: "VoxSettings", targets: ["VoxSettings"]),
         .library(name: "VoxServer", targets: ["VoxServer"]),
         .library(name: "VoxLoad", targets: ["VoxLoad"]),
         .library(name: "VoxStore", targets: ["VoxStore"]),
@@ -112,10 +113,12 @@ let package = Package(
             name: "VoxTwins",
             dependencies: ["VoxDocuments", "VoxStore", "VoxLLM", "VoxMatch", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // A stream's settings and their rules (plain values; the request body is fuzzed on its own).
+        .target(name: "VoxSettings", dependencies: ["VoxDSP", "VoxMedia", "VoxModel"], swiftSettings: strict),
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "CCrypto",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxSettings", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "CCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -137,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "voxface",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "VoxStore",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxServer", "VoxSettings", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "VoxStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -175,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "VoxServerTests",
             dependencies: [
-                "VoxServer", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTestSupport",
+                "VoxServer", "VoxSettings", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -5,6 +5,7 @@ import VoxLLM
 import VoxMatch
 import VoxModel
 import VoxServer
+import VoxSettings
 
 #if canImport(Glibc)
     import Glibc

@@ -43,5 +43,6 @@ let package = Package(
         fuzzer("FuzzHTMLText", ["VoxDocuments"]),
         fuzzer("FuzzMarkdown", ["VoxDocuments"]),
         fuzzer("FuzzRequestBodies", ["VoxAvatars", "VoxMatch"]),
+        fuzzer("FuzzStreamSettings", ["VoxSettings", "VoxModel"]),
     ]
 )

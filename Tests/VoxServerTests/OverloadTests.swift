@@ -2,6 +2,7 @@ import Glibc
 import Testing
 import VoxMedia
 import VoxModel
+import VoxSettings
 import VoxTestSupport
 
 @testable import VoxServer

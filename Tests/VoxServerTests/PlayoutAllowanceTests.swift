@@ -1,5 +1,6 @@
 import Testing
 import VoxMedia
+import VoxSettings
 
 @testable import VoxServer
 

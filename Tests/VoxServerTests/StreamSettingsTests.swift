@@ -1,6 +1,7 @@
 import Testing
 import VoxDSP
 import VoxMedia
+import VoxSettings
 
 @testable import VoxServer
 

@@ -10,6 +10,7 @@ import VoxDSP
 import VoxMedia
 import VoxModel
 import VoxServer
+import VoxSettings
 import VoxTestSupport
 
 /// Every suite that starts a server, one at a time (servers compete for the cores).

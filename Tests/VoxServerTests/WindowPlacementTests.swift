@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import VoxCore
 import VoxMedia
+import VoxSettings
 
 @testable import VoxServer
 

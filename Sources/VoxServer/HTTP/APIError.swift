@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 import NIOCore
+public import VoxSettings
 import VoxStore
 
 /// A client error of the control API: an HTTP status and a JSON body
@@ -27,6 +28,9 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: body)))
     }
+
+    /// A refused stream setting: 400 `bad_settings`.
+    public init(_ error: SettingsError) { self.init(.badRequest, "bad_settings", error.message) }
 
     static func notFound(_ what: String, _ id: String) -> APIError {
         APIError(.notFound, "\(what)_not_found", "no \(what) '\(id.prefix(64))'")

@@ -8,6 +8,7 @@ import VoxCore
 import VoxDSP
 import VoxLLM
 import VoxModel
+import VoxSettings
 
 /// The control API (JSON over HTTP), `/health`, `/metrics` and NeuroSync's `/audio_to_blendshapes`.
 struct APIRoutes: Sendable {
@@ -87,7 +88,7 @@ struct APIRoutes: Sendable {
             patch = try decode(StreamSettingsPatch.self, from: body, fieldError: "bad_settings")
         }
         // Ids are checked for shape before they are looked up: a malformed one is a bad setting, not a missing one.
-        try patch.applied(to: hub.configuration.streamDefaults).validate(for: hub.model.config)
+        do { try patch.applied(to: hub.configuration.streamDefaults).validate(for: hub.model.config) } catch { throw APIError(error) }
         if let avatar = patch.avatar, !services.avatars.exists(avatar) { throw APIError.notFound("avatar", avatar) }
         if let profile = patch.profile, !services.match.exists(profile) { throw APIError.notFound("profile", profile) }
         try checkBinding(avatar: patch.avatar, profile: patch.profile, context)

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Hummingbird
 import NIOCore
+import VoxSettings
 
 /// Reading and decoding JSON request bodies with a size bound and clear errors.
 enum RequestBody {
@@ -18,6 +19,8 @@ enum RequestBody {
         let data = Data(body.readableBytesView)
         do { return try JSONDecoder().decode(T.self, from: data) } catch let error as APIError {
             throw error
+        } catch let error as SettingsError {
+            throw APIError(error)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw APIError(.badRequest, fieldError, "wrong type for '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
         } catch DecodingError.keyNotFound(let key, _) {

@@ -3,6 +3,7 @@ import NIOCore
 import Synchronization
 import VoxMedia
 import VoxModel
+import VoxSettings
 
 #if canImport(Glibc)
     import Glibc
@@ -58,7 +59,7 @@ final class StreamHub: Sendable {
 
     func createStream(_ patch: StreamSettingsPatch) throws(APIError) -> Stream {
         let settings = patch.applied(to: configuration.streamDefaults)
-        try settings.validate(for: model.config)
+        do { try settings.validate(for: model.config) } catch { throw APIError(error) }
         var srtp: SRTPReceiver?
         if settings.srtp {
             do { srtp = try SRTPReceiver() } catch {

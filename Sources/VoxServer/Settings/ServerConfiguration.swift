@@ -1,6 +1,7 @@
 public import VoxAvatars
 public import VoxLLM
 public import VoxMatch
+public import VoxSettings
 public import VoxTwins
 
 /// Everything `voxface serve` is configured with.

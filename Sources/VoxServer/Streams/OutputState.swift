@@ -1,4 +1,5 @@
 import VoxMedia
+import VoxSettings
 
 /// The paced side of a stream: frames produced and not yet sent, the pacer, and the counters.
 struct OutputState {

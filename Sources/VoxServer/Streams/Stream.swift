@@ -4,6 +4,7 @@ import VoxCore
 import VoxDSP
 import VoxMedia
 import VoxModel
+import VoxSettings
 
 /// How a stream gets its audio; the first packet or connection decides, the other is refused.
 enum Ingest: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import VoxMedia
+import VoxSettings
 
 /// Everything about a stream that changes while it runs, under the stream's one state lock: its
 /// lifecycle, its settings, what arrived (``Inbox``) and what goes out (``OutputState``). The

@@ -2,6 +2,16 @@ import VoxDSP
 public import VoxMedia
 public import VoxModel
 
+/// A stream setting that is refused: the message names the field (the server answers it as
+/// 400 `bad_settings`).
+public struct SettingsError: Error, Equatable, Sendable {
+    /// One line naming the field and its bounds.
+    public let message: String
+
+    /// An error with `message`.
+    public init(_ message: String) { self.message = message }
+}
+
 /// The latency and ingest settings of one stream: the server's defaults, overridden per stream
 /// by the body of `POST /v1/streams`.
 public struct StreamSettings: Sendable, Equatable, Codable {
@@ -39,7 +49,8 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     /// server runs.
     public var windowPhase: Int?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    /// The JSON field names.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case hop, lookahead, label, avatar, profile, srtp
         case latencyProfile = "latency_profile"
         case windowPhase = "window_phase"
@@ -81,8 +92,8 @@ public struct StreamSettings: Sendable, Equatable, Codable {
     }
 
     /// Checks every field against the model's window; the message names the field.
-    public func validate(for config: ModelConfig) throws(APIError) {
-        func bad(_ message: String) -> APIError { APIError(.badRequest, "bad_settings", message) }
+    public func validate(for config: ModelConfig) throws(SettingsError) {
+        func bad(_ message: String) -> SettingsError { SettingsError(message) }
         guard hop >= 1 else { throw bad("hop must be at least 1 frame") }
         guard lookahead >= 0 else { throw bad("lookahead must not be negative") }
         guard hop + lookahead <= config.frameSize else {
@@ -158,20 +169,34 @@ public struct PlayoutAllowances: Sendable, Equatable {
     public static let network = PlayoutAllowances(jitter: 40_000, compute: 30_000)
 }
 
-/// Fields of `POST /v1/streams`: every one optional, unknown fields refused.
-struct StreamSettingsPatch: Decodable {
-    var hop: Int?
-    var lookahead: Int?
-    var playoutDelayMilliseconds: Int?
-    var idleTimeoutSeconds: Double?
-    var firstAudioTimeoutSeconds: Double?
-    var payloadType: Int?
-    var label: String?
-    var avatar: String?
-    var profile: String?
-    var srtp: Bool?
-    var latencyProfile: LatencyProfile?
-    var windowPhase: Int?
+/// Fields of `POST /v1/streams`: every one optional (nil: the server's default), unknown fields
+/// refused (``SettingsError``). Only the types are checked here; ``StreamSettings/validate(for:)``
+/// checks the values once applied.
+public struct StreamSettingsPatch: Decodable, Sendable {
+    /// ``StreamSettings/hop``.
+    public var hop: Int?
+    /// ``StreamSettings/lookahead``.
+    public var lookahead: Int?
+    /// ``StreamSettings/playoutDelayMilliseconds``.
+    public var playoutDelayMilliseconds: Int?
+    /// ``StreamSettings/idleTimeoutSeconds``.
+    public var idleTimeoutSeconds: Double?
+    /// ``StreamSettings/firstAudioTimeoutSeconds``.
+    public var firstAudioTimeoutSeconds: Double?
+    /// ``StreamSettings/payloadType``.
+    public var payloadType: Int?
+    /// ``StreamSettings/label``.
+    public var label: String?
+    /// ``StreamSettings/avatar``.
+    public var avatar: String?
+    /// ``StreamSettings/profile``.
+    public var profile: String?
+    /// ``StreamSettings/srtp``.
+    public var srtp: Bool?
+    /// ``StreamSettings/latencyProfile``.
+    public var latencyProfile: LatencyProfile?
+    /// ``StreamSettings/windowPhase``.
+    public var windowPhase: Int?
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -180,12 +205,14 @@ struct StreamSettingsPatch: Decodable {
         init?(intValue: Int) { nil }
     }
 
-    init() {}
+    /// No field set: the defaults as they are.
+    public init() {}
 
-    init(from decoder: any Decoder) throws {
+    /// Decodes the fields; throws ``SettingsError`` for an unknown field or latency profile.
+    public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
         if let unknown = keys.first(where: { StreamSettings.CodingKeys(rawValue: $0.stringValue) == nil }) {
-            throw APIError(.badRequest, "bad_settings", "unknown setting '\(unknown.stringValue)'")
+            throw SettingsError("unknown setting '\(unknown.stringValue)'")
         }
         let c = try decoder.container(keyedBy: StreamSettings.CodingKeys.self)
         hop = try c.decodeIfPresent(Int.self, forKey: .hop)
@@ -201,13 +228,14 @@ struct StreamSettingsPatch: Decodable {
         windowPhase = try c.decodeIfPresent(Int.self, forKey: .windowPhase)
         if let name = try c.decodeIfPresent(String.self, forKey: .latencyProfile) {
             guard let profile = LatencyProfile(rawValue: name) else {
-                throw APIError(.badRequest, "bad_settings", "latency_profile must be adaptive or network")
+                throw SettingsError("latency_profile must be adaptive or network")
             }
             latencyProfile = profile
         }
     }
 
-    func applied(to defaults: StreamSettings) -> StreamSettings {
+    /// `defaults` with every field that is set replaced.
+    public func applied(to defaults: StreamSettings) -> StreamSettings {
         var s = defaults
         if let hop { s.hop = hop }
         if let lookahead { s.lookahead = lookahead }
