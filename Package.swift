@@ -118,7 +118,8 @@ let package = Package(
         .target(
             name: "VoxServer",
             dependencies: [
-                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxSettings", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins", "CCrypto",
+                "VoxCore", "VoxDSP", "VoxModel", "VoxMedia", "VoxSettings", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTwins",
+                "CCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -178,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "VoxServerTests",
             dependencies: [
-                "VoxServer", "VoxSettings", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch", "VoxTestSupport",
+                "VoxServer", "VoxSettings", "VoxMedia", "VoxModel", "VoxDSP", "VoxCore", "VoxStore", "VoxAvatars", "VoxLLM", "VoxMatch",
+                "VoxTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -34,8 +34,9 @@ public func fuzzStreamSettings(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
             precondition((0...10_000_000).contains(delay), "delay \(delay) us")
         }
     }
-    let json = try! JSONEncoder().encode(settings)
-    let again = try! JSONDecoder().decode(StreamSettingsPatch.self, from: json).applied(to: defaults)
-    precondition(again == settings, "settings do not round-trip through their JSON")
+    guard let json = try? JSONEncoder().encode(settings), let back = try? JSONDecoder().decode(StreamSettingsPatch.self, from: json) else {
+        preconditionFailure("accepted settings do not encode and decode")
+    }
+    precondition(back.applied(to: defaults) == settings, "settings do not round-trip through their JSON")
     return 0
 }
