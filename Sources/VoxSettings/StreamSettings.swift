@@ -212,7 +212,7 @@ public struct StreamSettingsPatch: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
         if let unknown = keys.first(where: { StreamSettings.CodingKeys(rawValue: $0.stringValue) == nil }) {
-            throw SettingsError("unknown setting '\(unknown.stringValue)'")
+            throw SettingsError("unknown setting '\(Self.printable(unknown.stringValue))'")
         }
         let c = try decoder.container(keyedBy: StreamSettings.CodingKeys.self)
         hop = try c.decodeIfPresent(Int.self, forKey: .hop)
@@ -232,6 +232,19 @@ public struct StreamSettingsPatch: Decodable, Sendable {
             }
             latencyProfile = profile
         }
+    }
+
+    /// A client's field name fit for a one-line message: control characters and quotes escaped,
+    /// at most 64 characters kept.
+    static func printable(_ name: String) -> String {
+        var out = ""
+        for (k, c) in name.unicodeScalars.enumerated() {
+            guard k < 64 else { return out + "..." }
+            let category = c.properties.generalCategory
+            let escape = category == .control || category == .lineSeparator || category == .paragraphSeparator || c == "'" || c == "\\"
+            out += escape ? c.escaped(asASCII: true) : String(c)
+        }
+        return out
     }
 
     /// `defaults` with every field that is set replaced.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VoxDSP
 import VoxMedia
@@ -10,6 +11,22 @@ import VoxSettings
     /// hop - 1 frames, plus the allowances: with the network profile's 40 + 30 ms, about 245 ms at hop 4 /
     /// lookahead 4 at 48 kHz, one frame (16.7 ms) more per frame of hop or lookahead; an explicit
     /// delay wins over any allowances.
+    /// Found by FuzzStreamSettings: an unknown field's name was echoed as sent, so a name with a
+    /// newline made a two-line refusal (and a megabyte-long name a megabyte of message).
+    @Test func anUnknownFieldIsNamedOnOneShortLine() throws {
+        func refusal(_ body: String) -> String? {
+            do {
+                _ = try JSONDecoder().decode(StreamSettingsPatch.self, from: Data(body.utf8))
+                return nil
+            } catch let error as SettingsError { return error.message } catch { return "not a SettingsError: \(error)" }
+        }
+        #expect(refusal(#"{"lat\ncy_profile":1.5}"#) == #"unknown setting 'lat\ncy_profile'"#)
+        #expect(refusal(#"{"a\u2028b\u0000'\\":1}"#) == #"unknown setting 'a\u{2028}b\0\'\\'"#)
+        let long = refusal("{\"\(String(repeating: "x", count: 100_000))\":1}")
+        #expect(long == "unknown setting '\(String(repeating: "x", count: 64))...'")
+        #expect(refusal(#"{"hop":2}"#) == nil)
+    }
+
     @Test func automaticPlayoutDelayAddsUpItsParts() {
         let network = PlayoutAllowances.network
         let settings = StreamSettings(hop: 4, lookahead: 4)
