@@ -196,6 +196,8 @@ final class PageSamples: Sendable {
     let samples = Mutex<[Sample]>([])
     let problems = ProblemLog()
     let screenshot = Mutex<Data?>(nil)
+    /// The page's status line, when read.
+    let status = Mutex("")
 }
 
 /// JavaScript exceptions and console errors a page reported.

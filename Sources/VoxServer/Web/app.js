@@ -105,6 +105,9 @@ async function start(file) {
   $("status").classList.remove("error");
   const context = new AudioContext();
   session = { context, media: null, source: null, audio: null, frames: null, firstCapture: null, sent: 0 };
+  // Handlers act only while their own session is the current one: a stream stopped for a new one
+  // still reports its close, and must not end the new stream.
+  const mine = session;
   try {
     await context.audioWorklet.addModule("/app/capture-worklet.js");
     let source;
@@ -113,7 +116,7 @@ async function start(file) {
       source = context.createBufferSource();
       source.buffer = decoded;
       source.connect(context.destination);
-      source.onended = () => finish("The file has been sent.");
+      source.onended = () => finish(mine, "The file has been sent.");
     } else {
       if (!navigator.mediaDevices || !window.isSecureContext) {
         throw new Error("The microphone needs a secure context: open the app at http://127.0.0.1 or localhost on this machine, or over HTTPS (README, \"The browser app\").");
@@ -145,10 +148,10 @@ async function start(file) {
     frames.onmessage = (m) => {
       if (typeof m.data === "string") {
         const message = JSON.parse(m.data);
-        if (message.type === "stream_closed") finish(`The stream closed (${message.reason}).`);
+        if (message.type === "stream_closed") finish(mine, `The stream closed (${message.reason}).`);
       } else onFrame(m.data);
     };
-    frames.onclose = () => { state.connected = false; };
+    frames.onclose = () => { if (session === mine) state.connected = false; };
     session.frames = frames;
 
     const audio = new WebSocket(wsURL(`/v1/streams/${created.id}/audio?token=${encodeURIComponent(created.token)}`));
@@ -159,23 +162,41 @@ async function start(file) {
     });
     audio.send(JSON.stringify({ format: "pcm16", sample_rate: context.sampleRate }));
     audio.onclose = (e) => { if (session && session.audio === audio && e.code !== 1000 && e.code !== 1001) status(`The server closed the audio connection (${e.code} ${e.reason}).`, true); };
-    capture.port.onmessage = (m) => send(m.data);
+    capture.port.onmessage = (m) => { if (session === mine) send(m.data); };
     state.connected = true;
     if (file) source.start();
-    await context.resume();
+    const working = file ? `Sending ${file.name}...` : "Listening: speak and watch the face.";
     $("mic").disabled = true; $("stop").disabled = false;
-    status(file ? `Sending ${file.name}...` : "Listening: speak and watch the face.");
+    if (await resumeAudio(context, working)) status(working);
+    else status("The browser holds the audio back until you click or press a key on this page.");
   } catch (e) {
     stop();
     status(e.message ?? String(e), true);
   }
 }
 
+/// Starts the audio graph; false when the browser keeps it suspended (Firefox does until the
+/// person has clicked or typed on the page, as after `?autostart=1`): then the next click or key
+/// on the page starts it and shows `working`.
+async function resumeAudio(context, working) {
+  await Promise.race([context.resume(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+  if (context.state === "running") return true;
+  const wake = () => {
+    document.removeEventListener("pointerdown", wake);
+    document.removeEventListener("keydown", wake);
+    if (session?.context !== context) return;
+    context.resume().then(() => { if (session?.context === context) status(working); });
+  };
+  document.addEventListener("pointerdown", wake);
+  document.addEventListener("keydown", wake);
+  return false;
+}
+
 /// One 20 ms block of float samples -> little-endian PCM16 on the audio socket. A socket that
 /// backs up (over 1 MB queued) drops blocks rather than queueing without bound.
 function send(block) {
   const audio = session?.audio;
-  if (!audio || audio.readyState !== WebSocket.OPEN || audio.bufferedAmount > (1 << 20)) return;
+  if (!audio || session.finished || audio.readyState !== WebSocket.OPEN || audio.bufferedAmount > (1 << 20)) return;
   if (session.firstCapture === null) session.firstCapture = performance.now() - (block.length / session.context.sampleRate) * 1000;
   const pcm = new Int16Array(block.length);
   for (let i = 0; i < block.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(block[i] * 32767)));
@@ -183,8 +204,11 @@ function send(block) {
   session.sent += 1;
 }
 
-function finish(message) {
-  if (session?.audio?.readyState === WebSocket.OPEN) session.audio.send(JSON.stringify({ type: "end" }));
+function finish(ended, message) {
+  if (session !== ended || ended.finished) return;
+  // After `end` the server refuses more audio (1008), so the capture stops feeding the socket.
+  ended.finished = true;
+  if (ended.audio?.readyState === WebSocket.OPEN) ended.audio.send(JSON.stringify({ type: "end" }));
   status(message);
   $("mic").disabled = false; $("stop").disabled = true;
 }
