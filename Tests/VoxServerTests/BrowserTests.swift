@@ -111,8 +111,81 @@ final class Chromium: @unchecked Sendable {
     }
 }
 
+/// What a page test does with a page, in either browser.
+protocol BrowserPage: Sendable {
+    /// `window.voxface.state`, parsed.
+    func state() async throws -> [String: JSON]?
+    /// `expression`'s value in the page, as JSON (a promise is awaited).
+    func evaluate(_ expression: String) async throws -> JSON
+    /// Puts `path` into the file input that `selector` finds, as a person picking it would.
+    func setFile(selector: String, path: String) async throws
+    /// A PNG of the page.
+    func screenshot() async throws -> Data?
+}
+
+extension BrowserPage {
+    /// Polls `window.voxface.state` until `ok` holds (at most 60 s: the server shares two cores
+    /// with the other test targets), keeping every state in `seen`.
+    func wait(_ what: String, _ seen: borrowing Mutex<[[String: JSON]]>, _ ok: ([String: JSON]) -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let s = try await state() {
+                seen.withLock { $0.append(s) }
+                if ok(s) { return }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
+    }
+}
+
+/// The browsers the page tests run in: each where it is installed.
+enum TestBrowser: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case chromium, firefox
+
+    /// Those installed here (the others are named on standard output).
+    static var installed: [TestBrowser] {
+        let found = allCases.filter(\.isInstalled)
+        for missing in allCases where !missing.isInstalled {
+            print(
+                "browser tests: \(missing) is not installed (apt-get install \(missing == .chromium ? "chromium" : "firefox-esr pulseaudio"))"
+            )
+        }
+        return found
+    }
+
+    var isInstalled: Bool {
+        switch self {
+        case .chromium: Chromium.binary != nil
+        case .firefox: Firefox.binary != nil && NullSoundServer.binary != nil
+        }
+    }
+
+    var testDescription: String { rawValue }
+
+    /// Opens `url` (with a silent fake microphone), runs `body` on the page and closes the
+    /// browser; JavaScript errors and console errors land in `problems`.
+    func open(_ url: String, problems: ProblemLog, _ body: @escaping @Sendable (any BrowserPage) async throws -> Void) async throws {
+        switch self {
+        case .chromium:
+            let audio = temporaryDirectory() + "/silence.wav"
+            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
+            let browser = try await Chromium(url: url, audio: audio)
+            defer { browser.close() }
+            try await browser.session(problems: problems) { try await body($0) }
+        case .firefox:
+            let browser = try await Firefox()
+            defer { browser.close() }
+            try await browser.session(problems: problems) { page in
+                try await page.navigate(url)
+                try await body(page)
+            }
+        }
+    }
+}
+
 /// One page's DevTools connection (used inside ``Chromium/session(problems:_:)`` only).
-final class DevToolsPage: @unchecked Sendable {
+final class DevToolsPage: BrowserPage, @unchecked Sendable {
     private var messages: WebSocketInboundMessageStream.AsyncIterator
     private let outbound: WebSocketOutboundWriter
     private let problems: ProblemLog
@@ -157,18 +230,20 @@ final class DevToolsPage: @unchecked Sendable {
         return s
     }
 
-    /// Polls `window.voxface.state` until `ok` holds (at most 60 s: the server shares two cores
-    /// with the other test targets), keeping every state in `seen`.
-    func wait(_ what: String, _ seen: borrowing Mutex<[[String: JSON]]>, _ ok: ([String: JSON]) -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let s = try await state() {
-                seen.withLock { $0.append(s) }
-                if ok(s) { return }
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestError("the page never showed \(what): \(seen.withLock { $0.last ?? [:] })")
+    /// `expression`'s value in the page, as JSON.
+    func evaluate(_ expression: String) async throws -> JSON {
+        let quoted = String(decoding: try JSONEncoder().encode(expression), as: UTF8.self)
+        let result = try await call("Runtime.evaluate", "{\"expression\":\(quoted),\"returnByValue\":true,\"awaitPromise\":true}")
+        return result["result"]?.object?["value"] ?? .null
+    }
+
+    /// Puts `path` into the file input that `selector` finds.
+    func setFile(selector: String, path: String) async throws {
+        let document = try await call("DOM.getDocument", "{}")
+        let root = document["root"]?.object?["nodeId"]?.int ?? 0
+        let input = try await call("DOM.querySelector", "{\"nodeId\":\(root),\"selector\":\"\(selector)\"}")
+        let node = input["nodeId"]?.int ?? 0
+        _ = try await call("DOM.setFileInputFiles", "{\"nodeId\":\(node),\"files\":[\"\(path)\"]}")
     }
 
     /// A PNG of the page.
@@ -279,22 +354,18 @@ extension ServerTests {
         /// The avatars page in a real browser: it lists the avatars, subscribes to the event API,
         /// and follows the world live (an advance made through the API shows up as events and a
         /// new clock), with no JavaScript error; a screenshot is kept.
-        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
-        func avatarsPageFollowsTheWorldLive() async throws {
+        @Test(arguments: TestBrowser.installed)
+        func avatarsPageFollowsTheWorldLive(_ browser: TestBrowser) async throws {
             let server = try await TestServer()
             defer { Task { await server.stop() } }
             for body in [cheerfulAvatar, cheerfulAvatar.replacingOccurrences(of: "Sunny", with: "River")] {
                 #expect(try await server.request("POST", "/v1/avatars", body: Array(body.utf8)).status == 201)
             }
-            let audio = temporaryDirectory() + "/silence.wav"
-            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
-            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/avatars", audio: audio)
-            defer { browser.close() }
             let problems = ProblemLog()
             let seen = Mutex<[[String: JSON]]>([])
             let port = server.http
             let screenshot = Mutex<Data?>(nil)
-            try await browser.session(problems: problems) { page in
+            try await browser.open("http://127.0.0.1:\(server.http)/avatars", problems: problems) { page in
                 func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws { try await page.wait(what, seen, ok) }
                 try await wait("two avatars, live") { $0["connected"] == .bool(true) && $0["avatars"]?.int == 2 }
                 let before = seen.withLock { $0.last?["events"]?.int ?? 0 }
@@ -313,13 +384,13 @@ extension ServerTests {
             #expect(last["error"] == .null, "page error: \(last["error"] ?? .null)")
             #expect((last["world"]?.object?["minute"]?.double ?? 0) >= 600)
             let png = try #require(screenshot.withLock { $0 })
-            try keepArtifact(png, "avatars.png")
+            try keepArtifact(png, browser == .chromium ? "avatars.png" : "avatars-\(browser).png")
         }
         /// The space page in a real browser: every profile is drawn, a profile created through the
         /// API appears live, and picking one shows its neighbours and matches with their
         /// dimensions; no JavaScript error; a screenshot is kept.
-        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
-        func spacePageShowsProfilesLiveAndTheirMatches() async throws {
+        @Test(arguments: TestBrowser.installed)
+        func spacePageShowsProfilesLiveAndTheirMatches(_ browser: TestBrowser) async throws {
             let server = try await TestServer()
             defer { Task { await server.stop() } }
             var first = ""
@@ -328,17 +399,13 @@ extension ServerTests {
                 #expect(reply.status == 201, "\(reply.text)")
                 if first.isEmpty { first = try reply.json()["id"]?.string ?? "" }
             }
-            let audio = temporaryDirectory() + "/silence.wav"
-            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
             let chosen = first
-            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/space", audio: audio)
-            defer { browser.close() }
             let problems = ProblemLog()
             let seen = Mutex<[[String: JSON]]>([])
             let port = server.http
             let screenshot = Mutex<Data?>(nil)
             let matchRows = Mutex(0)
-            try await browser.session(problems: problems) { page in
+            try await browser.open("http://127.0.0.1:\(server.http)/space", problems: problems) { page in
                 func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws { try await page.wait(what, seen, ok) }
                 try await wait("30 profiles drawn, live") { $0["connected"] == .bool(true) && $0["drawn"]?.int == 30 }
                 let body =
@@ -348,13 +415,10 @@ extension ServerTests {
                 }
                 #expect(created.status == 201)
                 try await wait("the newcomer, live") { $0["drawn"]?.int == 31 && $0["profiles"]?.int == 31 }
-                _ = try await page.call("Runtime.evaluate", "{\"expression\":\"window.voxface.select('\(chosen)')\"}")
+                _ = try await page.evaluate("window.voxface.select('\(chosen)'), 0")
                 let deadline = Date().addingTimeInterval(10)
                 while Date() < deadline {
-                    let r = try await page.call(
-                        "Runtime.evaluate",
-                        "{\"expression\":\"document.querySelectorAll('#matches li dl dt').length\",\"returnByValue\":true}")
-                    let n = r["result"]?.object?["value"]?.int ?? 0
+                    let n = try await page.evaluate("document.querySelectorAll('#matches li dl dt').length").int ?? 0
                     matchRows.withLock { $0 = n }
                     if n > 0 { break }
                     try await Task.sleep(for: .milliseconds(100))
@@ -368,14 +432,14 @@ extension ServerTests {
             #expect(last["error"] == .null, "page error: \(last["error"] ?? .null)")
             #expect(matchRows.withLock { $0 } >= 5, "the matches' dimensions were not shown")
             let png = try #require(screenshot.withLock { $0 })
-            try keepArtifact(png, "space.png")
+            try keepArtifact(png, browser == .chromium ? "space.png" : "space-\(browser).png")
         }
 
         /// The twin page in a real browser: a twin built from two files (one ingested before the
         /// page opens, one uploaded through the page's file input), then a question asked through
         /// the page, its answer streamed with cited sources; no JavaScript error; a screenshot is kept.
-        @Test(.enabled(if: Chromium.binary != nil, "chromium is not installed (apt-get install chromium)"))
-        func twinPageIngestsAsksAndCites() async throws {
+        @Test(arguments: TestBrowser.installed)
+        func twinPageIngestsAsksAndCites(_ browser: TestBrowser) async throws {
             let server = try await TestServer()
             defer { Task { await server.stop() } }
             _ = try await server.request("POST", "/v1/twins", body: Array(#"{"user": "maya", "name": "Maya Chen"}"#.utf8))
@@ -383,26 +447,18 @@ extension ServerTests {
             #expect(notes.status == 202, "\(notes.text)")
             let upload = temporaryDirectory() + "/journal.txt"
             try Data(try footprint("journal.txt")).write(to: URL(fileURLWithPath: upload))
-            let audio = temporaryDirectory() + "/silence.wav"
-            try writeWAV([Float](repeating: 0, count: 4800), rate: 48_000, to: audio)
             let question = "What%20do%20I%20think%20about%20the%20tourist%20tax%3F"
-            let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/twin?user=maya&ask=\(question)", audio: audio)
-            defer { browser.close() }
             let problems = ProblemLog()
             let seen = Mutex<[[String: JSON]]>([])
             let screenshot = Mutex<Data?>(nil)
-            try await browser.session(problems: problems) { page in
+            try await browser.open("http://127.0.0.1:\(server.http)/twin?user=maya&ask=\(question)", problems: problems) { page in
                 func wait(_ what: String, _ ok: ([String: JSON]) -> Bool) async throws { try await page.wait(what, seen, ok) }
                 try await wait("the twin, live") { $0["twin"]?.string == "maya" && $0["connected"] == .bool(true) }
                 try await wait("the streamed answer with its sources") {
                     $0["lastAnswer"]?.string != nil && $0["answering"] == .bool(false) && ($0["citations"]?.int ?? 0) >= 1
                 }
                 // An upload through the page's own file input.
-                let document = try await page.call("DOM.getDocument", "{}")
-                let root = document["root"]?.object?["nodeId"]?.int ?? 0
-                let input = try await page.call("DOM.querySelector", "{\"nodeId\":\(root),\"selector\":\"#files\"}")
-                let node = input["nodeId"]?.int ?? 0
-                _ = try await page.call("DOM.setFileInputFiles", "{\"nodeId\":\(node),\"files\":[\"\(upload)\"]}")
+                try await page.setFile(selector: "#files", path: upload)
                 try await wait("the uploaded journal, ingested") { state in
                     let statuses = state["ingestions"]?.object?.values.compactMap(\.string) ?? []
                     return statuses.count == 2 && statuses.allSatisfy { $0 == "done" }
@@ -417,7 +473,7 @@ extension ServerTests {
             #expect(last["error"] == .null, "page error: \(last["error"] ?? .null)")
             #expect(last["lastAnswer"]?.string?.contains("[m") == true, "\(last["lastAnswer"] ?? .null)")
             let png = try #require(screenshot.withLock { $0 })
-            try keepArtifact(png, "twin.png")
+            try keepArtifact(png, browser == .chromium ? "twin.png" : "twin-\(browser).png")
         }
     }
 }

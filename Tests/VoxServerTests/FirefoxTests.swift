@@ -153,7 +153,7 @@ final class Firefox: @unchecked Sendable {
 }
 
 /// One tab's WebDriver BiDi connection (inside ``Firefox/session(problems:_:)`` only).
-final class BiDiPage: @unchecked Sendable {
+final class BiDiPage: BrowserPage, @unchecked Sendable {
     private var messages: WebSocketInboundMessageStream.AsyncIterator
     private let outbound: WebSocketOutboundWriter
     private let problems: ProblemLog
@@ -195,8 +195,12 @@ final class BiDiPage: @unchecked Sendable {
         _ = try await call("browsingContext.navigate", "{\"context\":\"\(context)\",\"url\":\"\(url)\",\"wait\":\"complete\"}")
     }
 
-    /// `expression`'s value in the page (a remote value: `{"type": ..., "value": ...}`).
-    func evaluate(_ expression: String) async throws -> JSON {
+    /// `expression`'s value in the page, as JSON (a number, string, boolean or null).
+    func evaluate(_ expression: String) async throws -> JSON { try await remote(expression)["value"] ?? .null }
+
+    /// `expression`'s value in the page as a BiDi remote value (`{"type": ..., "value": ...}`;
+    /// a node has a `sharedId`).
+    func remote(_ expression: String) async throws -> JSON {
         let quoted = String(decoding: try JSONEncoder().encode(expression), as: UTF8.self)
         let reply = try await call(
             "script.evaluate", "{\"expression\":\(quoted),\"target\":{\"context\":\"\(context)\"},\"awaitPromise\":true}")
@@ -206,23 +210,24 @@ final class BiDiPage: @unchecked Sendable {
 
     /// `window.voxface.state`, parsed.
     func state() async throws -> [String: JSON]? {
-        let value = try await evaluate("JSON.stringify(window.voxface && window.voxface.state)")
-        guard let text = value["value"]?.string, case .object(let s)? = try? JSON.parse(Array(text.utf8)) else { return nil }
+        guard let text = try await evaluate("JSON.stringify(window.voxface && window.voxface.state)").string,
+            case .object(let s)? = try? JSON.parse(Array(text.utf8))
+        else { return nil }
         return s
     }
 
-    /// Puts `path` into the page's file input `id`, as a person picking the file would (the
-    /// input's change event fires).
-    func setFile(inputID id: String, path: String) async throws {
-        let node = try await evaluate("document.getElementById('\(id)')")
-        guard let shared = node["sharedId"]?.string else { throw TestError("no element #\(id): \(node)") }
+    /// Puts `path` into the file input that `selector` finds, as a person picking the file would
+    /// (the input's change event fires).
+    func setFile(selector: String, path: String) async throws {
+        let node = try await remote("document.querySelector('\(selector)')")
+        guard let shared = node["sharedId"]?.string else { throw TestError("no element \(selector): \(node)") }
         _ = try await call(
             "input.setFiles", "{\"context\":\"\(context)\",\"element\":{\"sharedId\":\"\(shared)\"},\"files\":[\"\(path)\"]}")
     }
 
     /// Clicks the middle of element `id` with the mouse, as a person would.
     func click(elementID id: String) async throws {
-        let node = try await evaluate("document.getElementById('\(id)')")
+        let node = try await remote("document.getElementById('\(id)')")
         guard let shared = node["sharedId"]?.string else { throw TestError("no element #\(id): \(node)") }
         let origin = "{\"type\":\"element\",\"element\":{\"sharedId\":\"\(shared)\"}}"
         _ = try await call(
@@ -281,14 +286,14 @@ extension ServerTests {
                 // autoplay rule), so `?autostart=1` asks for a click; the click starts the audio.
                 var said = ""
                 for _ in 0..<100 where !said.contains("holds the audio back") {
-                    said = try await page.evaluate("document.getElementById('status').textContent")["value"]?.string ?? ""
+                    said = try await page.evaluate("document.getElementById('status').textContent").string ?? ""
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 microphone.status.withLock { $0 = said }
                 try await page.click(elementID: "face")
                 try await sample(into: microphone, for: 6)
                 // The file button: the page stops the microphone's stream and sends the file.
-                try await page.setFile(inputID: "file", path: audio)
+                try await page.setFile(selector: "#file", path: audio)
                 try await sample(into: file, for: 7)
                 let png = try await page.screenshot()
                 file.screenshot.withLock { $0 = png }
