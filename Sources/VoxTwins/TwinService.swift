@@ -205,7 +205,9 @@ public final class TwinService: Sendable {
             do {
                 try await repository.update(ingestion)
                 guard let twin = try await repository.twin(user) else { return }
-                let distilled = try await distil(ingestion, payload: payload, window: window, twin: twin)
+                var read = try await distil(ingestion, payload: payload, window: window, twin: twin)
+                await addModelRelations(to: &read, userName: twin.name)
+                let distilled = read
                 let running = ingestion
                 let vectors = try await embedMemories(distilled.memories) { fraction in
                     var progress = running
@@ -246,6 +248,32 @@ public final class TwinService: Sendable {
         ingestion.updatedAt = clock()
         counters.withLock { $0.failed += 1 }
         try? await repository.update(ingestion)
+    }
+
+    /// Adds the language model's relations for the distilled facts (``ModelExtraction``), in
+    /// batches; when the offline fallback answers instead (no model configured, or its circuit
+    /// open) nothing is added and no further batch is sent. A relation the rules already found
+    /// for the same fact is not added twice.
+    func addModelRelations(to distilled: inout Distilled, userName: String) async {
+        let facts = Array(distilled.memories.indices.filter { distilled.memories[$0].kind == .fact }.prefix(ModelExtraction.maxFacts))
+        func key(_ memory: Int?, _ r: ExtractedRelation) -> String {
+            "\(memory ?? -1)|\(r.subject.lowercased())|\(r.predicate)|\(r.object.lowercased())"
+        }
+        var known = Set(distilled.relations.map { key($0.memory, $0.relation) })
+        for start in stride(from: 0, to: facts.count, by: ModelExtraction.factsPerRequest) {
+            let batch = Array(facts[start..<min(facts.count, start + ModelExtraction.factsPerRequest)])
+            let reply = await compose(
+                ModelExtraction.request(facts: batch.map { distilled.memories[$0].text }, userName: userName), "", nil)
+            guard reply.generator == "llm" else { return }
+            for (k, relation) in ModelExtraction.parse(reply.text, factCount: batch.count, userName: userName) {
+                let m = batch[k]
+                guard known.insert(key(m, relation)).inserted else { continue }
+                let memory = distilled.memories[m]
+                distilled.relations.append(
+                    PendingRelation(relation: relation, validAt: memory.validAt, fact: memory.text, memory: m, sources: memory.sources))
+                counters.withLock { $0.modelRelations += 1 }
+            }
+        }
     }
 
     /// Reads and distils an ingestion's content off the cooperative pool.
@@ -517,6 +545,8 @@ public struct TwinStats: Sendable, Equatable {
     public var memoriesWritten = 0
     /// Graph relations written.
     public var relationsWritten = 0
+    /// Relations the language model added to those the offline extractor found.
+    public var modelRelations = 0
     /// Texts embedded.
     public var embeddings = 0
     /// Seconds spent embedding.

@@ -68,6 +68,7 @@ final class SecondaryServices: Sendable {
         counter("voxface_twin_ingestions_busy_total", "Ingestions refused because the queue was full.", t.busy)
         counter("voxface_twin_memories_total", "Twin memories written.", t.memoriesWritten)
         counter("voxface_twin_relations_total", "Twin graph relations written.", t.relationsWritten)
+        counter("voxface_twin_model_relations_total", "Twin graph relations the language model added.", t.modelRelations)
         counter("voxface_twin_searches_total", "Twin memory searches.", t.searches)
         counter("voxface_twin_chats_total", "Twin chat turns answered.", t.chats)
         counter("voxface_twin_recommendations_total", "Twin recommendations made.", t.recommendations)
