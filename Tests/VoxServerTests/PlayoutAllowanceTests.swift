@@ -41,6 +41,29 @@ import VoxSettings
 
     /// Adaptive: the measured lateness and job latency, a millisecond each to spare; network: the
     /// fixed 40 + 30 ms. The delay is the algorithmic latency plus the two.
+    /// The pool's job-time estimate: 15 ms until measured; from the 120th job twice the slowest
+    /// job so far when that is less (a lone stream's first two minutes), raised at once by a
+    /// slower job; the p99.9 of full blocks after.
+    @Test func theJobTimeEstimateStartsEarlyButNeverAboveTheAssumption() {
+        var quick = JobLatencyEstimate()
+        for k in 1..<JobLatencyEstimate.earlyJobs { #expect(quick.record(k == 50 ? 3_000 : 1_500) == nil) }
+        #expect(quick.record(1_500) == 6_000)
+        #expect(quick.record(2_000) == nil)
+        #expect(quick.record(4_000) == 8_000, "a slower job raises it at once")
+        #expect(quick.record(9_000) == 15_000, "never above the assumption")
+        #expect(quick.record(9_500) == nil)
+        for _ in (JobLatencyEstimate.earlyJobs + 5)..<2_000 { #expect(quick.record(1_500) == nil) }
+        // The first full block's p99.9 (to its 250 us bucket's end): the third slowest of 2,000.
+        #expect(quick.record(1_500) == 4_250)
+        #expect(quick.record(20_000) == nil)
+
+        // A slow start (50 streams' first windows at once) keeps the assumption.
+        var busy = JobLatencyEstimate()
+        for k in 1...JobLatencyEstimate.earlyJobs { #expect(busy.record(k == 7 ? 8_000 : 1_500) == nil) }
+        for _ in (JobLatencyEstimate.earlyJobs + 1)..<2_000 { #expect(busy.record(1_500) == nil) }
+        #expect(busy.record(1_500) == 1_750)
+    }
+
     @Test func allowancesByProfile() {
         var s = Self.state()
         for j in 0..<10 { s.inbox.lateness.record(timestamp: UInt32(960 * j), arrival: Microseconds(j) * 20_000 + (j == 3 ? 4_000 : 0)) }

@@ -14,12 +14,9 @@ final class WorkerPool: Sendable {
     private let threads: NIOThreadPool
     /// Threads in the pool.
     let size: Int
-    private let latency = Mutex(RollingPercentile(bucketWidth: 250, buckets: 800, blockSize: 2000, percentile: 0.999))
-    private let measured = Atomic<Int64>(-1)
+    private let latency = Mutex(JobLatencyEstimate())
+    private let measured = Atomic<Int64>(JobLatencyEstimate.initial)
     private let phases = Mutex(WindowPhases())
-
-    /// The job latency assumed before the first 2,000 model jobs were measured.
-    static let initialJobLatency: Microseconds = 15_000
 
     init(threads: Int) {
         size = max(1, threads)
@@ -35,15 +32,12 @@ final class WorkerPool: Sendable {
 
     /// A job that ran the model, asked for at `requested`, finished at `done`.
     func recordModelJob(requested: Microseconds, done: Microseconds) {
-        let value = latency.withLock { p -> Microseconds? in p.record(done - requested) ? p.value : nil }
+        let value = latency.withLock { $0.record(done - requested) }
         if let value { measured.store(value, ordering: .relaxed) }
     }
 
-    /// p99.9 of the time from asking for a model job to its end (``initialJobLatency`` until measured).
-    var jobLatency: Microseconds {
-        let value = measured.load(ordering: .relaxed)
-        return value >= 0 ? value : Self.initialJobLatency
-    }
+    /// The compute allowance's job time (``JobLatencyEstimate``).
+    var jobLatency: Microseconds { measured.load(ordering: .relaxed) }
 
     /// Places a new stream's model windows where the fewest others fall due (``WindowPhases``):
     /// `anchor` is when its first audio arrived; the returned placement's phase (`fixed`, when the
@@ -70,5 +64,34 @@ final class WorkerPool: Sendable {
 
     func shutdown() async {
         try? await threads.shutdownGracefully()
+    }
+}
+
+/// How long model jobs take from being asked for to their end, as the automatic playout delay
+/// allows for it: ``initial`` at first; from the ``earlyJobs``th job on, twice the slowest job so
+/// far if that is less (a lone stream runs 15 windows a second, so its first full block of 2,000
+/// jobs takes over two minutes, which it would otherwise spend 15 ms late; a slower job raises it
+/// at once); from the first full block on, the p99.9 over the last 2,000 to 4,000 jobs. A plain value; the pool locks it.
+struct JobLatencyEstimate {
+    /// Assumed before anything was measured.
+    static let initial: Microseconds = 15_000
+    /// Jobs the early estimate waits for.
+    static let earlyJobs = 120
+    private var rolling = RollingPercentile(bucketWidth: 250, buckets: 800, blockSize: 2000, percentile: 0.999)
+    private var early = 0
+    private var slowest: Microseconds = 0
+
+    /// Adds one job's time; returns the new estimate when it changed.
+    mutating func record(_ duration: Microseconds) -> Microseconds? {
+        if rolling.record(duration) { return rolling.value }
+        guard rolling.value == nil else { return nil }
+        early += 1
+        let before = early > Self.earlyJobs ? min(Self.initial, 2 * slowest) : Self.initial
+        slowest = max(slowest, duration)
+        // Until the first block, a slower job raises the estimate at once (up to the assumption):
+        // streams that join after the first jobs were timed make every job wait longer.
+        guard early >= Self.earlyJobs else { return nil }
+        let now = min(Self.initial, 2 * slowest)
+        return now != before ? now : nil
     }
 }
