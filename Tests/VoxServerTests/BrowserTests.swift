@@ -32,25 +32,12 @@ final class Chromium: @unchecked Sendable {
             "--user-data-dir=\(profile)",
             "--window-size=1100,760", url,
         ]
-        let errors = Pipe()
-        let text = Mutex("")
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            text.withLock { $0 = String(($0 + String(decoding: chunk, as: UTF8.self)).suffix(20_000)) }
-        }
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let started = ContinuousClock.now
-        var port: Int?
-        while port == nil, ContinuousClock.now - started < .seconds(30), process.isRunning {
-            port = text.withLock { $0.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) } }
-            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
+        let (port, tail) = try await launch(process, alsoOutput: false, seconds: 30) {
+            $0.firstMatch(of: /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
         }
         guard let port else {
             Self.stop(process)
-            throw TestError("chromium did not start: \(text.withLock { $0.suffix(500) })")
+            throw TestError("chromium did not start: \(tail)")
         }
         devToolsPort = port
     }
@@ -182,6 +169,32 @@ enum TestBrowser: String, CaseIterable, Sendable, CustomTestStringConvertible {
             }
         }
     }
+}
+
+/// Runs `process`, reading its standard error (and output, with `alsoOutput`) as it comes, never
+/// with a blocking read, until `find` sees what it looks for in the text so far, the process
+/// exits, or `seconds` pass. Returns what was found (nil if nothing) and the text's last 500
+/// characters.
+func launch<T: Sendable>(_ process: Process, alsoOutput: Bool, seconds: Int, find: @escaping @Sendable (String) -> T?)
+    async throws -> (found: T?, tail: String)
+{
+    let pipe = Pipe()
+    let text = Mutex("")
+    pipe.fileHandleForReading.readabilityHandler = { handle in
+        let chunk = handle.availableData
+        if chunk.isEmpty { handle.readabilityHandler = nil }
+        text.withLock { $0 = String(($0 + String(decoding: chunk, as: UTF8.self)).suffix(20_000)) }
+    }
+    process.standardError = pipe
+    process.standardOutput = alsoOutput ? pipe : FileHandle.nullDevice
+    try process.run()
+    let started = ContinuousClock.now
+    var found: T?
+    while found == nil, ContinuousClock.now - started < .seconds(seconds), process.isRunning {
+        found = text.withLock { find($0) }
+        if found == nil { try await Task.sleep(for: .milliseconds(50)) }
+    }
+    return (found, text.withLock { String($0.suffix(500)) })
 }
 
 /// One page's DevTools connection (used inside ``Chromium/session(problems:_:)`` only).

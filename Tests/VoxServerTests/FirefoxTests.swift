@@ -101,26 +101,13 @@ final class Firefox: @unchecked Sendable {
         environment["HOME"] = sound.home
         environment["XDG_RUNTIME_DIR"] = sound.home
         process.environment = environment
-        let errors = Pipe()
-        let text = Mutex("")
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            text.withLock { $0 = String(($0 + String(decoding: chunk, as: UTF8.self)).suffix(20_000)) }
-        }
-        process.standardError = errors
-        process.standardOutput = errors
-        try process.run()
-        let started = ContinuousClock.now
-        var url: String?
-        while url == nil, ContinuousClock.now - started < .seconds(60), process.isRunning {
-            url = text.withLock { $0.firstMatch(of: /WebDriver BiDi listening on (ws:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) } }
-            if url == nil { try await Task.sleep(for: .milliseconds(50)) }
+        let (url, tail) = try await launch(process, alsoOutput: true, seconds: 60) {
+            $0.firstMatch(of: /WebDriver BiDi listening on (ws:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) }
         }
         guard let url else {
             terminateAndReap(process)
             sound.close()
-            throw TestError("firefox did not start: \(text.withLock { $0.suffix(500) })")
+            throw TestError("firefox did not start: \(tail)")
         }
         bidiURL = url + "/session"
     }
