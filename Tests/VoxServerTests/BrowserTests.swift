@@ -108,6 +108,8 @@ protocol BrowserPage: Sendable {
     func setFile(selector: String, path: String) async throws
     /// A PNG of the page.
     func screenshot() async throws -> Data?
+    /// Lays the page out as on a screen of `width` x `height` CSS pixels (a phone's, say).
+    func setViewport(width: Int, height: Int) async throws
 }
 
 extension BrowserPage {
@@ -248,6 +250,12 @@ final class DevToolsPage: BrowserPage, @unchecked Sendable {
         let quoted = String(decoding: try JSONEncoder().encode(expression), as: UTF8.self)
         let result = try await call("Runtime.evaluate", "{\"expression\":\(quoted),\"returnByValue\":true,\"awaitPromise\":true}")
         return result["result"]?.object?["value"] ?? .null
+    }
+
+    /// A phone's screen: the device metrics override, with touch-style (mobile) layout.
+    func setViewport(width: Int, height: Int) async throws {
+        _ = try await call(
+            "Emulation.setDeviceMetricsOverride", "{\"width\":\(width),\"height\":\(height),\"deviceScaleFactor\":2,\"mobile\":true}")
     }
 
     /// Puts `path` into the file input that `selector` finds.
@@ -487,6 +495,49 @@ extension ServerTests {
             #expect(last["lastAnswer"]?.string?.contains("[m") == true, "\(last["lastAnswer"] ?? .null)")
             let png = try #require(screenshot.withLock { $0 })
             try keepArtifact(png, browser == .chromium ? "twin.png" : "twin-\(browser).png")
+        }
+
+        /// Each page on a phone-sized screen (390 x 844 CSS pixels), in each installed browser:
+        /// nothing is wider than the screen (no sideways scrolling), the page's main control is
+        /// on screen and its state is live; no JavaScript error; a screenshot is kept.
+        @Test(arguments: TestBrowser.installed)
+        func everyPageFitsAPhone(_ browser: TestBrowser) async throws {
+            let server = try await TestServer()
+            defer { Task { await server.stop() } }
+            _ = try await server.request("POST", "/v1/twins", body: Array(#"{"user": "maya", "name": "Maya Chen"}"#.utf8))
+            let pages = [("", "#mic"), ("avatars", "#speed"), ("space", "#space"), ("twin?user=maya", "#user")]
+            for (path, control) in pages {
+                let problems = ProblemLog()
+                let measured = Mutex<[String: JSON]>([:])
+                let screenshot = Mutex<Data?>(nil)
+                try await browser.open("http://127.0.0.1:\(server.http)/\(path)", problems: problems) { page in
+                    let seen = Mutex<[[String: JSON]]>([])
+                    try await page.wait("the page, loaded", seen) { _ in true }
+                    try await page.setViewport(width: 390, height: 844)
+                    try await Task.sleep(for: .milliseconds(400))
+                    let layout = try await page.evaluate(
+                        """
+                        JSON.stringify({ width: window.innerWidth, scroll: document.documentElement.scrollWidth,
+                          control: (() => { const e = document.querySelector('\(control)'); if (!e) return null;
+                            const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; })(),
+                          over: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                            .slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)) })
+                        """)
+                    if let text = layout.string, case .object(let o)? = try? JSON.parse(Array(text.utf8)) { measured.withLock { $0 = o } }
+                    let png = try await page.screenshot()
+                    screenshot.withLock { $0 = png }
+                }
+                let m = measured.withLock { $0 }
+                let place = "/\(path) in \(browser)"
+                #expect(problems.list.withLock { $0 }.isEmpty, "\(place): JavaScript errors \(problems.list.withLock { $0 })")
+                #expect((m["width"]?.int ?? 0) <= 400 && (m["width"]?.int ?? 0) >= 300, "\(place): viewport \(m)")
+                #expect(
+                    (m["scroll"]?.int ?? .max) <= (m["width"]?.int ?? 0),
+                    "\(place): wider than the screen \(m) (first elements past the edge: over)")
+                #expect(m["control"] == .bool(true), "\(place): \(control) is not on screen \(m)")
+                let name = path.split(separator: "?").first.map(String.init) ?? ""
+                try keepArtifact(try #require(screenshot.withLock { $0 }), "phone-\(name.isEmpty ? "live-face" : name)-\(browser).png")
+            }
         }
     }
 }

@@ -212,6 +212,12 @@ final class BiDiPage: BrowserPage, @unchecked Sendable {
             "input.setFiles", "{\"context\":\"\(context)\",\"element\":{\"sharedId\":\"\(shared)\"},\"files\":[\"\(path)\"]}")
     }
 
+    /// Lays the tab out at `width` x `height` CSS pixels.
+    func setViewport(width: Int, height: Int) async throws {
+        _ = try await call(
+            "browsingContext.setViewport", "{\"context\":\"\(context)\",\"viewport\":{\"width\":\(width),\"height\":\(height)}}")
+    }
+
     /// Clicks the middle of element `id` with the mouse, as a person would.
     func click(elementID id: String) async throws {
         let node = try await remote("document.getElementById('\(id)')")
