@@ -294,6 +294,40 @@ final class PageSamples: Sendable {
     let screenshot = Mutex<Data?>(nil)
     /// The page's status line, when read.
     let status = Mutex("")
+
+    /// Reads `window.voxface.state` from `page` every 50 ms for `seconds`.
+    func collect(from page: any BrowserPage, for seconds: Double) async throws {
+        let began = Date()
+        while Date().timeIntervalSince(began) < seconds {
+            if let s = try await page.state() {
+                let sample = Sample(
+                    time: Date().timeIntervalSince(began), connected: s["connected"] == .bool(true),
+                    frames: s["framesReceived"]?.int ?? 0, jaw: s["jawOpen"]?.double ?? 0, error: s["error"]?.string)
+                samples.withLock { $0.append(sample) }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The samples taken while connected with frames, after checking (as `what`) that the page
+    /// showed no error and that frames arrived at about 60 a second.
+    func liveFrames(_ what: String) throws -> [Sample] {
+        let list = samples.withLock { $0 }
+        #expect(list.allSatisfy { $0.error == nil }, "\(what): page error \(list.compactMap(\.error).first ?? "")")
+        let live = list.filter { $0.connected && $0.frames > 0 }
+        let first = try #require(live.first, "\(what): no frames: \(list.suffix(3).map(\.frames))")
+        let last = try #require(live.last)
+        let rate = Double(last.frames - first.frames) / (last.time - first.time)
+        #expect(rate > 50 && rate < 70, "\(what): frames arrive at \(rate) per second")
+        return live
+    }
+
+    /// Checks that the drawn jaw opened during speech (over 0.1) and rested in silence (under 0.05).
+    static func expectJawOpensAndRests(_ live: [Sample]) {
+        let jaws = live.map(\.jaw)
+        #expect((jaws.max() ?? 0) > 0.1, "the jaw never opened (max \(jaws.max() ?? 0))")
+        #expect((jaws.min() ?? 1) < 0.05, "the jaw never rested (min \(jaws.min() ?? 1))")
+    }
 }
 
 /// JavaScript exceptions and console errors a page reported.
@@ -337,36 +371,16 @@ extension ServerTests {
             let browser = try await Chromium(url: "http://127.0.0.1:\(server.http)/?autostart=1", audio: audio)
             defer { browser.close() }
             let collected = PageSamples()
-            let began = Date()
             try await browser.session(problems: collected.problems) { page in
-                while Date().timeIntervalSince(began) < 12 {
-                    if let s = try await page.state() {
-                        collected.samples.withLock {
-                            $0.append(
-                                PageSamples.Sample(
-                                    time: Date().timeIntervalSince(began), connected: s["connected"] == .bool(true),
-                                    frames: s["framesReceived"]?.int ?? 0, jaw: s["jawOpen"]?.double ?? 0, error: s["error"]?.string))
-                        }
-                    }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                try await collected.collect(from: page, for: 12)
                 let png = try await page.screenshot()
                 collected.screenshot.withLock { $0 = png }
             }
 
             let problems = collected.problems.list.withLock { $0 }
-            let samples = collected.samples.withLock { $0 }
             let screenshot = collected.screenshot.withLock { $0 }
             #expect(problems.isEmpty, "JavaScript errors: \(problems)")
-            #expect(samples.allSatisfy { $0.error == nil }, "page error: \(samples.compactMap(\.error).first ?? "")")
-            let live = samples.filter { $0.connected && $0.frames > 0 }
-            let first = try #require(live.first, "the page never received frames: \(samples.suffix(3).map(\.frames))")
-            let last = try #require(live.last)
-            let rate = Double(last.frames - first.frames) / (last.time - first.time)
-            #expect(rate > 50 && rate < 70, "frames arrive at \(rate) per second")
-            let jaws = live.map(\.jaw)
-            #expect(jaws.max()! > 0.1, "the jaw never opened (max \(jaws.max()!))")
-            #expect(jaws.min()! < 0.05, "the jaw never rested (min \(jaws.min()!))")
+            PageSamples.expectJawOpensAndRests(try collected.liveFrames("the microphone"))
             let png = try #require(screenshot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             try keepArtifact(png, "live-face.png")

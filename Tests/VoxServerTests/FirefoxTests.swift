@@ -259,21 +259,6 @@ extension ServerTests {
             let file = PageSamples()
             let url = "http://127.0.0.1:\(server.http)/"
             try await browser.session(problems: microphone.problems) { page in
-                func sample(into samples: PageSamples, for seconds: Double) async throws {
-                    let began = Date()
-                    while Date().timeIntervalSince(began) < seconds {
-                        if let s = try await page.state() {
-                            samples.samples.withLock {
-                                $0.append(
-                                    PageSamples.Sample(
-                                        time: Date().timeIntervalSince(began), connected: s["connected"] == .bool(true),
-                                        frames: s["framesReceived"]?.int ?? 0, jaw: s["jawOpen"]?.double ?? 0,
-                                        error: s["error"]?.string))
-                            }
-                        }
-                        try await Task.sleep(for: .milliseconds(50))
-                    }
-                }
                 try await page.navigate(url + "?autostart=1")
                 // Firefox holds a page's audio back until a person interacts with it (its default
                 // autoplay rule), so `?autostart=1` asks for a click; the click starts the audio.
@@ -284,10 +269,10 @@ extension ServerTests {
                 }
                 microphone.status.withLock { $0 = said }
                 try await page.click(elementID: "face")
-                try await sample(into: microphone, for: 6)
+                try await microphone.collect(from: page, for: 6)
                 // The file button: the page stops the microphone's stream and sends the file.
                 try await page.setFile(selector: "#file", path: audio)
-                try await sample(into: file, for: 7)
+                try await file.collect(from: page, for: 7)
                 let png = try await page.screenshot()
                 file.screenshot.withLock { $0 = png }
             }
@@ -297,18 +282,8 @@ extension ServerTests {
                 "before the click: '\(microphone.status.withLock { $0 })'")
             let problems = microphone.problems.list.withLock { $0 }
             #expect(problems.isEmpty, "JavaScript errors: \(problems)")
-            for (what, samples) in [("microphone", microphone), ("file", file)] {
-                let list = samples.samples.withLock { $0 }
-                #expect(list.allSatisfy { $0.error == nil }, "\(what): page error \(list.compactMap(\.error).first ?? "")")
-                let live = list.filter { $0.connected && $0.frames > 0 }
-                let first = try #require(live.first, "\(what): no frames: \(list.suffix(3).map(\.frames))")
-                let last = try #require(live.last)
-                let rate = Double(last.frames - first.frames) / (last.time - first.time)
-                #expect(rate > 50 && rate < 70, "\(what): frames arrive at \(rate) per second")
-            }
-            let jaws = file.samples.withLock { $0 }.filter { $0.connected && $0.frames > 0 }.map(\.jaw)
-            #expect((jaws.max() ?? 0) > 0.1, "the jaw never opened (max \(jaws.max() ?? 0))")
-            #expect((jaws.min() ?? 1) < 0.05, "the jaw never rested (min \(jaws.min() ?? 1))")
+            _ = try microphone.liveFrames("microphone")
+            PageSamples.expectJawOpensAndRests(try file.liveFrames("file"))
             let png = try #require(file.screenshot.withLock { $0 })
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             try keepArtifact(png, "live-face-firefox.png")
