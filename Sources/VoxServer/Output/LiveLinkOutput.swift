@@ -31,7 +31,8 @@ final class LiveLinkSocket: Sendable {
             let share = (k * targets.count / v4.count)..<((k + 1) * targets.count / v4.count)
             if !share.isEmpty { sender.send(frame, to: targets, share, family: .v4) }
         }
-        if let v6 { v6.send(frame, to: targets, targets.indices, family: .v6) }
+        // No hop to the IPv6 socket's loop for a frame with no IPv6 target (the usual case).
+        if let v6, targets.contains(where: \.isV6) { v6.send(frame, to: targets, targets.indices, family: .v6) }
     }
 
     func close() async {
@@ -60,8 +61,7 @@ private final class LiveLinkSender: @unchecked Sendable {
             // keeps the storage; a write while a view is alive would copy, so views come after.
             packets.clear()
             var written = 0
-            withUnsafeBytes(of: frame.values) { raw in
-                let values = raw.bindMemory(to: Float.self)
+            frame.values.span.withUnsafeBufferPointer { values in
                 for target in targets[share] where target.isV6 == (family == .v6) {
                     let size = target.encoder.packetSize
                     packets.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
