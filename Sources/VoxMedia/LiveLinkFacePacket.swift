@@ -87,9 +87,15 @@ public enum LiveLinkError: Error, Equatable, CustomStringConvertible {
     /// One line for the API and logs.
     public var description: String {
         switch self {
-        case .badSubject(let s): "Live Link subject '\(s)' must be 1 to 256 UTF-8 bytes"
-        case .badDeviceID(let d): "Live Link device id '\(d)' must be 1 to 256 UTF-8 bytes"
+        case .badSubject(let s): "Live Link subject '\(Self.shown(s))' must be 1 to 256 UTF-8 bytes"
+        case .badDeviceID(let d): "Live Link device id '\(Self.shown(d))' must be 1 to 256 UTF-8 bytes"
         }
+    }
+
+    /// A name fit for one short line: its first 32 characters, control characters escaped.
+    static func shown(_ name: String) -> String {
+        let head = name.unicodeScalars.prefix(32).map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }
+        return head.joined() + (name.unicodeScalars.count > 32 ? "..." : "")
     }
 }
 

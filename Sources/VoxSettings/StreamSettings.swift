@@ -235,11 +235,11 @@ public struct StreamSettingsPatch: Decodable, Sendable {
     }
 
     /// A client's field name fit for a one-line message: control characters and quotes escaped,
-    /// at most 64 characters kept.
+    /// at most about 64 characters written (an escape counts its length).
     static func printable(_ name: String) -> String {
         var out = ""
-        for (k, c) in name.unicodeScalars.enumerated() {
-            guard k < 64 else { return out + "..." }
+        for c in name.unicodeScalars {
+            guard out.unicodeScalars.count < 64 else { return out + "..." }
             let category = c.properties.generalCategory
             let escape = category == .control || category == .lineSeparator || category == .paragraphSeparator || c == "'" || c == "\\"
             out += escape ? c.escaped(asASCII: true) : String(c)

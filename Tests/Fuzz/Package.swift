@@ -44,5 +44,7 @@ let package = Package(
         fuzzer("FuzzMarkdown", ["VoxDocuments"]),
         fuzzer("FuzzRequestBodies", ["VoxAvatars", "VoxMatch"]),
         fuzzer("FuzzStreamSettings", ["VoxSettings", "VoxModel"]),
+        fuzzer("FuzzIngestRequest", ["VoxDocuments"]),
+        fuzzer("FuzzLiveLinkTarget", ["VoxSettings", "VoxMedia"]),
     ]
 )

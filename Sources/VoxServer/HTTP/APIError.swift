@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 import NIOCore
+public import VoxDocuments
 public import VoxSettings
 import VoxStore
 
@@ -31,6 +32,17 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
 
     /// A refused stream setting: 400 `bad_settings`.
     public init(_ error: SettingsError) { self.init(.badRequest, "bad_settings", error.message) }
+
+    /// A refused twin ingestion: 400, 413 or 415 with the reader's code.
+    public init(_ error: IngestRequestError) {
+        let status: HTTPResponse.Status =
+            switch error.status {
+            case .badRequest: .badRequest
+            case .contentTooLarge: .contentTooLarge
+            case .unsupportedMediaType: .unsupportedMediaType
+            }
+        self.init(status, error.code, error.message)
+    }
 
     static func notFound(_ what: String, _ id: String) -> APIError {
         APIError(.notFound, "\(what)_not_found", "no \(what) '\(id.prefix(64))'")

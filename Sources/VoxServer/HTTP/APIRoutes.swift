@@ -131,8 +131,11 @@ struct APIRoutes: Sendable {
     private func addTarget(_ request: Request, _ context: VoxRequestContext) async throws -> Response {
         let s = try stream(context)
         let body = try await collect(request, limit: Self.maxSettingsBody)
-        let spec = try decode(TargetSpec.self, from: body, fieldError: "bad_target")
-        let target = try hub.addTarget(to: s, host: spec.host, port: spec.port ?? 11111, subject: spec.subject ?? "Voxface")
+        let spec: LiveLinkTargetSpec
+        do { spec = try LiveLinkTargetSpec.parse(Array(body.readableBytesView)) } catch {
+            throw APIError(.badRequest, "bad_target", error.message)
+        }
+        let target = try hub.addTarget(to: s, spec)
         guard let fanOut = s.liveLink.withLock({ $0 }) else {
             throw APIError(.serviceUnavailable, "not_ready", "the server is not running")
         }
@@ -212,12 +215,6 @@ struct StreamPatch: Decodable {
         }
         avatar = try decoder.container(keyedBy: AnyKey.self).decodeIfPresent(String.self, forKey: AnyKey(stringValue: "avatar"))
     }
-}
-
-struct TargetSpec: Decodable {
-    var host: String
-    var port: Int?
-    var subject: String?
 }
 
 struct StreamCreated: Encodable {

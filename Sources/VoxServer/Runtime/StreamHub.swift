@@ -93,15 +93,14 @@ final class StreamHub: Sendable {
     }
 
     /// Adds a Live Link target to `stream`.
-    func addTarget(to stream: Stream, host: String, port: Int, subject: String) throws(APIError) -> LiveLinkTarget {
+    /// Adds a checked Live Link target to `stream` (400 `bad_target`, 409 over the stream's limit).
+    func addTarget(to stream: Stream, _ spec: LiveLinkTargetSpec) throws(APIError) -> LiveLinkTarget {
         func bad(_ m: String) -> APIError { APIError(.badRequest, "bad_target", m) }
-        guard (1...65535).contains(port) else { throw bad("port must be 1...65535") }
-        let literal = host == "localhost" ? "127.0.0.1" : host
-        guard let address = try? SocketAddress(ipAddress: literal, port: port) else {
+        guard let address = try? SocketAddress(ipAddress: spec.address, port: spec.port) else {
             throw bad("host must be an IP address or localhost")
         }
         let encoder: LiveLinkFaceEncoder
-        do { encoder = try LiveLinkFaceEncoder(deviceID: deviceID, subject: subject) } catch { throw bad(error.description) }
+        do { encoder = try LiveLinkFaceEncoder(deviceID: deviceID, subject: spec.subject) } catch { throw bad(error.description) }
         guard let socket = liveLinkSocket.withLock({ $0 }) else {
             throw APIError(.serviceUnavailable, "not_ready", "the server is not running")
         }
@@ -115,7 +114,7 @@ final class StreamHub: Sendable {
         return try fanOut.add(limit: configuration.maxLiveLinkTargets) { droppedBefore in
             var generator = SystemRandomNumberGenerator()
             return LiveLinkTarget(
-                id: StreamRegistry.hex(bytes: 4, &generator), host: host, port: port, subject: subject, address: address,
+                id: StreamRegistry.hex(bytes: 4, &generator), host: spec.host, port: spec.port, subject: spec.subject, address: address,
                 encoder: encoder, droppedBefore: droppedBefore)
         }
     }

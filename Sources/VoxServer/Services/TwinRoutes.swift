@@ -253,16 +253,6 @@ struct TwinRoutes: Sendable {
     }
 }
 
-/// A time in a query: ISO 8601 (`2026-03-01`, `2026-03-01T10:00:00Z`) or Unix seconds.
-enum TimeValue {
-    static func parse(_ text: String) -> Double? {
-        if let t = Double(text), t.isFinite { return t }
-        if let d = try? Date(text, strategy: .iso8601) { return d.timeIntervalSince1970 }
-        if let d = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return d.timeIntervalSince1970 }
-        return nil
-    }
-}
-
 struct TwinCreate: Decodable {
     var user: String?
     var name: String?

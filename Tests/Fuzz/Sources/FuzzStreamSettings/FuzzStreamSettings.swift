@@ -16,12 +16,16 @@ public func fuzzStreamSettings(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     let body = Data(bytes: data + 1, count: size - 1)
     let patch: StreamSettingsPatch
     do { patch = try JSONDecoder().decode(StreamSettingsPatch.self, from: body) } catch let error as SettingsError {
-        precondition(!error.message.isEmpty && !error.message.contains("\n"), "refusal '\(error.message)'")
+        precondition(
+            !error.message.isEmpty && !error.message.contains("\n") && error.message.unicodeScalars.count <= 160,
+            "refusal '\(error.message)'")
         return 0
     } catch { return 0 }
     let settings = patch.applied(to: defaults)
     do { try settings.validate(for: config) } catch {
-        precondition(!error.message.isEmpty && !error.message.contains("\n"), "refusal '\(error.message)'")
+        precondition(
+            !error.message.isEmpty && !error.message.contains("\n") && error.message.unicodeScalars.count <= 160,
+            "refusal '\(error.message)'")
         return 0
     }
     precondition(settings.hop >= 1 && settings.lookahead >= 0 && settings.hop + settings.lookahead <= config.frameSize)

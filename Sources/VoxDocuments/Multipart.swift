@@ -1,32 +1,33 @@
-import FoundationEssentials
+import Foundation
 
 /// A `multipart/form-data` body (RFC 7578) split into its parts: bounded, linear, and strict
 /// enough to refuse what it cannot read with a clear reason. Plain logic over bytes.
-struct Multipart {
+public struct Multipart {
     /// One part.
-    struct Part: Equatable {
+    public struct Part: Equatable, Sendable {
         /// The `name` of its Content-Disposition.
-        var name: String
+        public var name: String
         /// Its `filename`, for a file.
-        var filename: String?
+        public var filename: String?
         /// Its Content-Type.
-        var contentType: String?
+        public var contentType: String?
         /// Its bytes.
-        var body: [UInt8]
+        public var body: [UInt8]
     }
 
     /// Most parts read.
-    static let maxParts = 32
+    public static let maxParts = 32
     /// Largest header block of a part.
-    static let maxHeaderBytes = 8192
+    public static let maxHeaderBytes = 8192
 
     /// Why a body could not be split.
-    struct Failure: Error, Equatable {
-        var reason: String
+    public struct Failure: Error, Equatable, Sendable {
+        /// What is wrong, in one line.
+        public var reason: String
     }
 
     /// The boundary of a `multipart/form-data; boundary=...` content type, nil for others.
-    static func boundary(_ contentType: String) -> String? {
+    public static func boundary(_ contentType: String) -> String? {
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
         for p in parts.dropFirst() where p.lowercased().hasPrefix("boundary=") {
@@ -38,7 +39,7 @@ struct Multipart {
     }
 
     /// The parts of `body`.
-    static func parts(_ body: [UInt8], boundary: String) throws(Failure) -> [Part] {
+    public static func parts(_ body: [UInt8], boundary: String) throws(Failure) -> [Part] {
         let dash = Array(("--" + boundary).utf8)
         let delimiter = Array(("\r\n--" + boundary).utf8)
         guard body.starts(with: dash) else { throw Failure(reason: "the body does not start with the boundary") }
@@ -76,7 +77,8 @@ struct Multipart {
         }
     }
 
-    static func parameter(_ name: String, in value: String) -> String? {
+    /// The value of parameter `name` in a header value such as `form-data; name="file"`.
+    public static func parameter(_ name: String, in value: String) -> String? {
         for p in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let kv = p.split(separator: "=", maxSplits: 1)
             guard kv.count == 2, kv[0].lowercased() == name else { continue }
@@ -88,7 +90,7 @@ struct Multipart {
     }
 
     /// First index of `needle` in `hay` at or after `from` (within `limit` bytes when given).
-    static func find(_ needle: [UInt8], in hay: [UInt8], from: Int, limit: Int?) -> Int? {
+    public static func find(_ needle: [UInt8], in hay: [UInt8], from: Int, limit: Int?) -> Int? {
         guard let first = needle.first, hay.count >= needle.count else { return nil }
         let last = min(hay.count - needle.count, limit.map { from + $0 } ?? Int.max)
         var i = from
