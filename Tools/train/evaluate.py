@@ -15,6 +15,9 @@ Metrics (post-processed output in ARKit units 0..1, against the viseme targets):
   silence_jaw    mean JawOpen over those frames
   jaw_env_r      Pearson correlation of JawOpen with the clean speech envelope (20 ms RMS), per
                  session, averaged; target_jaw_env_r is the same for the targets (the ceiling)
+With --per-channel, for each mouth and jaw channel over all frames pooled: Pearson r of output
+against target, and the mean and 95th percentile of each (amplitude); --by-source splits every
+figure by the corpus's sources (real_speech.py's asterisk, fillets, librivox).
 """
 import argparse
 import glob
@@ -39,6 +42,8 @@ CLOSE = V.IDX["MouthClose"]
 PRESS = [V.IDX["MouthPressLeft"], V.IDX["MouthPressRight"]]
 CLOSURE = 0.15
 OPEN_VOWELS = {"AA", "AE", "AH", "EH", "AO"}
+CHANNELS = ["JawOpen", "MouthClose", "MouthFunnel", "MouthPucker", "MouthSmileLeft", "MouthStretchLeft", "MouthRollLower",
+            "MouthRollUpper", "MouthShrugUpper", "MouthPressLeft", "MouthLowerDownLeft", "MouthUpperUpLeft"]
 
 
 def run(voxface, model, audio, extra):
@@ -85,11 +90,26 @@ def metrics(out, meta):
         "bilabial_hits": hits, "bilabials": total, "false": false_frames, "vowel_frames": vowel_frames,
         "silent_ok": int((out[silent, JAW] < 0.05).sum()), "silent": int(silent.sum()),
         "silent_jaw_sum": float(out[silent, JAW].sum()), "r": float(r), "rt": float(rt),
+        "chan_out": out[:, [V.IDX[c] for c in CHANNELS]], "chan_tgt": tgt[:, [V.IDX[c] for c in CHANNELS]],
     }
 
 
-def summary(parts):
+def channel_table(parts):
+    """Per channel, all frames pooled: r of output against target, mean and p95 of each."""
+    out = np.concatenate([p["chan_out"] for p in parts])
+    tgt = np.concatenate([p["chan_tgt"] for p in parts])
+    table = {}
+    for j, c in enumerate(CHANNELS):
+        o, t = out[:, j], tgt[:, j]
+        r = float(np.corrcoef(o, t)[0, 1]) if o.std() > 0 and t.std() > 0 else 0.0
+        table[c] = {"r": r, "out_mean": float(o.mean()), "target_mean": float(t.mean()),
+                    "out_p95": float(np.percentile(o, 95)), "target_p95": float(np.percentile(t, 95))}
+    return table
+
+
+def summary(parts, per_channel=False):
     s = lambda k: sum(p[k] for p in parts)  # noqa: E731
+    extra = {"channels": channel_table(parts)} if per_channel else {}
     return {
         "sessions": len(parts), "frames": s("frames"),
         "mae_mouth": s("abs_mouth_sum") / s("mouth_count"),
@@ -100,6 +120,7 @@ def summary(parts):
         "silence_jaw": s("silent_jaw_sum") / max(1, s("silent")),
         "jaw_env_r": float(np.mean([p["r"] for p in parts])),
         "target_jaw_env_r": float(np.mean([p["rt"] for p in parts])),
+        **extra,
     }
 
 
@@ -113,24 +134,45 @@ def main():
     ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--json")
+    ap.add_argument("--per-channel", action="store_true")
+    ap.add_argument("--by-source", action="store_true")
     args = ap.parse_args()
     metas = sorted(glob.glob(os.path.join(args.corpus, "meta", "test_*.npz")))
     if args.limit:
         metas = metas[: args.limit]
     schedules = [(int(h), int(la)) for h in str(args.hop).split(",") for la in str(args.lookahead).split(",")]
-    batch, stream = [], {sched: [] for sched in schedules}
+    batch, stream, sources = [], {sched: [] for sched in schedules}, []
     for m in metas:
         name = os.path.basename(m)[:-4]
         audio = os.path.join(args.corpus, "audio", name + ".wav")
         meta = np.load(m)
+        sources.append(json.loads(str(meta["info"])).get("source", "all") if args.by_source else "all")
         if not args.skip_batch:
             batch.append(metrics(run(args.voxface, args.model, audio, []), meta))
         for hop, lookahead in schedules:
             stream[(hop, lookahead)].append(metrics(run(args.voxface, args.model, audio,
                                                         ["--stream", "--hop", str(hop), "--lookahead", str(lookahead)]), meta))
-    result = {"model": args.model or "default", "batch": summary(batch) if batch else None,
-              "streaming": [{"hop": h, "lookahead": la, **summary(stream[(h, la)])} for h, la in schedules]}
+
+    def grouped(parts):
+        groups = {"all": parts}
+        if args.by_source:
+            groups.update({g: [p for p, src in zip(parts, sources) if src == g] for g in sorted(set(sources))})
+        return {g: summary(ps, args.per_channel) for g, ps in groups.items() if ps}
+
+    result = {"model": args.model or "default", "batch": grouped(batch) if batch else None,
+              "streaming": [{"hop": h, "lookahead": la, **grouped(stream[(h, la)])} for h, la in schedules]}
     print(json.dumps(result, indent=1))
+    if args.per_channel:
+        paths = ([("batch", result["batch"])] if result["batch"] else []) + \
+            [(f"streaming hop {r['hop']} lookahead {r['lookahead']}", r) for r in result["streaming"]]
+        for label, groups in paths:
+            for g, summ in groups.items():
+                if not isinstance(summ, dict) or "channels" not in summ:
+                    continue
+                print(f"\n{label}, {g} ({summ['sessions']} clips, {summ['frames'] / 3600:.1f} min):")
+                print("| channel | r | mean out / target | p95 out / target |\n|---|---|---|---|")
+                for c, v in summ["channels"].items():
+                    print(f"| {c} | {v['r']:.2f} | {v['out_mean']:.3f} / {v['target_mean']:.3f} | {v['out_p95']:.3f} / {v['target_p95']:.3f} |")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)

@@ -1,0 +1,203 @@
+"""A real-speech evaluation set: recordings of real people from Debian packages, their phonemes
+aligned to the audio by pocketsphinx, and viseme targets made from those phonemes exactly as
+for the synthetic corpus (visemes.py). Training never sees these recordings.
+
+  python3 Tools/train/real_speech.py --out /tmp/voxface-real          # download, align, write
+  python3 Tools/train/evaluate.py --corpus /tmp/voxface-real --hop 4 --lookahead 1 --per-channel
+
+Sources (each package fetched with `apt-get download` and unpacked with `dpkg -x` under
+OUT/debs; nothing is installed and nothing is redistributed):
+  asterisk   asterisk-core-sounds-en-wav: Allison Smith's telephone prompts (one woman, 8 kHz
+             recordings, about 25 minutes), transcripts from asterisk-core-sounds-en
+  fillets    fillets-ng-data: the English voice acting of Fish Fillets NG (several actors, 22 kHz,
+             about 6 minutes), transcripts from the game's dialogs_en.lua
+  librivox   pocketsphinx-testdata: five LibriVox sentences (one man, 16 kHz, 35 s)
+
+Each clip is aligned at 16 kHz with pocketsphinx 5 (PyPI `pocketsphinx`, its bundled en-us
+acoustic model and dictionary; a word it does not know, or no alignment, drops the clip), converted to 48 kHz and
+sent through an Opus round trip at 32 kbit/s (what the server hears), and written in the corpus
+layout gen_corpus.py writes (audio/test_*.wav, meta/test_*.npz with targets, segments and the
+clean envelope), so evaluate.py reads it unchanged. ARPAbet phones map to the IPA letters
+visemes.py knows; AH shorter than 60 ms is a schwa (pocketsphinx has no stress marks).
+"""
+import argparse
+import glob
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import wave
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import visemes  # noqa: E402
+from gen_corpus import rows_for  # noqa: E402
+
+RATE = 48000
+ARPABET = {
+    "AA": "ɑ", "AE": "æ", "AH": "ʌ", "AO": "ɔ", "AW": "aʊ", "AY": "aɪ", "B": "b", "CH": "tʃ", "D": "d", "DH": "ð",
+    "EH": "ɛ", "ER": "ɝ", "EY": "eɪ", "F": "f", "G": "ɡ", "HH": "h", "IH": "ɪ", "IY": "i", "JH": "dʒ", "K": "k",
+    "L": "l", "M": "m", "N": "n", "NG": "ŋ", "OW": "oʊ", "OY": "ɔɪ", "P": "p", "R": "ɹ", "S": "s", "SH": "ʃ",
+    "T": "t", "TH": "θ", "UH": "ʊ", "UW": "u", "V": "v", "W": "w", "Y": "j", "Z": "z", "ZH": "ʒ",
+}
+PACKAGES = {
+    "asterisk": ["asterisk-core-sounds-en-wav", "asterisk-core-sounds-en"],
+    "fillets": ["fillets-ng-data"],
+    "librivox": ["pocketsphinx-testdata"],
+}
+
+
+def unpack(out, source):
+    """Downloads and unpacks the source's packages under OUT/debs/SOURCE; returns that folder."""
+    root = os.path.join(out, "debs", source)
+    if os.path.isdir(os.path.join(root, "usr")):
+        return root
+    os.makedirs(root, exist_ok=True)
+    subprocess.run(["apt-get", "download", *PACKAGES[source]], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    for deb in glob.glob(os.path.join(root, "*.deb")):
+        subprocess.run(["dpkg", "-x", deb, root], check=True)
+        os.remove(deb)
+    return root
+
+
+def clips(out, source):
+    """[(audio path, transcript, speaker)] of a source."""
+    root = unpack(out, source)
+    found = []
+    if source == "asterisk":
+        text = gzip.open(glob.glob(f"{root}/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")[0], "rt").read()
+        base = glob.glob(f"{root}/usr/share/asterisk/sounds/en_US_f_Allison")[0]
+        for line in text.splitlines():
+            name, sep, words = line.partition(":")
+            path = os.path.join(base, name.strip() + ".wav")
+            if sep and not line.startswith(";") and "[" not in words and os.path.exists(path):
+                found.append((path, words.strip(), "allison"))
+    elif source == "fillets":
+        game = f"{root}/usr/share/games/fillets-ng"
+        for script in sorted(glob.glob(f"{game}/script/*/dialogs_en.lua")):
+            level = os.path.basename(os.path.dirname(script))
+            for ident, font, words in re.findall(r'dialogId\("([^"]+)",\s*"([^"]*)",\s*"((?:[^"\\]|\\.)*)"\)', open(script).read()):
+                path = f"{game}/sound/{level}/en/{ident}.ogg"
+                if os.path.exists(path):
+                    found.append((path, words, font or "other"))
+    elif source == "librivox":
+        data = f"{root}/usr/share/pocketsphinx/test/data/librivox"
+        for line in open(f"{data}/transcription"):
+            m = re.match(r"<s> (.*) </s> \((.*)\)", line.strip())
+            if m:
+                found.append((f"{data}/{m.group(2)}.wav", m.group(1), "librivox"))
+    return found
+
+
+def words_of(text):
+    """Lower-case words for the aligner: no punctuation, digits spelled out."""
+    digits = "zero one two three four five six seven eight nine".split()
+    text = re.sub(r"\d", lambda m: " " + digits[int(m.group())] + " ", text.lower().replace("\\n", " "))
+    return [w.strip("'") for w in re.findall(r"[a-z']+", text) if w.strip("'")]
+
+
+def decode(path, rate, extra=()):
+    """Mono float samples of any file ffmpeg reads, at `rate`."""
+    raw = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", path, *extra, "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
+                         check=True, capture_output=True).stdout
+    return np.frombuffer(raw, np.int16).astype(np.float32) / 32768
+
+
+def align(decoder, pcm16k, words):
+    """[(start s, IPA)] phone events ('' = pause) from pocketsphinx forced alignment, or None."""
+    raw = (np.clip(pcm16k, -1, 1) * 32767).astype(np.int16).tobytes()
+    try:
+        decoder.set_align_text(" ".join(words))
+        decoder.start_utt()
+        decoder.process_raw(raw, full_utt=True)
+        decoder.end_utt()
+        decoder.set_alignment()
+        decoder.start_utt()
+        decoder.process_raw(raw, full_utt=True)
+        decoder.end_utt()
+        alignment = decoder.get_alignment()
+    except (RuntimeError, ValueError):
+        return None
+    if alignment is None:
+        return None
+    events = []
+    for word in alignment:
+        for phone in word:
+            start, seconds = phone.start / 100, phone.duration / 100
+            ipa = ARPABET.get(phone.name)
+            if phone.name == "AH" and seconds < 0.06:
+                ipa = "ə"
+            events.append((start, ipa if ipa else visemes.PAUSE))
+    return events
+
+
+def opus_round_trip(x, tmp):
+    wav, opus, dec = (os.path.join(tmp, n) for n in ("a.wav", "a.opus", "b.wav"))
+    with wave.open(wav, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(RATE)
+        w.writeframes((np.clip(x, -1, 1) * 32767).astype(np.int16).tobytes())
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", "-application", "voip", opus],
+                   check=True)
+    return decode(opus, RATE)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--sources", default="asterisk,fillets,librivox")
+    args = ap.parse_args()
+    from pocketsphinx import Decoder
+    for d in ("audio", "meta"):
+        os.makedirs(os.path.join(args.out, d), exist_ok=True)
+    summary = {}
+    for source in args.sources.split(","):
+        # One decoder per source, its clips aligned in order: pocketsphinx's live cepstral mean
+        # adapts over a source's clips. A fresh decoder per clip, or one carried over from the
+        # 8 kHz asterisk prompts, failed on nearly every Fish Fillets clip (6 of 130 aligned);
+        # one decoder from that source's first clip on aligned 106. A word the dictionary does
+        # not know raises in align() and drops the clip.
+        decoder = Decoder(samprate=16000, bestpath=False, loglevel="FATAL")
+        kept, dropped, seconds = 0, 0, 0.0
+        for i, (path, text, speaker) in enumerate(clips(args.out, source)):
+            name = f"test_{source}_{i:04d}"
+            meta_path = os.path.join(args.out, "meta", name + ".npz")
+            if os.path.exists(meta_path):
+                kept += 1
+                continue
+            words = words_of(text)
+            events = align(decoder, decode(path, 16000), words) if words else None
+            clean = decode(path, RATE)
+            if not events or len(clean) < RATE // 2:
+                dropped += 1
+                continue
+            duration = len(clean) / RATE
+            segs = visemes.segments(events, duration)
+            with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+                heard = opus_round_trip(clean, tmp)[: len(clean)]
+            rows = rows_for(len(heard))
+            times = visemes.row_times(rows)
+            env = np.array([np.sqrt(np.mean(clean[max(0, int(t * RATE) - 480): int(t * RATE) + 481].astype(np.float64) ** 2) + 1e-12)
+                            for t in times])
+            targets = visemes.targets(segs, times, loudness=visemes.segment_loudness(segs, env, times))
+            with wave.open(os.path.join(args.out, "audio", name + ".wav"), "wb") as w:
+                w.setnchannels(1), w.setsampwidth(2), w.setframerate(RATE)
+                w.writeframes((np.clip(heard, -1, 1) * 32767).astype(np.int16).tobytes())
+            info = {"source": source, "speaker": speaker, "file": os.path.relpath(path, args.out), "text": text}
+            np.savez_compressed(
+                meta_path, targets=targets.astype(np.float32), seg_start=np.array([s[0] for s in segs]),
+                seg_end=np.array([s[1] for s in segs]), seg_class=np.array([s[2] for s in segs]), envelope=env.astype(np.float32),
+                info=json.dumps(info))
+            kept += 1
+            seconds += duration
+        summary[source] = {"clips": kept, "dropped": dropped, "new_seconds": round(seconds, 1)}
+        print(source, summary[source], flush=True)
+    with open(os.path.join(args.out, "sources.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
