@@ -7,10 +7,12 @@ for the synthetic corpus (visemes.py). Training never sees these recordings.
 
 Sources (each package fetched with `apt-get download` and unpacked with `dpkg -x` under
 OUT/debs; nothing is installed and nothing is redistributed):
-  asterisk   asterisk-core-sounds-en-wav: Allison Smith's telephone prompts (one woman, 8 kHz
-             recordings, about 25 minutes), transcripts from asterisk-core-sounds-en
-  fillets    fillets-ng-data: the English voice acting of Fish Fillets NG (several actors, 22 kHz,
-             about 6 minutes), transcripts from the game's dialogs_en.lua
+  asterisk   asterisk-core-sounds-en-g722: Allison Smith's telephone prompts (one woman, the
+             wideband G.722 edition: 16 kHz, up to 7 kHz of bandwidth; about 25 minutes),
+             transcripts from asterisk-core-sounds-en
+  fillets    fillets-ng-data: the few English voiced lines of Fish Fillets NG with a transcript in
+             the game's dialogs_en.lua (22 kHz; most of its English sounds are effects without
+             text, and its main dialogue is voiced only in Czech and Dutch)
   librivox   pocketsphinx-testdata: five LibriVox sentences (one man, 16 kHz, 35 s)
 
 Each clip is aligned at 16 kHz with pocketsphinx 5 (PyPI `pocketsphinx`, its bundled en-us
@@ -45,7 +47,7 @@ ARPABET = {
     "T": "t", "TH": "θ", "UH": "ʊ", "UW": "u", "V": "v", "W": "w", "Y": "j", "Z": "z", "ZH": "ʒ",
 }
 PACKAGES = {
-    "asterisk": ["asterisk-core-sounds-en-wav", "asterisk-core-sounds-en"],
+    "asterisk": ["asterisk-core-sounds-en-g722", "asterisk-core-sounds-en"],
     "fillets": ["fillets-ng-data"],
     "librivox": ["pocketsphinx-testdata"],
 }
@@ -73,7 +75,7 @@ def clips(out, source):
         base = glob.glob(f"{root}/usr/share/asterisk/sounds/en_US_f_Allison")[0]
         for line in text.splitlines():
             name, sep, words = line.partition(":")
-            path = os.path.join(base, name.strip() + ".wav")
+            path = os.path.join(base, name.strip() + ".g722")
             if sep and not line.startswith(";") and "[" not in words and os.path.exists(path):
                 found.append((path, words.strip(), "allison"))
     elif source == "fillets":
@@ -100,9 +102,10 @@ def words_of(text):
     return [w.strip("'") for w in re.findall(r"[a-z']+", text) if w.strip("'")]
 
 
-def decode(path, rate, extra=()):
+def decode(path, rate):
     """Mono float samples of any file ffmpeg reads, at `rate`."""
-    raw = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", path, *extra, "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
+    form = ["-f", "g722"] if path.endswith(".g722") else []
+    raw = subprocess.run(["ffmpeg", "-loglevel", "error", *form, "-i", path, "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
                          check=True, capture_output=True).stdout
     return np.frombuffer(raw, np.int16).astype(np.float32) / 32768
 
