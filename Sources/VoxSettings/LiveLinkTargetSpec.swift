@@ -70,15 +70,8 @@ public struct LiveLinkTargetSpec: Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey, CaseIterable { case host, port, subject }
 
-        private struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
         init(from decoder: any Decoder) throws {
-            for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(rawValue: key.stringValue) == nil {
+            for key in try decoder.container(keyedBy: AnyCodingKey.self).allKeys where CodingKeys(rawValue: key.stringValue) == nil {
                 throw SettingsError("unknown field '\(StreamSettingsPatch.printable(key.stringValue))' (host, port, subject)")
             }
             let c = try decoder.container(keyedBy: CodingKeys.self)

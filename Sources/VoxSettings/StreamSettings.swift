@@ -198,19 +198,12 @@ public struct StreamSettingsPatch: Decodable, Sendable {
     /// ``StreamSettings/windowPhase``.
     public var windowPhase: Int?
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     /// No field set: the defaults as they are.
     public init() {}
 
     /// Decodes the fields; throws ``SettingsError`` for an unknown field or latency profile.
     public init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
+        let keys = try decoder.container(keyedBy: AnyCodingKey.self).allKeys
         if let unknown = keys.first(where: { StreamSettings.CodingKeys(rawValue: $0.stringValue) == nil }) {
             throw SettingsError("unknown setting '\(Self.printable(unknown.stringValue))'")
         }

@@ -14,24 +14,13 @@ within +-6 frames of JawOpen, in case the take's clocks were offset.
 import argparse
 import csv
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import visemes as V  # noqa: E402
-from evaluate import CHANNELS, REPO  # noqa: E402
-
-
-def run(voxface, model, audio, extra):
-    with tempfile.NamedTemporaryFile(suffix=".npy") as f:
-        cmd = [voxface, "process", audio, "--format", "npy", "--out", f.name, "--threads", "1", *extra]
-        if model:
-            cmd += ["--model", model]
-        subprocess.run(cmd, check=True)
-        return np.load(f.name).astype(np.float64)
+from evaluate import CHANNELS, REPO, run  # noqa: E402
 
 
 def capture(path):
@@ -79,7 +68,7 @@ def main():
     paths = [("batch", []), (f"streaming hop {args.hop} lookahead {args.lookahead}",
                              ["--stream", "--hop", args.hop, "--lookahead", args.lookahead])]
     for label, extra in paths:
-        n, lag, rows = compare(run(args.voxface, args.model, args.audio, extra), face)
+        n, lag, rows = compare(run(args.voxface, args.model, args.audio, extra).astype(np.float64), face)
         print(f"\n{label}: {n} frames, best JawOpen lag {lag:+d} frames")
         print("| channel | r (lag 0 / best) | mean model / face | p95 model / face |\n|---|---|---|---|")
         for c, v in rows.items():

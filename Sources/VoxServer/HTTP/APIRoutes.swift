@@ -201,19 +201,12 @@ struct TargetList: Encodable { var targets: [LiveLinkTargetInfo] }
 struct StreamPatch: Decodable {
     var avatar: String?
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        let keys = try decoder.container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
         guard keys == ["avatar"] else {
             throw APIError(.badRequest, "bad_settings", "only \"avatar\" can change on a running stream (an id, or null to unbind)")
         }
-        avatar = try decoder.container(keyedBy: AnyKey.self).decodeIfPresent(String.self, forKey: AnyKey(stringValue: "avatar"))
+        avatar = try decoder.container(keyedBy: AnyCodingKey.self).decodeIfPresent(String.self, forKey: AnyCodingKey(stringValue: "avatar"))
     }
 }
 
