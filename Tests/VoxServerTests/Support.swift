@@ -96,12 +96,22 @@ final class TestServer: @unchecked Sendable {
     }
 }
 
-/// A new empty directory under the system's temporary directory.
+/// Every directory `temporaryDirectory()` made: removed when the test process exits, so that
+/// test audio, browser profiles and generated keys do not pile up in /tmp.
+private let madeDirectories = Mutex<[String]>([])
+private let removeMadeDirectoriesAtExit: Void = {
+    atexit { for directory in madeDirectories.withLock({ $0 }) { removeTree(directory) } }
+}()
+
+/// A new empty directory under the system's temporary directory (removed at exit).
 func temporaryDirectory() -> String {
+    _ = removeMadeDirectoriesAtExit
     var template = Array("/tmp/voxface-test-XXXXXX".utf8CString)
     let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     precondition(made != nil, "mkdtemp failed")
-    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    madeDirectories.withLock { $0.append(path) }
+    return path
 }
 
 /// Removes a directory and everything in it (test data only).
