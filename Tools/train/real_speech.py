@@ -158,11 +158,8 @@ def main():
         os.makedirs(os.path.join(args.out, d), exist_ok=True)
     summary = {}
     for source in args.sources.split(","):
-        # One decoder per source, its clips aligned in order: pocketsphinx's live cepstral mean
-        # adapts over a source's clips. A fresh decoder per clip, or one carried over from the
-        # 8 kHz asterisk prompts, failed on nearly every Fish Fillets clip (6 of 130 aligned);
-        # one decoder from that source's first clip on aligned 106. A word the dictionary does
-        # not know raises in align() and drops the clip.
+        # One decoder per source. A clip without words is dropped: pocketsphinx "aligns" an empty
+        # transcript as silence and returns no phoneme, which would pass for a good clip.
         decoder = Decoder(samprate=16000, bestpath=False, loglevel="FATAL")
         kept, dropped, seconds = 0, 0, 0.0
         for i, (path, text, speaker) in enumerate(clips(args.out, source)):
