@@ -7,6 +7,12 @@ streaming extractor's running statistics see warm-up and steady state as a live 
 
   python3 Tools/train/gen_corpus.py --out /tmp/voxface-train/corpus --sessions 600 --seed 1
   python3 Tools/train/gen_corpus.py --out /tmp/voxface-train/corpus --sessions 60 --seed 2 --split test
+  python3 Tools/train/gen_corpus.py --out /tmp/voxface-train/corpus --sessions 200 --seed 3 --engine piper
+
+`--engine piper` speaks English with Piper's joe voice instead (piper_voice.py: a neural voice
+trained on a real man's recordings, phoneme timing from the model's own durations), at random
+speaking rates and with the audio resampled by 0.86-1.16 (pitch and formants together, a
+shorter or longer vocal tract) so that one voice gives many; sessions are named SPLIT_piper_NNNNN.
 
 Writes OUT/audio/SPLIT_NNNNN.wav (48 kHz mono 16-bit, after augmentation and Opus) and
 OUT/meta/SPLIT_NNNNN.npz (targets (rows, 68) raw model units, segments, clean envelope).
@@ -41,6 +47,8 @@ RATE_IN = 22050
 RATE_OUT = 48000
 
 _espeak = None
+_piper = None
+ENGINE = "espeak"
 
 
 def lang_of(split, rng):
@@ -48,6 +56,8 @@ def lang_of(split, rng):
 
 
 def synth_session(index, split, seed):
+    if ENGINE == "piper":
+        return synth_piper_session(index, split, seed)
     global _espeak
     if _espeak is None:
         from espeak import ESpeak
@@ -91,6 +101,48 @@ def synth_session(index, split, seed):
     duration = len(clean) / RATE_IN
     segs = visemes.segments(events, duration)
     info = {"voice": voice, "rate": rate, "pitch": pitch, "range": prange, "lang": lang}
+    return clean, segs, info, rng
+
+
+def synth_piper_session(index, split, seed):
+    """A session of English sentences by Piper's joe voice, at a random rate and vocal-tract warp."""
+    global _piper
+    if _piper is None:
+        from piper_voice import PiperJoe
+        _piper = PiperJoe()
+    rng = random.Random(f"piper-{seed}-{split}-{index}")
+    length_scale = rng.uniform(0.75, 1.35)
+    noise_scale = rng.uniform(0.4, 0.8)
+    noise_w = rng.uniform(0.5, 1.0)
+    warp = rng.uniform(0.86, 1.16)
+    sentence_rng = random.Random(f"piper-text-{seed}-{split}-{index}")
+    pieces, events = [], []
+    t = 0.0
+
+    def silence(seconds):
+        nonlocal t
+        n = int(seconds * RATE_IN)
+        pieces.append(np.zeros(n, np.float32))
+        events.append((t, ""))
+        t += n / RATE_IN
+
+    silence(rng.uniform(0.3, 1.2))
+    target_len = rng.uniform(10, 30)
+    while t < target_len:
+        audio, ev = _piper.synth(sentences.sentence("en", sentence_rng), length_scale, noise_scale, noise_w)
+        events += [(t + e, p) for e, p in ev]
+        pieces.append(audio)
+        t += len(audio) / RATE_IN
+        silence(rng.uniform(0.15, 1.3) if rng.random() < 0.8 else rng.uniform(1.3, 3.0))
+    clean = np.concatenate(pieces)
+    # the warp: played back `warp` times faster, so pitch and formants rise by it and times shrink
+    n = int(len(clean) / warp)
+    clean = np.interp(np.arange(n) * warp, np.arange(len(clean)), clean).astype(np.float32)
+    events = [(e / warp, p) for e, p in events]
+    duration = len(clean) / RATE_IN
+    segs = visemes.segments(events, duration)
+    info = {"voice": "piper:en_US-joe-medium", "length_scale": length_scale, "noise": [noise_scale, noise_w],
+            "warp": warp, "lang": "en"}
     return clean, segs, info, rng
 
 
@@ -163,8 +215,10 @@ def rows_for(samples_48k):
 
 
 def make(job):
-    index, split, seed, out = job
-    name = f"{split}_{index:05d}"
+    index, split, seed, out, engine = job
+    global ENGINE
+    ENGINE = engine
+    name = f"{split}_{'piper_' if engine == 'piper' else ''}{index:05d}"
     if os.path.exists(os.path.join(out, "meta", name + ".npz")):
         return name
     clean, segs, info, rng = synth_session(index, split, seed)
@@ -195,10 +249,11 @@ def main():
     ap.add_argument("--split", default="train", choices=["train", "test"])
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--engine", default="espeak", choices=["espeak", "piper"])
     args = ap.parse_args()
     os.makedirs(os.path.join(args.out, "audio"), exist_ok=True)
     os.makedirs(os.path.join(args.out, "meta"), exist_ok=True)
-    jobs = [(i, args.split, args.seed, args.out) for i in range(args.start, args.start + args.sessions)]
+    jobs = [(i, args.split, args.seed, args.out, args.engine) for i in range(args.start, args.start + args.sessions)]
     with Pool(args.jobs) as pool:
         for k, name in enumerate(pool.imap_unordered(make, jobs)):
             if k % 50 == 0:

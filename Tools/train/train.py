@@ -79,8 +79,18 @@ def batches(data, frame_size, batch, steps, rng, short_fraction):
         yield torch.tensor(np.stack(xs)), torch.tensor(np.stack(ys))
 
 
-def loss_fn(pred, y, w):
-    l1 = ((pred - y).abs() * w).sum(-1).mean() / w.sum()
+MOUTH = list(range(14, 41))  # jaw and mouth columns (ARKit order): the ones that rest in silence
+
+
+def loss_fn(pred, y, w, rest_weight=1.0):
+    """Weighted L1 plus 0.5 x the L1 of frame-to-frame differences; frames whose targets rest (no
+    mouth or jaw channel above 0.005: silence) count `rest_weight` times, so a model that drifts
+    open in pauses pays for it."""
+    frame = ((pred - y).abs() * w).sum(-1)
+    if rest_weight != 1.0:
+        resting = y[..., MOUTH].abs().amax(-1) < 0.005
+        frame = frame * torch.where(resting, rest_weight, 1.0)
+    l1 = frame.mean() / w.sum()
     if pred.shape[1] < 2:
         return l1, l1
     # velocity: frame-to-frame differences match (keeps motion crisp without jitter)
@@ -134,6 +144,7 @@ def main():
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--short-fraction", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--rest-weight", type=float, default=1.0, help="loss weight of frames whose targets rest (silence)")
     ap.add_argument("--threads", type=int, default=1)  # 2 OpenMP threads thrash on a shared, loaded 2-core machine
     ap.add_argument("--init", help="start from this exported model folder (fine-tuning, distillation)")
     ap.add_argument("--max-minutes", type=float, default=100)
@@ -172,7 +183,7 @@ def main():
     for epoch in range(args.epochs):
         running, running_l1 = 0.0, 0.0
         for x, y in batches(train, args.frame_size, args.batch, args.steps_per_epoch, rng, args.short_fraction):
-            loss, l1 = loss_fn(model(x), y, w)
+            loss, l1 = loss_fn(model(x), y, w, args.rest_weight)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -87,6 +87,55 @@ VISEMES = {
     "OE": ({"JawOpen": 0.22, "MouthPucker": 0.35, "MouthFunnel": 0.3}, 0.6, 0.65),
 }
 
+# Calibration to a real face (issue 17). The poses above are the hand-written rules the first
+# default model learnt; an iPhone Live Link Face capture of a man talking (NeuroSync_Trainer_Lite's
+# test set, 20 s: 838 speech frames) showed where they part from a real mouth, and the rules below
+# move each channel toward it (speech-frame means, capture against these rules' targets on the
+# real-speech set): the jaw opens less (0.09 against 0.18), the lower lip drops with the jaw
+# (MouthLowerDown 0.125, r +0.63 with JawOpen, against 0.05), the upper lip rises through speech
+# on its own (MouthUpperUp 0.127 against 0.03), the corners pull up (MouthSmile 0.11 against
+# 0.04), the lips round more (MouthFunnel 0.13 against 0.06) and spread less (MouthStretch 0.05
+# against 0.09), the upper lip shrugs on closures (MouthShrugUpper 0.04 against 0), and the
+# capture barely registers pressing or rolling the lips (MouthPress p95 0.03 against 0.41,
+# MouthRollLower 0.01 against 0.19). One speaker is a hint rather than a calibration, so the
+# moves are toward the capture, not onto it; bilabials still press enough to read as closed.
+JAW_SCALE = 0.65           # every pose's JawOpen
+LOWER_LIP_WITH_JAW = 1.0   # MouthLowerDown += this x JawOpen, after blending (vowels' own LowerDown dropped)
+FUNNEL_SCALE = 1.6
+STRETCH_SCALE = 0.6
+UPPER_LIP = {"AA": 0.12, "AE": 0.15, "AH": 0.12, "EH": 0.15, "EE": 0.15, "II": 0.12, "IH": 0.12, "SCHWA": 0.1,
+             "ER": 0.1, "J": 0.1, "DD": 0.1, "TH": 0.12, "SS": 0.2, "CH": 0.22, "FF": 0.22}
+SMILE_ADD = {"AA": 0.05, "AE": 0.08, "AH": 0.05, "EH": 0.08, "EE": 0.08, "II": 0.08, "IH": 0.08, "SCHWA": 0.05,
+             "J": 0.06, "SS": 0.06, "DD": 0.05}
+FUNNEL_ADD = {"AH": 0.06, "SCHWA": 0.06, "ER": 0.1, "AA": 0.04}
+LIP_OVERRIDES = {
+    "PP": {"MouthPress": 0.35, "MouthRollLower": 0.08, "MouthRollUpper": 0.05, "MouthShrugUpper": 0.1},
+    "FF": {"MouthRollLower": 0.3, "MouthPress": 0.05, "MouthShrugUpper": 0.12},
+    "W": {"MouthShrugUpper": 0.05}, "UU": {"MouthShrugUpper": 0.05}, "OO": {"MouthShrugUpper": 0.04},
+}
+
+
+def _calibrated(table):
+    out = {}
+    for v, (pose, dj, dl) in table.items():
+        p = dict(pose)
+        if "JawOpen" in p:
+            p["JawOpen"] *= JAW_SCALE
+        if v in VOWELS:
+            p.pop("MouthLowerDown", None)
+        if "MouthFunnel" in p:
+            p["MouthFunnel"] = min(FUNNEL_SCALE * p["MouthFunnel"], 0.6)
+        if "MouthStretch" in p:
+            p["MouthStretch"] *= STRETCH_SCALE
+        if v in UPPER_LIP:
+            p["MouthUpperUp"] = max(p.get("MouthUpperUp", 0.0), UPPER_LIP[v])
+        p["MouthSmile"] = p.get("MouthSmile", 0.0) + SMILE_ADD.get(v, 0.0)
+        p["MouthFunnel"] = p.get("MouthFunnel", 0.0) + FUNNEL_ADD.get(v, 0.0)
+        p.update(LIP_OVERRIDES.get(v, {}))
+        out[v] = ({k: x for k, x in p.items() if x}, dj, dl)
+    return out
+
+
 CONSONANTS = {
     "PP": "pbmɓʙ",
     "FF": "fvɱʋɸβ",
@@ -111,6 +160,8 @@ for v, chars in VOWELS.items():
     for ch in chars:
         CLASS[ch] = v
 VOWEL_CLASSES = set(VOWELS)
+RULES = VISEMES                # the uncalibrated rules, kept for comparison
+VISEMES = _calibrated(RULES)
 PAUSE = ""
 MIN_CLOSURE = 0.06
 
@@ -208,6 +259,8 @@ def targets(segs, times, loudness=None, tau=0.045, rng=None):
         weights_lip += lip_w
     params[:, 0] = acc[:, 0] / weights_jaw
     params[:, 1:] = acc[:, 1:] / weights_lip[:, None]
+    if VISEMES is not RULES:  # the lower lip drops with the jaw (calibration, above)
+        params[:, PARAMS.index("MouthLowerDown")] += LOWER_LIP_WITH_JAW * params[:, 0]
     # MouthClose only makes sense with the jaw open: keep it at most JawOpen + a little.
     out = np.zeros((n, 68), np.float32)
     for j, p in enumerate(PARAMS):

