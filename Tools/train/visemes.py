@@ -109,7 +109,7 @@ SMILE_ADD = {"AA": 0.05, "AE": 0.08, "AH": 0.05, "EH": 0.08, "EE": 0.08, "II": 0
              "J": 0.06, "SS": 0.06, "DD": 0.05}
 FUNNEL_ADD = {"AH": 0.06, "SCHWA": 0.06, "ER": 0.1, "AA": 0.04}
 LIP_OVERRIDES = {
-    "PP": {"MouthPress": 0.35, "MouthRollLower": 0.08, "MouthRollUpper": 0.05, "MouthShrugUpper": 0.1},
+    "PP": {"MouthPress": 0.5, "MouthClose": 0.2, "MouthRollLower": 0.08, "MouthRollUpper": 0.05, "MouthShrugUpper": 0.1},
     "FF": {"MouthRollLower": 0.3, "MouthPress": 0.05, "MouthShrugUpper": 0.12},
     "W": {"MouthShrugUpper": 0.05}, "UU": {"MouthShrugUpper": 0.05}, "OO": {"MouthShrugUpper": 0.04},
 }
