@@ -55,6 +55,31 @@ def lang_of(split, rng):
     return rng.choices(LANGS, LANG_WEIGHTS)[0]
 
 
+def assemble(rng, utter):
+    """A session's clean audio and phoneme events: 0.3-1.2 s of silence, then utterances
+    (`utter()` -> audio at RATE_IN, events) separated by pauses (0.15-1.3 s, one in five
+    1.3-3 s), until 10-30 s."""
+    pieces, events = [], []
+    t = 0.0
+
+    def silence(seconds):
+        nonlocal t
+        n = int(seconds * RATE_IN)
+        pieces.append(np.zeros(n, np.float32))
+        events.append((t, ""))
+        t += n / RATE_IN
+
+    silence(rng.uniform(0.3, 1.2))
+    target_len = rng.uniform(10, 30)
+    while t < target_len:
+        audio, ev = utter()
+        events += [(t + e, p) for e, p in ev]
+        pieces.append(audio)
+        t += len(audio) / RATE_IN
+        silence(rng.uniform(0.15, 1.3) if rng.random() < 0.8 else rng.uniform(1.3, 3.0))
+    return np.concatenate(pieces), events
+
+
 def synth_session(index, split, seed):
     if ENGINE == "piper":
         return synth_piper_session(index, split, seed)
@@ -71,33 +96,21 @@ def synth_session(index, split, seed):
     pitch = rng.uniform(15, 85)
     prange = rng.uniform(10, 90)
     sentence_rng = random.Random(f"text-{seed}-{split}-{index}")
-    pieces, events = [], []
-    t = 0.0
+    chosen = [voice]
 
-    def silence(seconds):
-        nonlocal t
-        n = int(seconds * RATE_IN)
-        pieces.append(np.zeros(n, np.float32))
-        events.append((t, ""))
-        t += n / RATE_IN
-
-    silence(rng.uniform(0.3, 1.2))
-    target_len = rng.uniform(10, 30)
-    while t < target_len:
-        text = sentences.sentence(lang if lang in sentences.WORDS else "en", sentence_rng) if lang[:2] not in ("en",) \
-            else sentences.sentence("en", sentence_rng)
+    def utter():
+        # two draws where the language has word lists, as the published corpora were made
+        text = sentences.sentence(lang if lang[:2] != "en" and lang in sentences.WORDS else "en", sentence_rng)
         if lang[:2] in sentences.WORDS:
             text = sentences.sentence(lang[:2], sentence_rng)
         try:
-            audio, ev = _espeak.synth(text, voice, rate=rate, pitch=pitch, pitch_range=prange)
+            return _espeak.synth(text, chosen[0], rate=rate, pitch=pitch, pitch_range=prange)
         except ValueError:
-            voice = lang
-            audio, ev = _espeak.synth(text, voice, rate=rate, pitch=pitch, pitch_range=prange)
-        events += [(t + e, p) for e, p in ev]
-        pieces.append(audio)
-        t += len(audio) / RATE_IN
-        silence(rng.uniform(0.15, 1.3) if rng.random() < 0.8 else rng.uniform(1.3, 3.0))
-    clean = np.concatenate(pieces)
+            chosen[0] = lang
+            return _espeak.synth(text, lang, rate=rate, pitch=pitch, pitch_range=prange)
+
+    clean, events = assemble(rng, utter)
+    voice = chosen[0]
     duration = len(clean) / RATE_IN
     segs = visemes.segments(events, duration)
     info = {"voice": voice, "rate": rate, "pitch": pitch, "range": prange, "lang": lang}
@@ -116,25 +129,8 @@ def synth_piper_session(index, split, seed):
     noise_w = rng.uniform(0.5, 1.0)
     warp = rng.uniform(0.86, 1.16)
     sentence_rng = random.Random(f"piper-text-{seed}-{split}-{index}")
-    pieces, events = [], []
-    t = 0.0
-
-    def silence(seconds):
-        nonlocal t
-        n = int(seconds * RATE_IN)
-        pieces.append(np.zeros(n, np.float32))
-        events.append((t, ""))
-        t += n / RATE_IN
-
-    silence(rng.uniform(0.3, 1.2))
-    target_len = rng.uniform(10, 30)
-    while t < target_len:
-        audio, ev = _piper.synth(sentences.sentence("en", sentence_rng), length_scale, noise_scale, noise_w)
-        events += [(t + e, p) for e, p in ev]
-        pieces.append(audio)
-        t += len(audio) / RATE_IN
-        silence(rng.uniform(0.15, 1.3) if rng.random() < 0.8 else rng.uniform(1.3, 3.0))
-    clean = np.concatenate(pieces)
+    clean, events = assemble(rng, lambda: _piper.synth(sentences.sentence("en", sentence_rng), length_scale, noise_scale,
+                                                        noise_w))
     # the warp: played back `warp` times faster, so pitch and formants rise by it and times shrink
     n = int(len(clean) / warp)
     clean = np.interp(np.arange(n) * warp, np.arange(len(clean)), clean).astype(np.float32)
