@@ -85,17 +85,18 @@ MOUTH = list(range(14, 41))  # jaw and mouth columns (ARKit order): the ones tha
 def loss_fn(pred, y, w, rest_weight=1.0):
     """Weighted L1 plus 0.5 x the L1 of frame-to-frame differences; frames whose targets rest (no
     mouth or jaw channel above 0.005: silence) count `rest_weight` times, so a model that drifts
-    open in pauses pays for it."""
+    open in pauses pays for it. Returns (loss, the plain weighted L1 for the log)."""
     frame = ((pred - y).abs() * w).sum(-1)
+    plain = frame.mean() / w.sum()
+    l1 = plain
     if rest_weight != 1.0:
         resting = y[..., MOUTH].abs().amax(-1) < 0.005
-        frame = frame * torch.where(resting, rest_weight, 1.0)
-    l1 = frame.mean() / w.sum()
+        l1 = (frame * torch.where(resting, rest_weight, 1.0)).mean() / w.sum()
     if pred.shape[1] < 2:
-        return l1, l1
+        return l1, plain
     # velocity: frame-to-frame differences match (keeps motion crisp without jitter)
     dv = ((pred[:, 1:] - pred[:, :-1]) - (y[:, 1:] - y[:, :-1])).abs() * w
-    return l1 + 0.5 * dv.sum(-1).mean() / w.sum(), l1
+    return l1 + 0.5 * dv.sum(-1).mean() / w.sum(), plain
 
 
 def evaluate(model, data, frame_size, w):

@@ -259,8 +259,8 @@ def targets(segs, times, loudness=None, tau=0.045, rng=None):
         weights_lip += lip_w
     params[:, 0] = acc[:, 0] / weights_jaw
     params[:, 1:] = acc[:, 1:] / weights_lip[:, None]
-    if VISEMES is not RULES:  # the lower lip drops with the jaw (calibration, above)
-        params[:, PARAMS.index("MouthLowerDown")] += LOWER_LIP_WITH_JAW * params[:, 0]
+    # the lower lip drops with the jaw (calibration, above)
+    params[:, PARAMS.index("MouthLowerDown")] += LOWER_LIP_WITH_JAW * params[:, 0]
     # MouthClose only makes sense with the jaw open: keep it at most JawOpen + a little.
     out = np.zeros((n, 68), np.float32)
     for j, p in enumerate(PARAMS):
