@@ -64,4 +64,54 @@ public struct HybridRanking: Sendable, Equatable {
         out.sort { $0.score != $1.score ? $0.score > $1.score : $0.id > $1.id }
         return out
     }
+
+    /// Shortest text (in characters, after normalising) that counts as shown by another that
+    /// contains it; shorter ones ("yes", "ok") are too common to mean the same thing.
+    public static let minimumContained = 20
+
+    /// One place of a collapsed list: the text shown and the others it stands for.
+    public struct Collapsed: Sendable, Equatable {
+        /// Index of the text shown.
+        public var index: Int
+        /// Indices of the texts it repeats or holds, in rank order.
+        public var covers: [Int]
+
+        /// A place from its parts.
+        public init(index: Int, covers: [Int] = []) {
+            self.index = index
+            self.covers = covers
+        }
+    }
+
+    /// The first `k` of `texts` (best first) with repeats collapsed: of two texts where one
+    /// contains the other (a sentence and its passage, a message and its window), only the fuller
+    /// one takes a place, at the better rank of the two, and `covers` names the other. Equal texts
+    /// collapse whatever their length; containment counts from `minimumContained` characters.
+    /// Compared lower-cased with whitespace collapsed. Plain logic over values.
+    public static func collapse(_ texts: [String], k: Int) -> [Collapsed] {
+        guard k > 0 else { return [] }
+        var kept: [(place: Collapsed, text: String)] = []
+        for (i, raw) in texts.enumerated() {
+            let text = normalised(raw)
+            if let j = kept.firstIndex(where: { $0.text == text || (text.count >= minimumContained && $0.text.contains(text)) }) {
+                kept[j].place.covers.append(i)
+                continue
+            }
+            let held = kept.indices.filter { kept[$0].text.count >= minimumContained && text.contains(kept[$0].text) }
+            if let first = held.first {
+                // The fuller text at the best rank among them; the ones it holds are covered.
+                let covers = held.flatMap { [kept[$0].place.index] + kept[$0].place.covers }.sorted()
+                kept[first] = (Collapsed(index: i, covers: covers), text)
+                for j in held.dropFirst().reversed() { kept.remove(at: j) }
+            } else {
+                kept.append((Collapsed(index: i), text))
+            }
+            if kept.count == k { break }
+        }
+        return kept.map(\.place)
+    }
+
+    static func normalised(_ s: String) -> String {
+        s.lowercased().split { $0.isWhitespace }.joined(separator: " ")
+    }
 }

@@ -63,9 +63,12 @@ public enum TwinEvaluation {
     /// Ingests every file of `footprint` into `user`'s twin (created as "Maya Chen"), then asks
     /// each question: a hit at k when one of the top k memories contains an evidence quote
     /// (compared with whitespace collapsed and case folded). One report per k, in order.
-    public static func golden(footprint: String, questions: [GoldenQuestion], service: TwinService, user: String = "maya", ks: [Int])
-        async throws -> [RecallReport]
-    {
+    /// `showMisses`, when given, receives for each question missed at 5 its top 5 and the rank of
+    /// its best evidence among 60.
+    public static func golden(
+        footprint: String, questions: [GoldenQuestion], service: TwinService, user: String = "maya", ks: [Int],
+        showMisses: ((String) -> Void)? = nil
+    ) async throws -> [RecallReport] {
         _ = try await service.create(user: user, name: "Maya Chen")
         let files = try FileManager.default.contentsOfDirectory(atPath: footprint).sorted()
         // The footprint's calendar spans 2024-2027.
@@ -88,6 +91,16 @@ public enum TwinEvaluation {
                     return found.prefix(k).contains { $0.contains(quote) }
                 }
                 reports[i].add(q.kind, hit, id: q.id)
+            }
+            if let show = showMisses {
+                let deep = try await service.search(user: user, query: q.question, k: 60).map { normalise($0.memory.text) }
+                let rank = deep.firstIndex { t in q.evidence.contains { t.contains(normalise($0.quote)) } }
+                if (rank ?? 60) >= 5 {
+                    var lines = ["\(q.id) \(q.question): evidence at \(rank.map { String($0 + 1) } ?? "none of 60")"]
+                    lines += deep.prefix(5).enumerated().map { "  \($0.offset + 1). \($0.element.prefix(160))" }
+                    if let r = rank { lines.append("  \(r + 1). \(deep[r].prefix(300))") }
+                    show(lines.joined(separator: "\n"))
+                }
             }
         }
         return reports

@@ -34,6 +34,9 @@ public struct FoundMemory: Sendable, Equatable, Codable {
     public var memory: Memory
     /// Fused score (higher is better; comparable within one search).
     public var score: Double
+    /// Memories this one stands for in the results: ranked ones whose text it repeats or holds
+    /// (a fact inside its passage, a message inside its window), so they took no place of their own.
+    public var covers: [Int64] = []
 }
 
 /// Composes a chat reply: the language model with an offline fallback text (VoxServer passes the
@@ -459,7 +462,13 @@ public final class TwinService: Sendable {
         let fused = configuration.ranking.fuse(
             bm25: bm25.filter { byID[$0] != nil }, dense: dense.filter { byID[$0] != nil }, facts: facts, now: now)
         counters.withLock { $0.searches += 1 }
-        return fused.prefix(k).compactMap { f in byID[f.id].map { FoundMemory(memory: $0, score: (f.score * 1e6).rounded() / 1e6) } }
+        // Repeats collapse (a fact and the passage or window it came from): k distinct memories.
+        let ranked = fused.compactMap { f in byID[f.id].map { FoundMemory(memory: $0, score: (f.score * 1e6).rounded() / 1e6) } }
+        return HybridRanking.collapse(ranked.map(\.memory.text), k: k).map { place in
+            var found = ranked[place.index]
+            found.covers = place.covers.map { ranked[$0].memory.id }
+            return found
+        }
     }
 
     func nearest(user: String, _ q: [Float], k: Int) async throws -> [Int64] {

@@ -38,6 +38,9 @@ struct TwinEvalCommand: AsyncParsableCommand {
     @Option(help: "LoCoMo: evaluate only the first N conversations.")
     var conversations: Int?
 
+    @Flag(help: "golden: for each question missed at 5, print the top 5 and where the evidence ranks (of 60).")
+    var showMisses = false
+
     func run() async throws {
         switch suite {
         case .extraction:
@@ -58,7 +61,8 @@ struct TwinEvalCommand: AsyncParsableCommand {
             let embedder = encoder()
             let service = try service(embedder, clock: Distiller.utc(2026, 3, 15) ?? 0)
             let reports = try await TwinEvaluation.golden(
-                footprint: folder + "/footprint", questions: questions, service: service, ks: [5, 10])
+                footprint: folder + "/footprint", questions: questions, service: service, ks: [5, 10],
+                showMisses: showMisses ? { print($0) } : nil)
             for (k, report) in zip([5, 10], reports) {
                 print(
                     "golden preference recall@\(k), \(embedder.name):\n\(report.table)\nmissed: \(report.misses.joined(separator: " "))\n")

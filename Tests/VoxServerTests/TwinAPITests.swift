@@ -108,6 +108,10 @@ extension ServerTests {
             let source = try #require(meeting["sources"]?.array?.first)
             #expect(source["ingestion"]?.string == chatDone["id"]?.string)
             #expect(source["turns"]?.array?.contains { $0.double == 0 } == true)
+            // A statement and the window it was said in take one place; the window names the fact.
+            #expect(memories.allSatisfy { $0["covers"]?.array != nil }, "\(found.text)")
+            let covered = Set(memories.flatMap { $0["covers"]?.array ?? [] }.compactMap(\.double))
+            #expect(!covered.isEmpty && covered.isDisjoint(with: memories.compactMap { $0["id"]?.double }), "\(found.text)")
 
             // The graph: what she knows, now and as it was.
             let graph = try await call(server, "GET", "/v1/twins/maya/graph")

@@ -39,19 +39,19 @@ struct GoldenRecallTests {
     }
 
     @Test func offlineEncoder() async throws {
-        // Measured 0.570 at 5 and 0.709 at 10.
+        // Measured 0.608 at 5 and 0.722 at 10 (0.570 and 0.709 before repeats collapsed).
         let recall = try await Self.recall(HashedTextEmbedder())
-        #expect(recall.at5 >= 0.54)
-        #expect(recall.at10 >= 0.68)
+        #expect(recall.at5 >= 0.58)
+        #expect(recall.at10 >= 0.70)
     }
 
     @Test(.enabled(if: SentenceEncoder.findDefault() != nil, "no sentence-encoder weights (make models fetches them)"))
     func sentenceEncoder() async throws {
         let directory = try #require(SentenceEncoder.findDefault())
         let embedder = SentenceTextEmbedder(encoder: try SentenceEncoder(directory: directory))
-        // Measured 0.810 at 5 and 0.886 at 10 (the PRD asks 0.90; see Benchmarks/README.md).
+        // Measured 0.861 at 5 and 0.937 at 10 (the PRD asks 0.90; see Benchmarks/README.md).
         let recall = try await Self.recall(embedder)
-        #expect(recall.at5 >= 0.78)
-        #expect(recall.at10 >= 0.86)
+        #expect(recall.at5 >= 0.84)
+        #expect(recall.at10 >= 0.91)
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import VoxDocuments
 @testable import VoxTwins
 
 @Suite struct HTMLTextTests {
@@ -50,6 +51,17 @@ import Testing
         ).text
         #expect(text == "&<>\"'''A\u{FFFD}\u{FFFD}\u{FFFD}& ©…&#;&#x;&")
         #expect(HTMLText.extract("soft&shy;hyphen non&nbsp;&nbsp;breaking").text == "softhyphen non breaking")
+    }
+
+    @Test func everyLatinOneLetterAndGreekByName() {
+        // Portuguese, French and German names as CMSs write them; HTML 4's Greek and symbols.
+        let names = HTMLText.extract("In&ecirc;s Jo&atilde;o Gon&ccedil;alves Lu&iacute;s &Aacute;lvaro").text
+        #expect(names == "Inês João Gonçalves Luís Álvaro")
+        #expect(HTMLText.extract("S&otilde;es ma&icirc;tre na&iuml;ve &Oslash;re &AElig;&thorn;").text == "Sões maître naïve Øre Æþ")
+        #expect(HTMLText.extract("&alpha;&Omega; &forall;x &isin; &real;, &lceil;x&rceil; &spades;").text == "αΩ ∀x ∈ ℜ, ⌈x⌉ ♠")
+        #expect(HTMLText.entities.count == 253)
+        // Unknown names stay as written; without ';' only the legacy four decode.
+        #expect(HTMLText.extract("&ecircle; &ecirc &bogus;").text == "&ecircle; &ecirc &bogus;")
     }
 
     @Test func headWithoutBody() {

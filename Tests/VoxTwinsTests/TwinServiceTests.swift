@@ -30,6 +30,11 @@ import VoxStore
         #expect(top.memory.sources.contains { $0.ingestion == done.id && ($0.turns ?? []).contains(0) })
         let food = try await twins.search(user: "maya", query: "favourite restaurant", k: 3)
         #expect(food.first?.memory.sources.contains { ($0.turns ?? []).contains(4) } == true)
+        // Each statement is a fact and part of a window: the two never both take a place.
+        let all = try await twins.search(user: "maya", query: "meetings lunch vegetarian favourite", k: 10)
+            .map { $0.memory.text.lowercased() }
+        #expect(all.count >= 2)
+        for (i, a) in all.enumerated() { for (j, b) in all.enumerated() where i != j { #expect(!a.contains(b), "\(b) repeats \(a)") } }
         let view = try await twins.get("maya")
         let style = try #require(view.style)
         #expect(style.messages == 3)
@@ -58,10 +63,13 @@ import VoxStore
         let found = try await twins.search(user: "maya", query: "Where does Maya live?", k: 5)
         #expect(found.contains { $0.memory.text.contains("Lisbon") })
         #expect(!found.contains { $0.memory.kind == .fact && $0.memory.text.contains("Toronto") })
-        let lisbon = try #require(found.first { $0.memory.text.contains("moved to Lisbon") && $0.memory.kind == .fact })
-        let history = try await twins.history(user: "maya", of: lisbon.memory.id)
+        // The fact is inside its passage: the passage shows it and names the fact's id.
+        let passage = try #require(found.first { $0.memory.text.contains("moved to Lisbon") })
+        let lisbon = try #require(passage.memory.kind == .fact ? passage.memory.id : passage.covers.first)
+        let history = try await twins.history(user: "maya", of: lisbon)
         #expect(history.map(\.text) == ["I moved to Lisbon last week and I love it.", "I live in Toronto with my cat."])
-        #expect(history[1].supersededBy == lisbon.memory.id)
+        #expect(history[0].kind == .fact)
+        #expect(history[1].supersededBy == lisbon)
 
         // The graph: the Toronto edge invalidated at Lisbon's valid time and retired, not deleted.
         let now = try await twins.graph(user: "maya", knownAt: nil, includeRetired: false, limit: 100)

@@ -283,16 +283,19 @@ struct IngestionList: Encodable { var ingestions: [Ingestion] }
 struct MemoryHit: Encodable {
     var memory: Memory
     var score: Double
+    var covers: [Int64]
     init(_ found: FoundMemory) {
         memory = found.memory
         score = found.score
+        covers = found.covers
     }
     func encode(to encoder: any Encoder) throws {
         try memory.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(score, forKey: .score)
+        try c.encode(covers, forKey: .covers)
     }
-    enum Key: String, CodingKey { case score }
+    enum Key: String, CodingKey { case score, covers }
 }
 struct TwinMemoryList: Encodable { var memories: [MemoryHit] }
 struct MemoryHistory: Encodable { var memories: [Memory] }
