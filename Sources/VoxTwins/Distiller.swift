@@ -140,21 +140,50 @@ public struct Distiller: Sendable {
         return out
     }
 
-    /// The sentences of each line (a line break always ends a sentence in notes and lists),
-    /// with byte ranges in the whole text.
+    /// The sentences of each line (a line break ends a sentence in notes and lists), with byte
+    /// ranges in the whole text. A line that wraps a sentence (hard-wrapped text, PDF text, an
+    /// indented list item's second line) continues it: the line before is long (`wrapWidth`
+    /// characters or more) and ends without `.`, `!`, `?`, `:` or `;`, and the next line starts
+    /// with a lower-case letter.
     static func sentences(_ text: String) -> [TextChunk] {
         var out: [TextChunk] = []
-        var offset = 0
-        for bytes in text.utf8.split(separator: 10, omittingEmptySubsequences: false) {
-            defer { offset += bytes.count + 1 }
-            let line = String(decoding: bytes, as: UTF8.self)
+        let bytes = Array(text.utf8)
+        var lines: [Range<Int>] = []
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 10 {
+            lines.append(start..<i)
+            start = i + 1
+        }
+        lines.append(start..<bytes.count)
+        var i = 0
+        while i < lines.count {
+            var group = lines[i]
+            while i + 1 < lines.count, Self.wraps(bytes[group], into: bytes[lines[i + 1]]) {
+                i += 1
+                group = group.lowerBound..<lines[i].upperBound
+            }
+            i += 1
+            let line = String(decoding: bytes[group], as: UTF8.self)
             guard line.contains(where: { $0.isLetter }) else { continue }
             for var s in Chunker.sentences(line) {
-                s.bytes = (s.bytes.lowerBound + offset)..<(s.bytes.upperBound + offset)
+                s.bytes = (s.bytes.lowerBound + group.lowerBound)..<(s.bytes.upperBound + group.lowerBound)
                 out.append(s)
             }
         }
         return out
+    }
+
+    /// Characters from which a line that ends without punctuation may be a wrapped one.
+    static let wrapWidth = 40
+
+    /// Whether `next` continues the sentence that `line` (the group so far; its last line counts)
+    /// leaves open.
+    static func wraps(_ line: ArraySlice<UInt8>, into next: ArraySlice<UInt8>) -> Bool {
+        let last = line.lastIndex(of: 10).map { line[($0 + 1)...] } ?? line
+        let text = String(decoding: last, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        guard text.count >= wrapWidth, let end = text.last, !".!?:;".contains(end) else { return false }
+        let following = String(decoding: next, as: UTF8.self).drop { $0 == " " || $0 == "\t" }
+        return following.first?.isLowercase == true
     }
 
     // MARK: - Chats

@@ -116,3 +116,34 @@ import Testing
         #expect(Chunker.sentences("").isEmpty)
     }
 }
+
+/// The sentences a document's facts and passage parts are made of (`Distiller.sentences`).
+@Suite struct DocumentSentenceTests {
+    @Test func aLineBreakEndsANoteButNotAWrappedSentence() {
+        let text = """
+            Nov 2025 - present   Head of Product, Participa Labs (Lisbon, PT)
+              - Lead a team of 2 PMs and 1 designer building participatory budgeting
+                software used by 14 parish councils in the Lisbon region.
+              - Reports to CEO Beatriz Costa.
+            Email: maya@example.org
+            Phone: +351 900 000 000
+            favourite foods
+            sardines
+            we ask the junta and the câmara municipal to approve the pilot and to fund it
+            from the 2026 participatory budget contingency line. A report follows.
+            """
+        let sentences = Distiller.sentences(text)
+        let squeezed = sentences.map { $0.text.split { $0.isWhitespace }.joined(separator: " ") }
+        #expect(
+            squeezed == [
+                "Nov 2025 - present Head of Product, Participa Labs (Lisbon, PT)",
+                "- Lead a team of 2 PMs and 1 designer building participatory budgeting software used by 14 parish councils in the Lisbon region.",
+                "- Reports to CEO Beatriz Costa.", "Email: maya@example.org", "Phone: +351 900 000 000", "favourite foods", "sardines",
+                "we ask the junta and the câmara municipal to approve the pilot and to fund it from the 2026 participatory budget contingency line.",
+                "A report follows.",
+            ])
+        // Byte ranges stay exact across the joined lines.
+        let bytes = Array(text.utf8)
+        for s in sentences { #expect(String(decoding: bytes[s.bytes], as: UTF8.self) == s.text) }
+    }
+}
