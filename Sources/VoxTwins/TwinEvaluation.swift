@@ -93,10 +93,18 @@ public enum TwinEvaluation {
                 reports[i].add(q.kind, hit, id: q.id)
             }
             if let show = showMisses {
-                let deep = try await service.search(user: user, query: q.question, k: 60).map { normalise($0.memory.text) }
+                let found = try await service.search(user: user, query: q.question, k: 60)
+                let deep = found.map { normalise($0.memory.text) }
                 let rank = deep.firstIndex { t in q.evidence.contains { t.contains(normalise($0.quote)) } }
                 if (rank ?? 60) >= 5 {
-                    var lines = ["\(q.id) \(q.question): evidence at \(rank.map { String($0 + 1) } ?? "none of 60")"]
+                    let lists = try await service.retrieverLists(user: user, query: q.question)
+                    let place = { (list: [Int64]) in
+                        rank.flatMap { r in list.firstIndex(of: found[r].memory.id).map { String($0 + 1) } } ?? "-"
+                    }
+                    var lines = [
+                        "\(q.id) \(q.question): evidence at \(rank.map { String($0 + 1) } ?? "none of 60")"
+                            + " (BM25 \(place(lists.bm25)), dense \(place(lists.dense)))"
+                    ]
                     lines += deep.prefix(5).enumerated().map { "  \($0.offset + 1). \($0.element.prefix(160))" }
                     if let r = rank { lines.append("  \(r + 1). \(deep[r].prefix(300))") }
                     show(lines.joined(separator: "\n"))

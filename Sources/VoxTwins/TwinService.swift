@@ -441,6 +441,15 @@ public final class TwinService: Sendable {
 
     static let pronouns = ["she": "I", "he": "I", "her": "my", "his": "my", "herself": "myself", "himself": "myself", "hers": "mine"]
 
+    /// The two retrievers' lists for `query` (best first, before fusion), for diagnostics.
+    func retrieverLists(user: String, query: String) async throws -> (bm25: [Int64], dense: [Int64]) {
+        guard let twin = try await repository.twin(user) else { throw TwinError.notFound(user) }
+        let focused = Self.focus(query, names: [twin.name, twin.user])
+        let depth = configuration.ranking.depth
+        let bm25 = try await repository.bm25(user: user, query: focused, limit: depth)
+        return (bm25, try await nearest(user: user, await embed(focused), k: depth))
+    }
+
     /// The search of a known twin with the query's vector already computed (benchmarks and chat).
     public func searchKnown(user: String, query: String, k: Int, vector: [Float]) async throws -> [FoundMemory] {
         let depth = configuration.ranking.depth
