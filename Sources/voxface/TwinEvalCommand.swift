@@ -38,7 +38,12 @@ struct TwinEvalCommand: AsyncParsableCommand {
     @Option(help: "LoCoMo: evaluate only the first N conversations.")
     var conversations: Int?
 
-    @Flag(help: "golden: for each question missed at 5, print the top 5 and where the evidence ranks (of 60, and in the BM25 and dense lists).")
+    @Flag(
+        help: """
+            golden: for each question missed at 5, print the top 5 and where the evidence ranks (of 60, and in the BM25 \
+            and dense lists).
+            """
+    )
     var showMisses = false
 
     func run() async throws {
