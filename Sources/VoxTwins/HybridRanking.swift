@@ -65,7 +65,7 @@ public struct HybridRanking: Sendable, Equatable {
         return out
     }
 
-    /// Shortest text (in characters, after normalising) that counts as shown by another that
+    /// Shortest text (in UTF-8 bytes, after normalising) that counts as shown by another that
     /// contains it; shorter ones ("yes", "ok") are too common to mean the same thing.
     public static let minimumContained = 20
 
@@ -86,18 +86,18 @@ public struct HybridRanking: Sendable, Equatable {
     /// The first `k` of `texts` (best first) with repeats collapsed: of two texts where one
     /// contains the other (a sentence and its passage, a message and its window), only the fuller
     /// one takes a place, at the better rank of the two, and `covers` names the other. Equal texts
-    /// collapse whatever their length; containment counts from `minimumContained` characters.
+    /// collapse whatever their length; containment counts from `minimumContained` bytes.
     /// Compared lower-cased with whitespace collapsed. Plain logic over values.
     public static func collapse(_ texts: [String], k: Int) -> [Collapsed] {
         guard k > 0 else { return [] }
-        var kept: [(place: Collapsed, text: String)] = []
+        var kept: [(place: Collapsed, text: [UInt8])] = []
         for (i, raw) in texts.enumerated() {
             let text = normalised(raw)
-            if let j = kept.firstIndex(where: { $0.text == text || (text.count >= minimumContained && $0.text.contains(text)) }) {
+            if let j = kept.firstIndex(where: { $0.text == text || (text.count >= minimumContained && contains($0.text, text)) }) {
                 kept[j].place.covers.append(i)
                 continue
             }
-            let held = kept.indices.filter { kept[$0].text.count >= minimumContained && text.contains(kept[$0].text) }
+            let held = kept.indices.filter { kept[$0].text.count >= minimumContained && contains(text, kept[$0].text) }
             if let first = held.first {
                 // The fuller text at the best rank among them; the ones it holds are covered.
                 let covers = held.flatMap { [kept[$0].place.index] + kept[$0].place.covers }.sorted()
@@ -111,7 +111,37 @@ public struct HybridRanking: Sendable, Equatable {
         return kept.map(\.place)
     }
 
-    static func normalised(_ s: String) -> String {
-        s.lowercased().split { $0.isWhitespace }.joined(separator: " ")
+    /// Whether `needle` occurs in `haystack` (bytes: a first-byte scan, then a compare).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        guard let head = needle.first else { return true }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var p = 0
+                let last = h.count - n.count
+                while p <= last {
+                    if h[p] == head && memcmp(h.baseAddress! + p, n.baseAddress!, n.count) == 0 { return true }
+                    p += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Lower-cased UTF-8 with runs of whitespace made one space and the ends trimmed.
+    static func normalised(_ s: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var space = false
+        for scalar in s.lowercased().unicodeScalars {
+            if scalar.properties.isWhitespace {
+                space = !out.isEmpty
+                continue
+            }
+            if space { out.append(32) }
+            space = false
+            UTF8.encode(scalar) { out.append($0) }
+        }
+        return out
     }
 }

@@ -60,4 +60,14 @@ struct HybridRankingTests {
         #expect(HybridRanking.collapse(texts, k: 4)[1].covers == [3])
         #expect(HybridRanking.collapse(["A", "B"], k: 5).map(\.index) == [0, 1])
     }
+
+    @Test func comparedCaseFoldedAcrossScriptsAndSpacing() {
+        let texts = ["Board: INÊS DUARTE (treasurer)\tof the co-op, since 2024.", "inês   duarte (treasurer) of the\nco-op"]
+        #expect(HybridRanking.collapse(texts, k: 2) == [.init(index: 0, covers: [1])])
+        #expect(HybridRanking.normalised("  A\u{00A0}\u{2003}Ê\n ") == Array("a ê".utf8))
+        #expect(HybridRanking.contains(Array("abcabd".utf8), Array("abd".utf8)))
+        #expect(!HybridRanking.contains(Array("abcab".utf8), Array("abd".utf8)))
+        #expect(HybridRanking.contains(Array("x".utf8), []))
+        #expect(!HybridRanking.contains([], Array("x".utf8)))
+    }
 }
