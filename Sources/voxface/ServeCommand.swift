@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Default frames between model windows (latency vs CPU; see README).")
     var hop = env("VOXFACE_HOP").flatMap(Int.init) ?? 4
     @Option(help: "Default frames each window looks past the newest frame it releases.")
-    var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 1
+    var lookahead = env("VOXFACE_LOOKAHEAD").flatMap(Int.init) ?? 0
     @Option(name: .customLong("playout-delay-ms"), help: "Default playout delay in ms (default: computed from hop and lookahead).")
     var playoutDelay: Int?
     @Option(
