@@ -13,6 +13,9 @@ Metrics (post-processed output in ARKit units 0..1, against the viseme targets):
   closure_false  share of open-vowel centre frames where that closure signal is above CLOSURE
   silence_ok     share of silent frames (over 150 ms from any speech) with JawOpen < 0.05
   silence_jaw    mean JawOpen over those frames
+  quiet_ok       the same over the silent frames that are also quiet: their envelope 20 dB or more
+                 under the session's median speech level (a recording's "silence" may hold breath,
+                 music or effects; Fish Fillets' is -38 dBFS at the median)
   jaw_env_r      Pearson correlation of JawOpen with the clean speech envelope (20 ms RMS), per
                  session, averaged; target_jaw_env_r is the same for the targets (the ceiling)
 With --per-channel, for each mouth and jaw channel over all frames pooled: Pearson r of output
@@ -41,6 +44,7 @@ JAW = V.IDX["JawOpen"]
 CLOSE = V.IDX["MouthClose"]
 PRESS = [V.IDX["MouthPressLeft"], V.IDX["MouthPressRight"]]
 CLOSURE = 0.15
+QUIET_DB = 20  # a silent frame counts as quiet this far under the session's median speech level
 OPEN_VOWELS = {"AA", "AE", "AH", "EH", "AO"}
 CHANNELS = ["JawOpen", "MouthClose", "MouthFunnel", "MouthPucker", "MouthSmileLeft", "MouthStretchLeft", "MouthRollLower",
             "MouthRollUpper", "MouthShrugUpper", "MouthPressLeft", "MouthLowerDownLeft", "MouthUpperUpLeft"]
@@ -81,6 +85,8 @@ def metrics(out, meta):
                 false_frames += bool(closure[k] > CLOSURE)
     silent = ~speech
     env = meta["envelope"][:n].astype(np.float64)
+    level = 20 * np.log10(env + 1e-9)
+    quiet = silent & (level <= (np.median(level[speech]) - QUIET_DB if speech.any() else np.inf))
     r = np.corrcoef(out[:, JAW], env)[0, 1] if out[:, JAW].std() > 0 else 0.0
     rt = np.corrcoef(tgt[:, JAW], env)[0, 1]
     return {
@@ -90,6 +96,7 @@ def metrics(out, meta):
         "bilabial_hits": hits, "bilabials": total, "false": false_frames, "vowel_frames": vowel_frames,
         "silent_ok": int((out[silent, JAW] < 0.05).sum()), "silent": int(silent.sum()),
         "silent_jaw_sum": float(out[silent, JAW].sum()), "r": float(r), "rt": float(rt),
+        "quiet_ok": int((out[quiet, JAW] < 0.05).sum()), "quiet": int(quiet.sum()),
         "chan_out": out[:, [V.IDX[c] for c in CHANNELS]], "chan_tgt": tgt[:, [V.IDX[c] for c in CHANNELS]],
     }
 
@@ -118,6 +125,7 @@ def summary(parts, per_channel=False):
         "closure_false": s("false") / max(1, s("vowel_frames")),
         "silence_ok": s("silent_ok") / max(1, s("silent")), "silent_frames": s("silent"),
         "silence_jaw": s("silent_jaw_sum") / max(1, s("silent")),
+        "quiet_ok": s("quiet_ok") / max(1, s("quiet")), "quiet_frames": s("quiet"),
         "jaw_env_r": float(np.mean([p["r"] for p in parts])),
         "target_jaw_env_r": float(np.mean([p["rt"] for p in parts])),
         **extra,
