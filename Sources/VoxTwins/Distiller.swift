@@ -182,8 +182,9 @@ public struct Distiller: Sendable {
         let last = line.lastIndex(of: 10).map { line[($0 + 1)...] } ?? line
         let text = String(decoding: last, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         guard text.count >= wrapWidth, let end = text.last, !".!?:;".contains(end) else { return false }
-        let following = String(decoding: next, as: UTF8.self).drop { $0 == " " || $0 == "\t" }
-        return following.first?.isLowercase == true
+        // Only the first character matters: decode at most its 4 bytes, not the whole line.
+        guard let first = next.firstIndex(where: { $0 != 32 && $0 != 9 }) else { return false }
+        return String(decoding: next[first..<min(first + 4, next.endIndex)], as: UTF8.self).first?.isLowercase == true
     }
 
     // MARK: - Chats
