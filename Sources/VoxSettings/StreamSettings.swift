@@ -96,7 +96,8 @@ public struct StreamSettings: Sendable, Equatable, Codable {
         func bad(_ message: String) -> SettingsError { SettingsError(message) }
         guard hop >= 1 else { throw bad("hop must be at least 1 frame") }
         guard lookahead >= 0 else { throw bad("lookahead must not be negative") }
-        guard hop + lookahead <= config.frameSize else {
+        // Compared without adding: hop + lookahead overflows for a hostile lookahead near Int.max.
+        guard hop <= config.frameSize, lookahead <= config.frameSize - hop else {
             throw bad("hop + lookahead must fit the model's \(config.frameSize)-frame window")
         }
         if let phase = windowPhase, !(0..<hop).contains(phase) { throw bad("window_phase must be 0 ... hop - 1 (\(hop - 1))") }

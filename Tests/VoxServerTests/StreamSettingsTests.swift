@@ -27,6 +27,18 @@ import VoxSettings
         #expect(refusal(#"{"hop":2}"#) == nil)
     }
 
+    /// Found by RouteBodyMutationTests: `{"lookahead": 9223372036854775807}` trapped in
+    /// `validate` (hop + lookahead overflowed) and took the server down with it.
+    @Test func hopAndLookaheadNearIntMaxAreRefusedNotTrapped() {
+        let config = testModel.config
+        for (hop, lookahead) in [(4, Int.max), (Int.max, 0), (Int.max, Int.max), (1, Int.max - 1), (Int.min, 0), (4, Int.min)] {
+            #expect(throws: SettingsError.self, "hop \(hop), lookahead \(lookahead)") {
+                try StreamSettings(hop: hop, lookahead: lookahead).validate(for: config)
+            }
+        }
+        #expect((try? StreamSettings(hop: 4, lookahead: config.frameSize - 4).validate(for: config)) != nil)
+    }
+
     @Test func automaticPlayoutDelayAddsUpItsParts() {
         let network = PlayoutAllowances.network
         let settings = StreamSettings(hop: 4, lookahead: 4)
