@@ -132,9 +132,11 @@ fuzz-build: deps
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/artifacts; failed=""; \
 	for t in $(FUZZ_TARGETS); do \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; dict=""; \
+	  if [ -f Tests/Fuzz/Dictionaries/$$t.dict ]; then \
+	    cat Tests/Fuzz/Dictionaries/json.dict Tests/Fuzz/Dictionaries/$$t.dict > $(FUZZ_DIR)/$$t.dict; dict=-dict=$(FUZZ_DIR)/$$t.dict; fi; \
 	  if $(FUZZ_ENV) $(FUZZ_DIR)/release/$$t -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -timeout=10 -rss_limit_mb=2048 \
-	      -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+	      -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- $$dict \
 	      $(FUZZ_DIR)/corpus/$$t Tests/Fuzz/Corpus/$$t > $(FUZZ_DIR)/$$t.log 2>&1; then status=ok; \
 	  else status=CRASHED; failed="$$failed $$t"; fi; \
 	  printf '%-16s %-8s %s\n' $$t $$status "$$(grep -E 'stat::(number_of_executed_units|average_exec_per_sec)' $(FUZZ_DIR)/$$t.log | tr -s ' ' | paste -sd' ')"; \
