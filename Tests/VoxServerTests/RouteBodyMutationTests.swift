@@ -19,6 +19,8 @@ struct BodyMutator {
         "\"" + String(repeating: "\u{00e9}", count: 40_000) + "\"", "[]", "{}", "[null]", #"{"a": {"b": [1, "x", null]}}"#,
         String(repeating: "[", count: 3_000) + String(repeating: "]", count: 3_000),
         #"["a", 1, null, true]"#, #""x""#,
+        // Search text reaches SQLite's FTS5 query syntax: quotes, operators, prefixes, columns.
+        #""\"unbalanced""#, #""NEAR(a b""#, #""a AND OR NOT""#, #""* ^x col:y (((""#, #""a\" OR \"b""#,
     ]
 
     private var state: UInt64
@@ -174,6 +176,86 @@ extension ServerTests {
                     reply.status < 300 || (refusedAgain && reply.status == 409),
                     "\(route.method) \(route.path): \(reply.status) \(reply.text.prefix(200))")
             }
+        }
+
+        /// Hostile query values (URL-encoded): numbers out of range, NUL, invalid UTF-8, FTS5
+        /// syntax, a 6,000-byte value; and hostile path ids, for every GET route that reads one.
+        static let hostileQueryValues: [String] = [
+            "", "0", "-1", "1.5", "1e3", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "NaN", "inf",
+            "%00", "%FF%FE", "%ED%A0%80", "%22unbalanced", "NEAR(a%20b", "a%20AND%20OR%20NOT", "*", "%5Ex", "col:y", "((((",
+            "..%2F..%2Fetc%2Fpasswd", "%27%20OR%201%3D1%20--", String(repeating: "x", count: 6_000), "2026-13-45T99:99:99Z",
+        ]
+
+        /// Every query parameter and path id of the GET routes (and the ingest route's query),
+        /// fed ``hostileQueryValues``: each answer a 2xx or a 4xx with the JSON error body.
+        @Test func everyQueryParameterAndPathIDAnswersHostileValuesWith4xxJSON() async throws {
+            let server = try await TestServer { $0.rateLimit = 1_000_000 }
+            defer { Task { await server.stop() } }
+            let avatar = try await post(server, "/v1/avatars", #"{"name": "Echo", "owner": "maya"}"#)
+            let profile = try await post(server, "/v1/profiles", #"{"name": "Talker", "interests": ["podcasts"]}"#)
+            _ = try await post(server, "/v1/twins", #"{"user": "maya", "name": "Maya Chen"}"#, id: "user")
+            let project = try await post(server, "/v1/projects", #"{"name": "Green Streets", "members": ["maya"]}"#)
+            let proposal = try await post(server, "/v1/projects/\(project)/proposals", #"{"title": "Car-free Sundays"}"#)
+            let memory = try await server.request("POST", "/v1/avatars/\(avatar)/memories", body: Array(#"{"text": "likes jazz"}"#.utf8))
+            #expect(memory.status == 201)
+
+            // (path, query parameters, a valid value for each)
+            let queries: [(String, [(String, String)])] = [
+                ("/v1/avatars", [("limit", "10"), ("owner", "maya"), ("after", avatar)]),
+                ("/v1/avatars/\(avatar)/memories", [("limit", "5"), ("q", "jazz")]),
+                ("/v1/twins/maya/ingestions", [("limit", "5")]),
+                ("/v1/twins/maya/memories", [("k", "5"), ("q", "jazz")]),
+                ("/v1/twins/maya/graph", [("limit", "10"), ("at", "2026-03-01T00:00:00Z"), ("history", "1")]),
+                ("/v1/projects", [("limit", "10")]),
+                ("/v1/profiles", [("limit", "10"), ("owner", "maya"), ("after", profile)]),
+                ("/v1/profiles/\(profile)/neighbors", [("k", "5")]),
+                ("/v1/profiles/\(profile)/matches", [("k", "5")]),
+                ("/v1/rooms", [("limit", "10"), ("after", "r")]),
+            ]
+            var answered = [Int: Int]()
+            func check(_ method: String, _ path: String, _ body: [UInt8] = []) async throws {
+                let reply = try await server.request(method, path, body: body, headers: ["Content-Type: text/plain"])
+                answered[reply.status / 100 * 100, default: 0] += 1
+                #expect((200..<500).contains(reply.status), "\(method) \(path.prefix(160)): \(reply.status) \(reply.text.prefix(200))")
+                if reply.status >= 400 {
+                    #expect(
+                        (try? reply.json()["error"]?["code"]?.string) != nil,
+                        "\(method) \(path.prefix(160)): \(reply.status) without a JSON error: \(reply.text.prefix(200))")
+                }
+            }
+            for (path, parameters) in queries {
+                for i in parameters.indices {
+                    for hostile in Self.hostileQueryValues {
+                        var changed = parameters
+                        changed[i].1 = hostile
+                        try await check("GET", path + "?" + changed.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
+                    }
+                }
+                try await check("GET", path + "?" + parameters.map { "\($0.0)=\($0.1)&\($0.0)=%00" }.joined(separator: "&"))
+            }
+            let ingest = [("kind", "text"), ("filename", "notes.txt"), ("from", "2026-01-01"), ("to", "2026-12-31")]
+            for i in ingest.indices {
+                for hostile in Self.hostileQueryValues {
+                    var changed = ingest
+                    changed[i].1 = hostile
+                    let query = changed.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+                    try await check("POST", "/v1/twins/maya/ingest?" + query, Array("I cycle to work.".utf8))
+                }
+            }
+            let withIDs = [
+                "/v1/avatars/_", "/v1/avatars/_/memories", "/v1/avatars/_/relationships", "/v1/twins/_", "/v1/twins/maya/ingestions/_",
+                "/v1/twins/maya/memories/_/history", "/v1/projects/_", "/v1/proposals/_", "/v1/proposals/_/recommendations",
+                "/v1/profiles/_", "/v1/profiles/_/neighbors", "/v1/profiles/_/matches", "/v1/rooms/_", "/v1/streams/_",
+                "/v1/streams/_/livelink", "/app/_",
+            ]
+            for path in withIDs {
+                for hostile in Self.hostileQueryValues where !hostile.isEmpty {
+                    try await check("GET", path.replacingOccurrences(of: "_", with: hostile))
+                }
+            }
+            #expect((answered[400] ?? 0) > 200 && (answered[200] ?? 0) > 50, "\(answered)")
+            #expect(try await server.request("GET", "/v1/proposals/\(proposal)").status == 200)
+            #expect(try await server.request("GET", "/health").status == 200)
         }
     }
 }
