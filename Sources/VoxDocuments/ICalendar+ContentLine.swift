@@ -92,7 +92,7 @@ extension ICalendar {
                     i = close + 1
                 } else {
                     let start = i
-                    while i < bytes.endIndex, ![UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":")].contains(bytes[i]) {
+                    while i < bytes.endIndex, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: ";"), bytes[i] != UInt8(ascii: ":") {
                         i += 1
                     }
                     values.append(String(decoding: bytes[start..<i], as: UTF8.self))

@@ -44,10 +44,10 @@ struct EventBuilder {
 
     /// The CN parameter if present, else the address without its `mailto:` scheme.
     static func person(_ line: ContentLine) -> String {
-        if let name = line.parameter("CN")?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+        if let name = line.parameter("CN")?.trimmingSpaces(), !name.isEmpty {
             return ICalendar.unescapeText(name)
         }
-        let value = line.value.trimmingCharacters(in: .whitespaces)
+        let value = line.value.trimmingSpaces()
         if value.lowercased().hasPrefix("mailto:") { return String(value.dropFirst("mailto:".count)) }
         return value
     }
@@ -57,16 +57,16 @@ struct EventBuilder {
             throw .malformed(format: "ics", reason: "VEVENT at line \(lineNumber) has no DTSTART")
         }
         let start = try ICalendar.dateValue(
-            startLine.value.trimmingCharacters(in: .whitespaces), tzid: startLine.parameter("TZID"),
+            startLine.value.trimmingSpaces(), tzid: startLine.parameter("TZID"),
             clock: ZoneClock(zone: nil))
         let clock = start.clock
         var end = start.unix
         if let endLine = single["DTEND"] {
             end = try ICalendar.dateValue(
-                endLine.value.trimmingCharacters(in: .whitespaces), tzid: endLine.parameter("TZID"), clock: clock
+                endLine.value.trimmingSpaces(), tzid: endLine.parameter("TZID"), clock: clock
             ).unix
         } else if let durationLine = single["DURATION"] {
-            let duration = try ICalendar.duration(durationLine.value.trimmingCharacters(in: .whitespaces))
+            let duration = try ICalendar.duration(durationLine.value.trimmingSpaces())
             end = clock.unix(fromWall: start.wall + duration.days * CivilTime.secondsPerDay) + duration.seconds
         } else if start.isDate {
             end = clock.unix(fromWall: start.wall + CivilTime.secondsPerDay)
@@ -85,17 +85,17 @@ struct EventBuilder {
         if let idLine = single["RECURRENCE-ID"] {
             recurrenceID = Double(
                 try ICalendar.dateValue(
-                    idLine.value.trimmingCharacters(in: .whitespaces), tzid: idLine.parameter("TZID"), clock: clock
+                    idLine.value.trimmingSpaces(), tzid: idLine.parameter("TZID"), clock: clock
                 ).unix)
         }
         func text(_ name: String) -> String? { single[name].map { ICalendar.unescapeText($0.value) } }
         return CalendarEntry(
-            index: index, uid: text("UID")?.trimmingCharacters(in: .whitespaces) ?? "", summary: text("SUMMARY") ?? "",
+            index: index, uid: text("UID")?.trimmingSpaces() ?? "", summary: text("SUMMARY") ?? "",
             description: text("DESCRIPTION") ?? "", location: text("LOCATION"), organizer: single["ORGANIZER"].map(Self.person),
             attendees: attendees, start: Double(start.unix), end: Double(max(end, start.unix)), allDay: start.isDate,
             timeZone: zoneName, rule: rule, recurrenceDates: try Self.instants(additionLines, clock: clock),
             exceptions: try Self.instants(exceptionLines, clock: clock), recurrenceID: recurrenceID,
-            cancelled: single["STATUS"]?.value.trimmingCharacters(in: .whitespaces).uppercased() == "CANCELLED")
+            cancelled: single["STATUS"]?.value.trimmingSpaces().uppercased() == "CANCELLED")
     }
 
     /// The instants of comma-separated EXDATE/RDATE values (a PERIOD contributes its start).

@@ -65,8 +65,12 @@ extension ICalendar {
         /// Returns false once later instances cannot matter.
         func consider(wall: Int, unix: Int) -> Bool {
             if unix >= state.window.upperBound || unix > state.cutoff { return false }
-            guard !excluded.contains(unix), seen.insert(unix).inserted else { return true }
-            guard state.add(entry, start: unix, end: endOf(wall: wall, unix: unix)) else { return true }
+            let end = endOf(wall: wall, unix: unix)
+            // Only instances in the window are remembered, so `seen` stays within `limit`.
+            guard state.overlaps(start: unix, end: end), !excluded.contains(unix), seen.insert(unix).inserted else {
+                return true
+            }
+            state.add(entry, start: unix, end: end)
             inWindow += 1
             if inWindow >= state.limit {
                 entryTruncated = true  // we stop looking; there may have been more
@@ -111,12 +115,15 @@ private struct ExpansionState {
     /// Once `limit` occurrences are kept, nothing starting after the last of them can make the cut.
     var cutoff = Int.max
 
-    /// Appends the occurrence if it overlaps the window; returns whether it did.
-    @discardableResult
-    mutating func add(_ entry: CalendarEntry, start: Int, end: Int) -> Bool {
-        guard start < window.upperBound, end > window.lowerBound || start >= window.lowerBound else { return false }
+    /// Whether an occurrence over [start, end) overlaps the window (a zero-length one when it starts in it).
+    func overlaps(start: Int, end: Int) -> Bool {
+        start < window.upperBound && (end > window.lowerBound || start >= window.lowerBound)
+    }
+
+    /// Appends the occurrence if it overlaps the window.
+    mutating func add(_ entry: CalendarEntry, start: Int, end: Int) {
+        guard overlaps(start: start, end: end) else { return }
         items.append(CalendarOccurrence(entry: entry, start: Double(start), end: Double(end)))
-        return true
     }
 
     mutating func compactIfLarge() {

@@ -78,36 +78,41 @@ struct RecurrenceExpander {
         day - CivilTime.floorMod(CivilTime.weekdayIndex(days: day) - rule.weekStart.rawValue, 7)
     }
 
-    /// The day ranges (inclusive day numbers) of period `k`, or `nil` past the year 9999.
-    private func periodDays(_ k: Int) -> [ClosedRange<Int>]? {
+    /// Fills `ranges` with the day ranges (inclusive day numbers) of period `k`, in order;
+    /// returns false past the year 9999. Reuses the buffer: no allocation per period.
+    private func periodDays(_ k: Int, into ranges: inout [ClosedRange<Int>]) -> Bool {
+        ranges.removeAll(keepingCapacity: true)
         let (step, overflow) = k.multipliedReportingOverflow(by: rule.interval)
-        guard !overflow, step <= 10_000 * 366 else { return nil }
+        guard !overflow, step <= 10_000 * 366 else { return false }
         switch rule.frequency {
         case .daily:
             let day = startDay + step
-            return day <= Self.lastDay ? [day...day] : nil
+            guard day <= Self.lastDay else { return false }
+            ranges.append(day...day)
         case .weekly:
             let first = weekStart(of: startDay) + 7 * step
-            return first <= Self.lastDay ? [first...(first + 6)] : nil
+            guard first <= Self.lastDay else { return false }
+            ranges.append(first...(first + 6))
         case .monthly:
             let index = start.year * 12 + (start.month - 1) + step
             let year = CivilTime.floorDiv(index, 12)
             let month = index - year * 12 + 1
-            guard year <= 9999 else { return nil }
+            guard year <= 9999 else { return false }
             let first = CivilTime.days(year: year, month: month, day: 1)
-            return [first...(first + CivilTime.daysInMonth(year, month) - 1)]
+            ranges.append(first...(first + CivilTime.daysInMonth(year, month) - 1))
         case .yearly:
             let year = start.year + step
-            guard year <= 9999 else { return nil }
-            if !months.isEmpty {
-                return months.map { month in
-                    let first = CivilTime.days(year: year, month: month, day: 1)
-                    return first...(first + CivilTime.daysInMonth(year, month) - 1)
-                }
+            guard year <= 9999 else { return false }
+            for month in months {
+                let first = CivilTime.days(year: year, month: month, day: 1)
+                ranges.append(first...(first + CivilTime.daysInMonth(year, month) - 1))
             }
-            let first = CivilTime.days(year: year, month: 1, day: 1)
-            return [first...(first + CivilTime.daysInYear(year) - 1)]
+            if months.isEmpty {
+                let first = CivilTime.days(year: year, month: 1, day: 1)
+                ranges.append(first...(first + CivilTime.daysInYear(year) - 1))
+            }
         }
+        return true
     }
 
     private func matches(day: Int) -> Bool {
@@ -152,7 +157,9 @@ struct RecurrenceExpander {
         if let count = rule.count, emitted >= count { return .finished }
         var k = fromPeriod
         var candidates: [Int] = []
-        while let ranges = periodDays(k) {
+        var selected: [Int] = []
+        var ranges: [ClosedRange<Int>] = []
+        while periodDays(k, into: &ranges) {
             // Offsets stay within ±26 h, so a period starting two days past the stop is past it.
             if ranges[0].lowerBound * CivilTime.secondsPerDay - 2 * CivilTime.secondsPerDay > stopUnix { return .finished }
             candidates.removeAll(keepingCapacity: true)
@@ -163,13 +170,15 @@ struct RecurrenceExpander {
                 }
             }
             if !rule.bySetPos.isEmpty, !candidates.isEmpty {
-                let all = candidates
-                candidates = Set(
-                    rule.bySetPos.compactMap { pos in
-                        let i = pos > 0 ? pos - 1 : all.count + pos
-                        return all.indices.contains(i) ? all[i] : nil
-                    }
-                ).sorted()
+                // The set positions picked, in order, each once (buffers reused, no allocation).
+                selected.removeAll(keepingCapacity: true)
+                for pos in rule.bySetPos {
+                    let i = pos > 0 ? pos - 1 : candidates.count + pos
+                    if candidates.indices.contains(i) { selected.append(candidates[i]) }
+                }
+                selected.sort()
+                candidates.removeAll(keepingCapacity: true)
+                for wall in selected where wall != candidates.last { candidates.append(wall) }
             }
             for wall in candidates where wall > startWall {
                 let unix = clock.unix(fromWall: wall)

@@ -38,23 +38,23 @@ public enum ICalendar {
             let line = try contentLine(bytes, lineNumber: lineNumber)
             switch line.name {
             case "BEGIN":
-                let component = line.value.trimmingCharacters(in: .whitespaces).uppercased()
+                let component = line.value.trimmingSpaces().uppercased()
                 guard !component.isEmpty else { throw .malformed(format: "ics", reason: "line \(lineNumber): empty BEGIN") }
                 guard stack.count < maxNesting else { throw .tooLarge(what: "component nesting", limit: maxNesting) }
-                if component == "VEVENT", stack == ["VCALENDAR"] {
+                if component == "VEVENT", stack.count == 1 {
                     guard entries.count < maxEntries else { throw .tooLarge(what: "events", limit: maxEntries) }
                     event = EventBuilder(index: entries.count, lineNumber: lineNumber)
                 }
                 stack.append(component)
             case "END":
-                let component = line.value.trimmingCharacters(in: .whitespaces).uppercased()
+                let component = line.value.trimmingSpaces().uppercased()
                 guard let open = stack.last, open == component else {
                     throw .malformed(
                         format: "ics",
                         reason: "line \(lineNumber): END:\(component.prefix(40)) does not match BEGIN:\(stack.last ?? "")")
                 }
                 stack.removeLast()
-                if component == "VEVENT", stack == ["VCALENDAR"], let builder = event {
+                if component == "VEVENT", stack.count == 1, let builder = event {
                     entries.append(try builder.build())
                     event = nil
                 }

@@ -106,8 +106,25 @@ extension RecurrenceRule {
     }
 }
 
+extension String {
+    /// The text without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String { self[...].trimmingSpaces() }
+}
+
 extension Substring {
+    /// The text without leading and trailing spaces and tabs (the only blanks iCalendar
+    /// folds and pads with), found on the UTF-8 view without allocating.
     func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        while start < end, isBlank(bytes[start]) { start = bytes.index(after: start) }
+        while start < end {
+            let last = bytes.index(before: end)
+            guard isBlank(bytes[last]) else { break }
+            end = last
+        }
+        return String(self[start..<end])
     }
 }

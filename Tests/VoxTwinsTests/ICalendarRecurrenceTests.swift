@@ -245,4 +245,33 @@ import VoxTwins
             from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z")
         #expect(got == ["01", "02", "03"].map { utc("2024-01-\($0)T14:00:00Z") })
     }
+
+    @Test func bySetPosPicksEachPositionOnceInOrder() throws {
+        // First and last weekday of each month; the repeated -1 and the out-of-range 40 add nothing.
+        let got = try starts(
+            calendar(["DTSTART:20240101T080000Z", "RRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1,1,-1,40;COUNT=5"]),
+            from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z")
+        #expect(got == ["01-01", "01-31", "02-01", "02-29", "03-01"].map { utc("2024-\($0)T08:00:00Z") })
+    }
+
+    @Test func yearlyByMonthVisitsTheMonthsInOrder() throws {
+        let got = try starts(
+            calendar(["DTSTART:20240115T120000Z", "RRULE:FREQ=YEARLY;BYMONTH=3,1;BYMONTHDAY=15;COUNT=4"]),
+            from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z")
+        #expect(got == ["2024-01-15", "2024-03-15", "2025-01-15", "2025-03-15"].map { utc("\($0)T12:00:00Z") })
+    }
+
+    @Test func instancesBeforeTheWindowDoNotCrowdOutTheOnesInIt() throws {
+        // 2,980 daily instances before the window, then 29 inside it (to 2023-03-29); an RDATE
+        // repeating one of those is still one occurrence.
+        let got = try starts(
+            calendar([
+                "DTSTART:20150101T070000Z", "RRULE:FREQ=DAILY;COUNT=3010", "RDATE:20230304T070000Z",
+            ]),
+            from: "2023-03-01T00:00:00Z", to: "2024-01-01T00:00:00Z")
+        #expect(got.count == 29)
+        #expect(got.first == utc("2023-03-01T07:00:00Z"))
+        #expect(got.last == utc("2023-03-29T07:00:00Z"))
+        #expect(Set(got).count == got.count)
+    }
 }
