@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "VoxModel",
-            dependencies: ["VoxCore", "COpenBLAS"],
+            dependencies: ["VoxCore", "COpenBLAS", "CVoxKernels"],
             // The default face model (Tools/train/), found by DefaultModel at run time.
             resources: [.copy("DefaultModel")],
             swiftSettings: numeric
@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(name: "VoxMediaTests", dependencies: ["VoxMedia", "VoxCore", "VoxDSP"], swiftSettings: strict),
         .testTarget(
             name: "VoxModelTests",
-            dependencies: ["VoxModel", "VoxCore", "VoxDSP"],
+            dependencies: ["VoxModel", "VoxCore", "VoxDSP", "CVoxKernels"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -14,4 +14,16 @@ void vox_dots_i8(const int8_t *rows, int count, int stride, const int8_t *q, int
 /// Whether the AVX2 kernels are in use (for the benchmark's report).
 int vox_kernels_avx2(void);
 
+/// y[rows x n] += x[rows x k] * w[k x n] (row-major, leading dimensions ldx, ldw, ldy), each
+/// output summed over k in order with fused multiply-adds; AVX-512 or AVX2 + FMA when the CPU has
+/// them. For the face model's layers, with w stored k-major once at load time.
+void vox_linear_f32(const float *x, int ldx, const float *w, int ldw, float *y, int ldy, int rows, int n, int k);
+
+/// Which vox_linear_f32 path runs: 2 AVX-512, 1 AVX2 + FMA, 0 portable C.
+int vox_linear_isa(void);
+
+/// vox_linear_f32 through the path `isa` (lowered to what the CPU has), for tests.
+void vox_linear_f32_isa(
+    int isa, const float *x, int ldx, const float *w, int ldw, float *y, int ldy, int rows, int n, int k);
+
 #endif

@@ -23,10 +23,21 @@ public final class FaceModel: @unchecked Sendable {
 
     struct Linear: @unchecked Sendable {  // read-only views into the model's arena
         let weight: UnsafePointer<Float>  // [output x input], PyTorch layout
+        /// The same weights [input x output] for `vox_linear_f32`, for layers of at most
+        /// `packedLimit` weights (kept in cache across a window); `nil` runs OpenBLAS.
+        let packed: UnsafePointer<Float>?
         let bias: UnsafePointer<Float>
         let input: Int
         let output: Int
     }
+
+    /// Layers up to this many weights (512 KB) use Voxface's own kernel, larger ones OpenBLAS
+    /// (measured: `voxface model bench`, Benchmarks/README.md "Model kernels").
+    /// `VOXFACE_GEMM=blas` sends every layer to OpenBLAS.
+    static let packedLimit: Int = {
+        if let choice = getenv("VOXFACE_GEMM").map({ String(cString: $0) }), choice == "blas" { return 0 }
+        return 131_072
+    }()
 
     struct Norm: @unchecked Sendable {
         let weight: UnsafePointer<Float>
@@ -66,6 +77,8 @@ public final class FaceModel: @unchecked Sendable {
     let ropeCos: UnsafePointer<Float>
     let ropeSin: UnsafePointer<Float>
     private let arena: UnsafeMutablePointer<Float>
+    /// The k-major copies behind `Linear.packed`.
+    private let packedBuffers: [UnsafeMutablePointer<Float>]
 
     /// Lays out checked tensors (names and shapes as `Architecture.tensors(for:)`).
     public init(config: ModelConfig, tensors: [String: Tensor]) throws(ModelError) {
@@ -93,10 +106,20 @@ public final class FaceModel: @unchecked Sendable {
             }
             return UnsafePointer(start)
         }
+        var packedBuffers: [UnsafeMutablePointer<Float>] = []
         func linear(_ prefixes: [String], input: Int, output: Int) -> Linear {
             let weight = take(prefixes.map { "\($0).weight" })
             let bias = take(prefixes.map { "\($0).bias" })
-            return Linear(weight: weight, bias: bias, input: input, output: output)
+            var packed: UnsafePointer<Float>?
+            if input * output <= Self.packedLimit {
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: input * output)
+                for o in 0..<output {
+                    for i in 0..<input { buffer[i * output + o] = weight[o * input + i] }
+                }
+                packedBuffers.append(buffer)
+                packed = UnsafePointer(buffer)
+            }
+            return Linear(weight: weight, packed: packed, bias: bias, input: input, output: output)
         }
         func norm(_ prefix: String) -> Norm {
             Norm(weight: take(["\(prefix).weight"]), bias: take(["\(prefix).bias"]))
@@ -151,13 +174,18 @@ public final class FaceModel: @unchecked Sendable {
         precondition(cursor == total, "weight arena miscounted")
         if let nonFinite {
             arena.deallocate()
+            for buffer in packedBuffers { buffer.deallocate() }
             throw .nonFiniteWeights(tensor: nonFinite)
         }
+        self.packedBuffers = packedBuffers
         ropeCos = UnsafePointer(cosTable)
         ropeSin = UnsafePointer(sinTable)
     }
 
-    deinit { arena.deallocate() }
+    deinit {
+        arena.deallocate()
+        for buffer in packedBuffers { buffer.deallocate() }
+    }
 
     /// The BLAS library in use and its kernels, for logs and benchmark reports.
     public static var blasDescription: String { BLAS.description }

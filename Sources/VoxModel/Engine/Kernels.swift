@@ -1,9 +1,11 @@
 import COpenBLAS
+import CVoxKernels
 
 /// The element-wise and row-wise loops around the matrix products, written to stay in cache:
 /// bias, ReLU, residual + LayerNorm, RoPE, softmax. Row-major matrices throughout.
 enum Kernels {
-    /// y[rows x layer.output] = x[rows x layer.input] * W^T + b, through OpenBLAS sgemm;
+    /// y[rows x layer.output] = x[rows x layer.input] * W^T + b, through `vox_linear_f32` on the
+    /// packed weights when the layer has them, else OpenBLAS sgemm;
     /// only output columns `columns` (all by default), so threads can split one layer.
     @inline(__always)
     static func linear(
@@ -14,6 +16,12 @@ enum Kernels {
         let part = columns ?? 0..<n
         if part.isEmpty { return }
         for r in 0..<rows { (y + r * n + part.lowerBound).update(from: layer.bias + part.lowerBound, count: part.count) }
+        if let packed = layer.packed {
+            vox_linear_f32(
+                x, Int32(layer.input), packed + part.lowerBound, Int32(n), y + part.lowerBound, Int32(n), Int32(rows),
+                Int32(part.count), Int32(layer.input))
+            return
+        }
         BLAS.sgemm(
             CblasNoTrans, CblasTrans, rows, part.count, layer.input,
             1, x, layer.input, layer.weight + part.lowerBound * layer.input, layer.input, 1,

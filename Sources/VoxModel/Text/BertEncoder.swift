@@ -68,7 +68,7 @@ final class BertEncoder: @unchecked Sendable {
         func linear(_ names: [String], input: Int, output: Int) -> FaceModel.Linear {
             let weight = take(names.map { "\($0).weight" })
             let bias = take(names.map { "\($0).bias" })
-            return FaceModel.Linear(weight: weight, bias: bias, input: input, output: output)
+            return FaceModel.Linear(weight: weight, packed: nil, bias: bias, input: input, output: output)
         }
         func norm(_ name: String) -> FaceModel.Norm {
             FaceModel.Norm(weight: take(["\(name).weight"]), bias: take(["\(name).bias"]))
