@@ -26,4 +26,12 @@ int vox_linear_isa(void);
 void vox_linear_f32_isa(
     int isa, const float *x, int ldx, const float *w, int ldw, float *y, int ldy, int rows, int n, int k);
 
+/// Softmax of each of `rows` rows of `width` floats, in place: e^(x - max) through a degree-7
+/// polynomial (relative error about 2e-7; 0 below -87), then divided by the row's sum. AVX-512
+/// when the CPU has it, else portable C.
+void vox_softmax_rows(float *m, int rows, int width);
+
+/// vox_softmax_rows through path `isa` (2 AVX-512, else portable C; lowered to what the CPU has), for tests.
+void vox_softmax_rows_isa(int isa, float *m, int rows, int width);
+
 #endif
