@@ -117,4 +117,6 @@ void vox_softmax_rows_isa(int isa, float *m, int rows, int width) {
     softmax_generic(m, rows, width);
 }
 
+int vox_softmax_isa(void) { return softmax_isa(); }
+
 void vox_softmax_rows(float *m, int rows, int width) { vox_softmax_rows_isa(softmax_isa(), m, rows, width); }

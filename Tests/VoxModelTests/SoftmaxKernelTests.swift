@@ -3,6 +3,8 @@ import Foundation
 import Testing
 import VoxCore
 
+@testable import VoxModel
+
 /// `vox_softmax_rows` (the attention's softmax) against a float64 reference on both paths (the
 /// AVX-512 one runs where the CPU has it, else the call falls back to C), for row widths that hit
 /// whole registers and masked tails, with scores spread over ±20 (relative error <= 5e-6: the
@@ -43,5 +45,22 @@ import VoxCore
         vox_softmax_rows(&m, 0, 2)
         vox_softmax_rows(&m, 1, 0)
         #expect(m == [1, 2])
+    }
+}
+
+/// The model's Swift softmax (used where the CPU lacks AVX-512) agrees with the C kernel.
+@Suite struct SoftmaxLanesTests {
+    @Test func swiftLanesMatchTheKernel() {
+        var random = SplitMix64(seed: 0x1A7E)
+        for width in [1, 7, 8, 9, 32, 33, 128] {
+            let input = (0..<(3 * width)).map { _ in Float(Int(random.next() % 4001) - 2000) / 100 }
+            var lanes = input
+            var kernel = input
+            lanes.withUnsafeMutableBufferPointer { Kernels.softmaxLanes($0.baseAddress!, rows: 3, width: width) }
+            vox_softmax_rows_isa(0, &kernel, 3, Int32(width))
+            for i in input.indices where kernel[i] > 1e-30 {
+                #expect(abs(lanes[i] - kernel[i]) / kernel[i] <= 5e-6, "width \(width) index \(i)")
+            }
+        }
     }
 }

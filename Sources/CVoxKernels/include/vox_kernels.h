@@ -31,6 +31,10 @@ void vox_linear_f32_isa(
 /// when the CPU has it, else portable C.
 void vox_softmax_rows(float *m, int rows, int width);
 
+/// Which vox_softmax_rows path runs: 2 AVX-512, 0 portable C (slower than the model's Swift
+/// fallback, which VoxModel uses then).
+int vox_softmax_isa(void);
+
 /// vox_softmax_rows through path `isa` (2 AVX-512, else portable C; lowered to what the CPU has), for tests.
 void vox_softmax_rows_isa(int isa, float *m, int rows, int width);
 
