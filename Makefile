@@ -58,10 +58,12 @@ smoke: deps
 ## server on its defaults: memory flat within 5% after a 60 s warm-up, no frame missing, no
 ## deadline miss while the audio flows, and no slip of the frames against the audio beyond what
 ## the adaptive playout delay may move in a run (drift <= 25 ms: it follows the measured allowances).
+## SOAK_STREAMS sets the load for a smaller machine (`make soak SOAK_STREAMS=40` on 2 cores).
 SOAK_SLO := --slo missing=0 --slo undelivered=0 --slo drift=25ms --slo rss_growth=5%
+SOAK_STREAMS ?= 100
 soak: release
 	$(SWIFT) build -c release --product voxload
-	BIN=.build/release STREAMS=100 DURATION=3600 LIVELINK=10 WS=0 SMOKE_SETTINGS= SMOKE_SLO="$(SOAK_SLO) --slo misses=0" Tools/voxload-smoke.sh
+	BIN=.build/release STREAMS=$(SOAK_STREAMS) DURATION=3600 LIVELINK=10 WS=0 SMOKE_SETTINGS= SMOKE_SLO="$(SOAK_SLO) --slo misses=0" Tools/voxload-smoke.sh
 
 ## The soak's assertions in a minute (run by `make test`): 4 streams x 10 Live Link targets, debug
 ## build, hop 24 as in the smoke run. Deadline misses get 0.5% of the frames here, not 0: a debug
