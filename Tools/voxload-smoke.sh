@@ -56,12 +56,20 @@ done
 curl -sf "http://127.0.0.1:$http/health" >/dev/null || { echo "voxload smoke: /health did not answer" >&2; exit 1; }
 
 status=0
+report=$(mktemp)
 "$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
-  --livelink-per-stream "$LIVELINK" --ws-per-stream "$WS" --server-pid "$server_pid" $SMOKE_SETTINGS $SMOKE_SLO || status=$?
+  --livelink-per-stream "$LIVELINK" --ws-per-stream "$WS" --server-pid "$server_pid" $SMOKE_SETTINGS $SMOKE_SLO \
+  | tee "$report" || status=$?
 stop_server
 if [[ $status -ne 0 ]]; then
   cat "$log" >&2
   echo "voxload smoke: FAILED (voxload exit status $status)" >&2
   exit "$status"
 fi
+# The minute-by-minute misses come from the server's /metrics: the run must have read them.
+if ! grep -q '^by minute: ' "$report" || grep -q '^by minute: deadline misses not read' "$report"; then
+  echo "voxload smoke: FAILED (no minute-by-minute deadline misses from /metrics)" >&2
+  exit 1
+fi
+rm -f "$report"
 echo "voxload smoke: passed ($STREAMS streams x $DURATION s)"

@@ -198,6 +198,8 @@ public struct RunResult: Sendable, Equatable, Codable {
     public var deadlineMisses: DeadlineMisses?
     /// The same counters read as the last packet left (before the server's end-of-audio flush).
     public var deadlineMissesAtAudioEnd: DeadlineMisses?
+    /// Deadline misses and voxload's send lag minute by minute (nil in reports that predate it).
+    public var byMinute: MinuteTimeline?
     /// Raw latency: frame arrival minus the send of the packet carrying its audio.
     public var latencyMs: Summary?
     /// Latency minus the lookahead.
@@ -229,6 +231,7 @@ public struct RunResult: Sendable, Equatable, Codable {
         self.frames = frames
         self.deadlineMisses = deadlineMisses
         deadlineMissesAtAudioEnd = nil
+        byMinute = nil
         self.latencyMs = latencyMs
         self.latencyMinusLookaheadMs = latencyMinusLookaheadMs
         self.lookaheadMs = lookaheadMs
@@ -246,6 +249,7 @@ public struct RunResult: Sendable, Equatable, Codable {
         case durationSeconds = "duration_s"
         case deadlineMisses = "deadline_misses"
         case deadlineMissesAtAudioEnd = "deadline_misses_at_audio_end"
+        case byMinute = "by_minute"
         case latencyMs = "latency_ms"
         case latencyMinusLookaheadMs = "latency_minus_lookahead_ms"
         case lookaheadMs = "lookahead_ms"

@@ -35,6 +35,7 @@ public enum ReportTable {
                     + "held \(m.framesHeld), "
                     + "hop widenings \(m.hopWidenings), packets lost \(m.jitterLost)")
         }
+        if let minutes = run.byMinute { lines.append(minutes.line) }
         lines.append("")
         let header = ["ms", "p50", "p90", "p99", "p99.9", "max", "count"]
         var rows: [[String]] = [header]

@@ -15,13 +15,36 @@ public final class SendLog: @unchecked Sendable {
     /// How late each send was against its scheduled time (the load tool's own lateness).
     public private(set) var lag = MicrosecondHistogram()
 
-    /// A log for `packets` packets.
-    public init(packets: Int) { times = [Nanoseconds](repeating: 0, count: packets) }
+    /// The worst send lag in each minute of packets (packet `j` falls in minute
+    /// `j / packetsPerMinute`), nanoseconds; empty when not asked for.
+    public private(set) var lagMaxByMinute: [Nanoseconds]
+    private let packetsPerMinute: Int
+
+    /// A log for `packets` packets; with `packetsPerMinute` it also keeps each minute's worst lag.
+    public init(packets: Int, packetsPerMinute: Int = 0) {
+        times = [Nanoseconds](repeating: 0, count: packets)
+        self.packetsPerMinute = max(0, packetsPerMinute)
+        let minutes = packetsPerMinute > 0 ? (packets + packetsPerMinute - 1) / packetsPerMinute : 0
+        lagMaxByMinute = [Nanoseconds](repeating: 0, count: minutes)
+    }
 
     /// Records a send of packet `index` at `time`, scheduled for `due`.
     public func record(packet index: Int, at time: Nanoseconds, due: Nanoseconds) {
         sent += 1
         lag.record(nanoseconds: time - due)
         if times[index] == 0 { times[index] = time } else { duplicates += 1 }
+        if packetsPerMinute > 0 {
+            let minute = index / packetsPerMinute
+            lagMaxByMinute[minute] = max(lagMaxByMinute[minute], time - due)
+        }
+    }
+
+    /// Each minute's worst send lag over `logs`, ms.
+    public static func lagMaxByMinuteMs(_ logs: [SendLog]) -> [Double] {
+        var out = [Double](repeating: 0, count: logs.map(\.lagMaxByMinute.count).max() ?? 0)
+        for log in logs {
+            for (m, lag) in log.lagMaxByMinute.enumerated() { out[m] = max(out[m], Double(lag) / 1e6) }
+        }
+        return out
     }
 }

@@ -96,7 +96,7 @@ struct LoadRun {
             try await waitFor(c.streams * c.webSocketPerStream, signals: connected, what: "frame WebSocket subscriptions")
 
             // 3. Audio sinks: an RTP socket per stream, or an audio WebSocket per stream.
-            let sendLogs = streams.map { _ in SendLog(packets: c.packetsPerStream) }
+            let sendLogs = streams.map { _ in SendLog(packets: c.packetsPerStream, packetsPerMinute: 60_000 / max(1, c.frameMilliseconds)) }
             var sinks: [PacketSink] = []
             let (ready, readySignal) = AsyncStream<Void>.makeStream()
             for (s, state) in streams.enumerated() {
@@ -142,8 +142,14 @@ struct LoadRun {
             let senderThread = NIOThreadPool(numberOfThreads: 1)
             senderThread.start()
             let start = Monotonic.now() + 100_000_000
+            let misses = MissPoller(client: client, start: start)
+            let missTask = Task { await misses.run() }
+            defer { missTask.cancel() }
             try await senderThread.runIfActive { sender.run(start: start) }
             try await senderThread.shutdownGracefully()
+            missTask.cancel()
+            await missTask.value
+            await misses.sample()
             let atAudioEnd = await readCounters(streams.map(\.created.id), client: client)
 
             // 5. The last frames: every receiver has every expected frame, or the wait runs out.
@@ -192,6 +198,11 @@ struct LoadRun {
                 sum.add(next)
                 return sum
             }
+            let minutes = (c.packetsPerStream * c.frameMilliseconds + 59_999) / 60_000
+            let missSamples = await misses.samples
+            totals.byMinute = MinuteTimeline(
+                misses: missSamples.totals.count >= 2 ? missSamples.perMinute(minutes: minutes) : nil,
+                sendLagMaxMs: SendLog.lagMaxByMinuteMs(sendLogs))
             let results = slos.map { $0.evaluate(totals) }
             return LoadReport(config: ReportConfiguration(c, audio: audioPath), run: totals, streams: aggregate.streams, slo: results)
         } catch {
@@ -254,4 +265,33 @@ final class Counter: Sendable {
 /// Runs a blocking call on NIO's thread pool, off the cooperative pool.
 func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive(body)
+}
+
+/// Samples the server's deadline-miss counter (`/metrics`) every 10 s while the audio flows.
+actor MissPoller {
+    private let client: HTTPClient
+    private let start: Nanoseconds
+    private(set) var samples = MissSamples()
+
+    init(client: HTTPClient, start: Nanoseconds) {
+        self.client = client
+        self.start = start
+    }
+
+    /// Samples until cancelled: at the start, then every 10 s.
+    func run() async {
+        while !Task.isCancelled {
+            await sample()
+            try? await Task.sleep(for: .seconds(10))
+        }
+    }
+
+    /// One sample now (none when `/metrics` does not answer with the counter).
+    func sample() async {
+        let client = self.client
+        guard let reply = try? await blocking({ try client.request("GET", "/metrics") }), reply.status == 200,
+            let total = PrometheusText.sum("voxface_deadline_misses_total", in: reply.text)
+        else { return }
+        samples.record(seconds: Double(max(0, Monotonic.now() - start)) / 1e9, total: total)
+    }
 }
