@@ -19,16 +19,21 @@ public struct MissSamples: Sendable, Equatable {
     /// Misses in each of `minutes` minutes: the rise between two samples counts in the minute of
     /// the later one (so with a sample every 10 s a miss may be counted up to 10 s late); a fall
     /// (a restarted server) counts as none, and what comes after the last minute counts in it.
+    /// A rise beyond `limit` (a counter no server reaches) counts as `limit`.
     public func perMinute(minutes: Int) -> [Int] {
         guard minutes > 0 else { return [] }
         var out = [Int](repeating: 0, count: minutes)
         for i in totals.indices.dropFirst() {
-            let rise = totals[i] - totals[i - 1]
+            let rise = min(totals[i] - totals[i - 1], Self.limit)
             guard rise > 0 else { continue }
-            out[min(minutes - 1, Int(seconds[i] / 60))] += Int(rise.rounded())
+            let minute = min(minutes - 1, Int(min(seconds[i] / 60, Double(minutes))))
+            out[minute] = min(Int(Self.limit), out[minute] + Int(rise.rounded()))
         }
         return out
     }
+
+    /// The most misses one minute counts (10^12: a million streams missing every frame for a year).
+    static let limit: Double = 1e12
 }
 
 /// A run minute by minute: the server's deadline misses next to voxload's own worst send lag, so

@@ -22,6 +22,19 @@ import Testing
         #expect(MissSamples().perMinute(minutes: 2) == [0, 0])
     }
 
+    @Test func aHostileCounterNeitherTrapsNorOverflows() {
+        var s = MissSamples()
+        s.record(seconds: 0, total: -1e308)
+        s.record(seconds: 1e300, total: 1e308)
+        s.record(seconds: .infinity, total: 1)  // ignored
+        s.record(seconds: 2e300, total: .greatestFiniteMagnitude)
+        for _ in 0..<3 {
+            s.record(seconds: 3e300, total: 0)
+            s.record(seconds: 3e300, total: 1e300)
+        }
+        #expect(s.perMinute(minutes: 2) == [0, 1_000_000_000_000])
+    }
+
     @Test func theLineNamesTheWorstMinuteAndTheSendLagThen() {
         let t = MinuteTimeline(misses: [0, 4, 0, 70, 70], sendLagMaxMs: [1.0, 2.5, 0.9, 16.04, 3.0])
         #expect(t.minutesWithMisses == 3)
