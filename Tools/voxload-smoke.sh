@@ -62,12 +62,14 @@ report=$(mktemp)
   | tee "$report" || status=$?
 stop_server
 if [[ $status -ne 0 ]]; then
+  rm -f "$report"
   cat "$log" >&2
   echo "voxload smoke: FAILED (voxload exit status $status)" >&2
   exit "$status"
 fi
 # The minute-by-minute misses come from the server's /metrics: the run must have read them.
 if ! grep -q '^by minute: ' "$report" || grep -q '^by minute: deadline misses not read' "$report"; then
+  rm -f "$report"
   echo "voxload smoke: FAILED (no minute-by-minute deadline misses from /metrics)" >&2
   exit 1
 fi

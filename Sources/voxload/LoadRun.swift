@@ -198,11 +198,11 @@ struct LoadRun {
                 sum.add(next)
                 return sum
             }
-            let minutes = (c.packetsPerStream * c.frameMilliseconds + 59_999) / 60_000
+            let lagByMinute = SendLog.lagMaxByMinuteMs(sendLogs)
             let missSamples = await misses.samples
             totals.byMinute = MinuteTimeline(
-                misses: missSamples.totals.count >= 2 ? missSamples.perMinute(minutes: minutes) : nil,
-                sendLagMaxMs: SendLog.lagMaxByMinuteMs(sendLogs))
+                misses: missSamples.totals.count >= 2 ? missSamples.perMinute(minutes: lagByMinute.count) : nil,
+                sendLagMaxMs: lagByMinute)
             let results = slos.map { $0.evaluate(totals) }
             return LoadReport(config: ReportConfiguration(c, audio: audioPath), run: totals, streams: aggregate.streams, slo: results)
         } catch {
