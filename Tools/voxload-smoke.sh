@@ -73,5 +73,10 @@ if ! grep -q '^by minute: ' "$report" || grep -q '^by minute: deadline misses no
   echo "voxload smoke: FAILED (no minute-by-minute deadline misses from /metrics)" >&2
   exit 1
 fi
+if ! grep -q '^by minute: latency p99 in a median minute ' "$report"; then
+  rm -f "$report"
+  echo "voxload smoke: FAILED (no minute-by-minute latency)" >&2
+  exit 1
+fi
 rm -f "$report"
 echo "voxload smoke: passed ($STREAMS streams x $DURATION s)"

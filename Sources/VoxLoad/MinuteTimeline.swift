@@ -45,11 +45,15 @@ public struct MinuteTimeline: Sendable, Equatable, Codable {
     public var misses: [Int]?
     /// voxload's worst send lag in each minute, ms.
     public var sendLagMaxMs: [Double]
+    /// Frame latency p99 in each minute of audio, ms (to 1 ms; 0 for a minute without frames); nil
+    /// in reports that predate it.
+    public var latencyP99Ms: [Double]?
 
     /// A timeline from its parts.
-    public init(misses: [Int]?, sendLagMaxMs: [Double]) {
+    public init(misses: [Int]?, sendLagMaxMs: [Double], latencyP99Ms: [Double]? = nil) {
         self.misses = misses
         self.sendLagMaxMs = sendLagMaxMs
+        self.latencyP99Ms = latencyP99Ms
     }
 
     /// Minutes that had a deadline miss.
@@ -77,8 +81,22 @@ public struct MinuteTimeline: Sendable, Equatable, Codable {
             + "(minute \(worst + 1), when voxload's own sends were up to \(lagThen) ms late); \(lag)"
     }
 
+    /// The latency line for the text report: the median and the worst minute's p99, and how many
+    /// minutes were more than 10 ms over the median (a tail spread over the run, or a few bad
+    /// minutes); nil without frames.
+    public var latencyLine: String? {
+        guard let p99 = latencyP99Ms?.filter({ $0 > 0 }), let worst = p99.max(),
+            let minute = latencyP99Ms?.firstIndex(of: worst)
+        else { return nil }
+        let median = p99.sorted()[p99.count / 2]
+        let over = p99.count(where: { $0 > median + 10 })
+        return "by minute: latency p99 in a median minute \(ReportTable.fixed(median, 0)) ms, at most "
+            + "\(ReportTable.fixed(worst, 0)) ms (minute \(minute + 1)); \(over) of \(p99.count) minute(s) over the median + 10 ms"
+    }
+
     enum CodingKeys: String, CodingKey {
         case misses = "deadline_misses"
         case sendLagMaxMs = "send_lag_max_ms"
+        case latencyP99Ms = "latency_p99_ms"
     }
 }

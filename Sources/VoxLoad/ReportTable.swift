@@ -35,7 +35,10 @@ public enum ReportTable {
                     + "held \(m.framesHeld), "
                     + "hop widenings \(m.hopWidenings), packets lost \(m.jitterLost)")
         }
-        if let minutes = run.byMinute { lines.append(minutes.line) }
+        if let minutes = run.byMinute {
+            lines.append(minutes.line)
+            if let latency = minutes.latencyLine { lines.append(latency) }
+        }
         lines.append("")
         let header = ["ms", "p50", "p90", "p99", "p99.9", "max", "count"]
         var rows: [[String]] = [header]

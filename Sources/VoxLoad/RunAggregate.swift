@@ -27,6 +27,8 @@ public struct RunAggregate: Sendable {
     public let run: RunResult
     /// Each stream's result.
     public let streams: [StreamResult]
+    /// Every stream's frame latency by minute of audio.
+    public let latencyByMinute: MinuteLatency
 
     /// Totals over `streams`; the lookahead subtracted is the largest stream's (streams share settings).
     public init(
@@ -35,6 +37,7 @@ public struct RunAggregate: Sendable {
     ) {
         var frames = FrameCounts()
         var latency = MicrosecondHistogram()
+        var byMinute = MinuteLatency(minutes: 0)
         var jitter = MicrosecondHistogram()
         var fanOut = MicrosecondHistogram()
         var drift: Nanoseconds = 0
@@ -44,6 +47,7 @@ public struct RunAggregate: Sendable {
         for s in input {
             frames.add(s.analysis.frames)
             latency.add(s.analysis.latency)
+            byMinute.add(s.analysis.latencyByMinute)
             jitter.add(s.analysis.jitter)
             fanOut.add(s.analysis.fanOut)
             if abs(s.analysis.driftNanoseconds) > abs(drift) { drift = s.analysis.driftNanoseconds }
@@ -65,6 +69,7 @@ public struct RunAggregate: Sendable {
             playoutDelayMs: playoutDelayMs, jitterMs: jitter.summary, driftMs: Self.milliseconds(drift), fanOutMs: fanOut.summary,
             packets: packets, server: server)
         streams = results
+        latencyByMinute = byMinute
     }
 
     static func milliseconds(_ ns: Nanoseconds) -> Double { Double(ns / 1000) / 1000 }

@@ -56,6 +56,8 @@ public struct StreamAnalysis: Sendable {
     public var frames = FrameCounts()
     /// Arrival of frame k minus the send time of the packet carrying frame k's audio.
     public var latency = MicrosecondHistogram()
+    /// The same latencies by the minute of the frame's audio, 1 ms buckets.
+    public var latencyByMinute = MinuteLatency(minutes: 0)
     /// |interval between frames k and k+1 at a receiver - 1/60 s|, over consecutive pairs received.
     public var jitter = MicrosecondHistogram()
     /// Per frame received by every receiver: latest arrival - earliest (only with 2+ receivers).
@@ -74,6 +76,7 @@ public struct StreamAnalysis: Sendable {
 
     /// Analyses one stream: `sendTimes[j]` is packet j's first send (0 = never sent); each log is one receiver.
     public init(sendTimes: [Nanoseconds], timeline: FrameTimeline, receivers: [FrameLog]) {
+        latencyByMinute = MinuteLatency(frames: receivers.map(\.arrivals.count).max() ?? 0)
         for log in receivers {
             let arrivals = log.arrivals
             var counts = FrameCounts()
@@ -95,6 +98,7 @@ public struct StreamAnalysis: Sendable {
                 let j = timeline.packet(carryingFrame: k)
                 if j < sendTimes.count, sendTimes[j] != 0 {
                     latency.record(nanoseconds: arrival - sendTimes[j])
+                    latencyByMinute.record(frame: k, nanoseconds: arrival - sendTimes[j])
                 } else {
                     counts.unmatched += 1
                 }

@@ -202,7 +202,7 @@ struct LoadRun {
             let missSamples = await misses.samples
             totals.byMinute = MinuteTimeline(
                 misses: missSamples.totals.count >= 2 ? missSamples.perMinute(minutes: lagByMinute.count) : nil,
-                sendLagMaxMs: lagByMinute)
+                sendLagMaxMs: lagByMinute, latencyP99Ms: aggregate.latencyByMinute.p99Ms)
             let results = slos.map { $0.evaluate(totals) }
             return LoadReport(config: ReportConfiguration(c, audio: audioPath), run: totals, streams: aggregate.streams, slo: results)
         } catch {
