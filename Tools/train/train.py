@@ -82,16 +82,22 @@ def batches(data, frame_size, batch, steps, rng, short_fraction):
 MOUTH = list(range(14, 41))  # jaw and mouth columns (ARKit order): the ones that rest in silence
 
 
-def loss_fn(pred, y, w, rest_weight=1.0):
+PRESS = [35, 36]  # MouthPressLeft/Right: the bilabial closure targets (0.5 on p b m, 0 elsewhere)
+
+
+def loss_fn(pred, y, w, rest_weight=1.0, closure_weight=1.0):
     """Weighted L1 plus 0.5 x the L1 of frame-to-frame differences; frames whose targets rest (no
     mouth or jaw channel above 0.005: silence) count `rest_weight` times, so a model that drifts
-    open in pauses pays for it. Returns (loss, the plain weighted L1 for the log)."""
+    open in pauses pays for it; frames whose targets hold the lips shut (MouthPress above 0.2: p b m)
+    count `closure_weight` times. Returns (loss, the plain weighted L1 for the log)."""
     frame = ((pred - y).abs() * w).sum(-1)
     plain = frame.mean() / w.sum()
     l1 = plain
-    if rest_weight != 1.0:
+    if rest_weight != 1.0 or closure_weight != 1.0:
         resting = y[..., MOUTH].abs().amax(-1) < 0.005
-        l1 = (frame * torch.where(resting, rest_weight, 1.0)).mean() / w.sum()
+        closing = y[..., PRESS].mean(-1) > 0.2  # the lips held shut on a bilabial
+        scale = torch.where(resting, rest_weight, 1.0) * torch.where(closing, closure_weight, 1.0)
+        l1 = (frame * scale).mean() / w.sum()
     if pred.shape[1] < 2:
         return l1, plain
     # velocity: frame-to-frame differences match (keeps motion crisp without jitter)
@@ -146,6 +152,7 @@ def main():
     ap.add_argument("--short-fraction", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rest-weight", type=float, default=1.0, help="loss weight of frames whose targets rest (silence)")
+    ap.add_argument("--closure-weight", type=float, default=1.0, help="loss weight of frames whose targets close the lips (p b m)")
     ap.add_argument("--threads", type=int, default=1)  # 2 OpenMP threads thrash on a shared, loaded 2-core machine
     ap.add_argument("--init", help="start from this exported model folder (fine-tuning, distillation)")
     ap.add_argument("--max-minutes", type=float, default=100)
@@ -185,7 +192,7 @@ def main():
     for epoch in range(args.epochs):
         running, running_l1 = 0.0, 0.0
         for x, y in batches(train, args.frame_size, args.batch, args.steps_per_epoch, rng, args.short_fraction):
-            loss, l1 = loss_fn(model(x), y, w, args.rest_weight)
+            loss, l1 = loss_fn(model(x), y, w, args.rest_weight, args.closure_weight)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
