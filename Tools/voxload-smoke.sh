@@ -57,26 +57,23 @@ curl -sf "http://127.0.0.1:$http/health" >/dev/null || { echo "voxload smoke: /h
 
 status=0
 report=$(mktemp)
+trap 'stop_server; rm -f "$log" "$report"; rm -rf "$data"' EXIT
 "$BIN/voxload" --server "http://127.0.0.1:$http" --streams "$STREAMS" --duration "$DURATION" \
   --livelink-per-stream "$LIVELINK" --ws-per-stream "$WS" --server-pid "$server_pid" $SMOKE_SETTINGS $SMOKE_SLO \
   | tee "$report" || status=$?
 stop_server
 if [[ $status -ne 0 ]]; then
-  rm -f "$report"
   cat "$log" >&2
   echo "voxload smoke: FAILED (voxload exit status $status)" >&2
   exit "$status"
 fi
 # The minute-by-minute misses come from the server's /metrics: the run must have read them.
 if ! grep -q '^by minute: ' "$report" || grep -q '^by minute: deadline misses not read' "$report"; then
-  rm -f "$report"
   echo "voxload smoke: FAILED (no minute-by-minute deadline misses from /metrics)" >&2
   exit 1
 fi
 if ! grep -q '^by minute: latency p99 in a median minute ' "$report"; then
-  rm -f "$report"
   echo "voxload smoke: FAILED (no minute-by-minute latency)" >&2
   exit 1
 fi
-rm -f "$report"
 echo "voxload smoke: passed ($STREAMS streams x $DURATION s)"

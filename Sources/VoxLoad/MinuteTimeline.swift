@@ -66,9 +66,11 @@ public struct MinuteTimeline: Sendable, Equatable, Codable {
     }
 
     /// The median minute's worst send lag, ms.
-    public var medianSendLagMs: Double {
-        guard !sendLagMaxMs.isEmpty else { return 0 }
-        return sendLagMaxMs.sorted()[sendLagMaxMs.count / 2]
+    public var medianSendLagMs: Double { Self.median(sendLagMaxMs) }
+
+    /// The upper median of `values`, 0 when empty.
+    static func median(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.sorted()[values.count / 2]
     }
 
     /// One line for the text report.
@@ -88,7 +90,7 @@ public struct MinuteTimeline: Sendable, Equatable, Codable {
         guard let p99 = latencyP99Ms?.filter({ $0 > 0 }), let worst = p99.max(),
             let minute = latencyP99Ms?.firstIndex(of: worst)
         else { return nil }
-        let median = p99.sorted()[p99.count / 2]
+        let median = Self.median(p99)
         let over = p99.count(where: { $0 > median + 10 })
         return "by minute: latency p99 in a median minute \(ReportTable.fixed(median, 0)) ms, at most "
             + "\(ReportTable.fixed(worst, 0)) ms (minute \(minute + 1)); \(over) of \(p99.count) minute(s) over the median + 10 ms"
