@@ -355,7 +355,9 @@ public struct Distiller: Sendable {
         return marks
     }
 
-    /// Markdown headings (`# ...`) with their offsets.
+    /// The section headings of a document, with the byte offset of their line: Markdown's `#`
+    /// lines, and in plain and PDF text a short line that is numbered (`3. How it works`,
+    /// `2.1 Costs`) or in capitals (`EXPERIENCE`), ending without a full stop.
     static func headings(_ text: String) -> [(offset: Int, text: String)] {
         var marks: [(Int, String)] = []
         var offset = 0
@@ -364,10 +366,32 @@ public struct Distiller: Sendable {
                 let line = String(decoding: bytes.prefix(200), as: UTF8.self).drop { $0 == "#" || $0 == " " }
                 let heading = line.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !heading.isEmpty { marks.append((offset, heading)) }
+            } else if bytes.count <= maxHeadingBytes, let heading = plainHeading(String(decoding: bytes, as: UTF8.self)) {
+                marks.append((offset, heading))
             }
             offset += bytes.count + 1
         }
         return marks
+    }
+
+    /// Longest line (UTF-8 bytes) read as a plain-text heading.
+    static let maxHeadingBytes = 60
+
+    /// `line` as a numbered or capitalised heading, or nil.
+    static func plainHeading(_ line: String) -> String? {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard let last = t.last, !".,;:!?".contains(last) else { return nil }
+        let letters = t.filter(\.isLetter)
+        guard letters.count >= 3 else { return nil }
+        // Numbered: digits and dots, a space, then a capital ("3. How it works").
+        let number = t.prefix { $0.isNumber || $0 == "." }
+        if !number.isEmpty, number.first!.isNumber, number.count <= 6 {
+            let rest = t.dropFirst(number.count)
+            guard rest.first == " ", let first = rest.dropFirst().first, first.isUppercase else { return nil }
+            return t
+        }
+        // Capitals: every letter upper-case ("WORK EXPERIENCE").
+        return letters.allSatisfy(\.isUppercase) ? t : nil
     }
 
     static func heading(before offset: Int, in marks: [(offset: Int, text: String)]) -> String? {

@@ -147,3 +147,34 @@ import Testing
         for s in sentences { #expect(String(decoding: bytes[s.bytes], as: UTF8.self) == s.text) }
     }
 }
+
+/// The headings that place a document's passages (`Distiller.headings`).
+@Suite struct DocumentHeadingTests {
+    @Test func markdownNumberedAndCapitalisedLinesAreHeadingsSentencesAreNot() {
+        let text = """
+            # About me
+            MAYA CHEN - JOURNAL 2024-2026
+            ==========
+            3. How it works
+            2.1 Costs and funding
+            - Bus lines diverted via Avenida Almirante Reis.
+            1. We propose closing the street.
+            2024-11-30 long argument at dinner
+            12 people came
+            OK
+            4. how it works
+            A SHORT SHOUTED SENTENCE.
+            7. What we ask the junta de freguesia and the câmara municipal de lisboa
+            """
+        let headings = Distiller.headings(text)
+        #expect(headings.map(\.text) == ["About me", "MAYA CHEN - JOURNAL 2024-2026", "3. How it works", "2.1 Costs and funding"])
+        // Offsets are the heading lines' first bytes.
+        let bytes = Array(text.utf8)
+        for h in headings.dropFirst() {
+            #expect(String(decoding: bytes[h.offset..<(h.offset + h.text.utf8.count)], as: UTF8.self) == h.text)
+        }
+        // A sentence under a numbered heading is placed by it (searched and embedded with it).
+        let bus = text.utf8.distance(from: text.utf8.startIndex, to: text.range(of: "- Bus lines")!.lowerBound)
+        #expect(Distiller.heading(before: bus, in: headings) == "2.1 Costs and funding")
+    }
+}

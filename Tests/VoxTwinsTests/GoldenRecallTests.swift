@@ -49,9 +49,9 @@ struct GoldenRecallTests {
     func sentenceEncoder() async throws {
         let directory = try #require(SentenceEncoder.findDefault())
         let embedder = SentenceTextEmbedder(encoder: try SentenceEncoder(directory: directory))
-        // Measured 0.861 at 5 and 0.937 at 10 (the PRD asks 0.90; see Benchmarks/README.md).
+        // Measured 0.873 at 5 and 0.937 at 10 (the PRD asks 0.90; see Benchmarks/README.md).
         let recall = try await Self.recall(embedder)
-        #expect(recall.at5 >= 0.84)
+        #expect(recall.at5 >= 0.86)
         #expect(recall.at10 >= 0.91)
     }
 }
