@@ -169,19 +169,23 @@ extension ServerTests {
             #expect(boundHappy > 0.5, "bound Happy \(boundHappy)")
             #expect(abs(boundHappy - plainHappy) > 0.1, "bound \(boundHappy) vs plain \(plainHappy)")
             // Same audio, same model: the emotion channels are the model's at 30% plus the avatar's
-            // mood at 70%. Compared on the frames whose shapes agree (the two streams heard the
-            // same audio there: on a loaded machine one stream may conceal a late packet the other
-            // decoded, and the model's emotions may differ by a few thousandths from its batching).
-            // Most frames must agree; a wrong share (60/40) or no overlay is off by 0.1 or more.
+            // mood at 70%. Compared on the frames that neither stream held (a late window on a
+            // loaded machine repeats and eases the last frame) and whose shapes agree within 1e-4:
+            // the two streams heard the same audio there (one may conceal a late packet the other
+            // decoded, and its running feature statistics then drift a little). Shapes are the
+            // model's raw output / 100, emotions are raw, so 1e-4 on shapes lets the model's
+            // emotions differ by up to 1e-2, which moves the carried mood by 0.3 / 0.7 of that:
+            // 0.005 at most. A wrong share (60/40) or no overlay is off by 0.1 or more.
             let reply = try await server.request("GET", "/v1/avatars/\(id)")
             let emotions = try reply.json().object?["state"]?.object?["emotions"]?.object ?? [:]
             let mood = ["Angry", "Disgusted", "Fearful", "Happy", "Neutral", "Sad", "Surprised"].map { Float(emotions[$0]?.double ?? -1) }
-            let plainByIndex = Dictionary(subscribers[1].snapshot.frames.map { ($0.index, $0.values) }, uniquingKeysWith: { a, _ in a })
+            let plainByIndex = Dictionary(
+                subscribers[1].snapshot.frames.filter { $0.flags & 1 == 0 }.map { ($0.index, $0.values) }, uniquingKeysWith: { a, _ in a })
             var compared = 0
             var worst: Float = 0
-            for frame in subscribers[0].snapshot.frames.dropFirst(30) {
+            for frame in subscribers[0].snapshot.frames.dropFirst(30) where frame.flags & 1 == 0 {
                 guard let other = plainByIndex[frame.index],
-                    zip(frame.values[..<MoodOverlay.first], other[..<MoodOverlay.first]).allSatisfy({ abs($0 - $1) < 1e-3 })
+                    zip(frame.values[..<MoodOverlay.first], other[..<MoodOverlay.first]).allSatisfy({ abs($0 - $1) < 1e-4 })
                 else { continue }
                 compared += 1
                 for k in 0..<7 {
@@ -189,8 +193,8 @@ extension ServerTests {
                     worst = max(worst, abs(carried - mood[k]))
                 }
             }
-            #expect(compared > 45, "frames with equal shapes: \(compared)")
-            #expect(worst < 0.01, "mood carried within \(worst) of the avatar's \(mood)")
+            #expect(compared > 45, "frames compared: \(compared)")
+            #expect(worst < 0.005, "mood carried within \(worst) of the avatar's \(mood)")
 
             // A running stream can be bound, rebound and unbound.
             let plainID = plain["id"]!.string!
