@@ -148,19 +148,22 @@ extension ServerTests {
             let pause = try await server.request("PATCH", "/v1/world", body: Array("{\"paused\": true}".utf8))
             #expect(pause.status == 200, "\(pause.text.prefix(300))")
             // One fixed window phase for both, so the model runs the same windows on both streams
-            // (by default the pool would give streams started together different phases).
-            let bound = try await server.createStream("{\"avatar\": \"\(id)\", \"window_phase\": 1}")
+            // (by default the pool would give streams started together different phases), and a
+            // 3 s playout delay, so that on a loaded machine neither stream's model is late: a late
+            // window holds a frame, and a stream late for 10% of a second widens its hop.
+            let same = "\"window_phase\": 1, \"playout_delay_ms\": 3000"
+            let bound = try await server.createStream("{\"avatar\": \"\(id)\", \(same)}")
             #expect(bound["settings"]?.object?["avatar"]?.string == id)
-            let plain = try await server.createStream("{\"window_phase\": 1}")
+            let plain = try await server.createStream("{\(same)}")
             let subscribers = [bound, plain].map { FrameSubscriber(url: $0["frames_url"]!.string!) }
             let pcm = try speech48k()
             let sender = try UDPSocket()
             let port = server.rtp
-            // Both streams get the same packets, 400 ms ahead of real time (the test server's
-            // playout delay is 700 ms): a loaded machine mostly delays them alike.
+            // Both streams get the same packets, 400 ms ahead of real time: a loaded machine
+            // delays them alike.
             let ssrcs = [bound, plain].map { UInt32($0["ssrc"]!.int!) }
             Task { try await sendRTP(pcm[0..<144_000], ssrcs: ssrcs, to: port, from: sender, leadPackets: 20) }
-            for s in subscribers { try await s.waitForFrames(150, timeout: 20) }
+            for s in subscribers { try await s.waitForFrames(150, timeout: 30) }
             let happy = MoodOverlay.first + 3
             let boundFrames = subscribers[0].snapshot.frames.suffix(60)
             let plainFrames = subscribers[1].snapshot.frames.suffix(60)
