@@ -19,7 +19,8 @@ Writes under OUT:
   heard/       every real test clip except Allison's even prompts: her odd prompts (her voice is
                in training), the English speakers never heard and Carlo's Italian (816 clips)
   czech/       the Czech characters other than the two fish (new actors, 107 clips)
-  phone-voice/ Menardi, a telephone voice never heard (221 clips)
+  phone-voice/ Menardi, a telephone voice never heard (207 clips with --every 2; the published
+               figures had 14 more from an interrupted first pass: 221)
 Then: `telephone.py --corpus OUT/heard --out OUT/heard-phone` for the telephone row, and
 `evaluate.py --corpus OUT/heard ...` per folder (README.md, "The default model").
 """
