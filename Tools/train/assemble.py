@@ -2,7 +2,8 @@
 folders (symbolic links, nothing copied), so every figure in README's model table can be rebuilt.
 
   python3 Tools/train/assemble.py --synthetic $C --real /tmp/voxface-real --foreign /tmp/voxface-foreign \\
-      [--phone /tmp/voxface-phone] [--phone-voice /tmp/voxface-phone-voice] --out /tmp/voxface-sets
+      [--phone /tmp/voxface-phone] [--phone-voice /tmp/voxface-phone-voice] [--effects /tmp/voxface-effects] \\
+      --out /tmp/voxface-sets
 
 Inputs (each in the corpus layout: audio/NAME.wav, meta/NAME.npz, features/NAME.npy):
   --synthetic  gen_corpus.py's espeak-ng and Piper sessions (train_* and the held-out test_*)
@@ -11,11 +12,12 @@ Inputs (each in the corpus layout: audio/NAME.wav, meta/NAME.npz, features/NAME.
   --foreign    real_speech.py --split train: fillets-cs (every second line), asterisk-fr, -ru, -es
   --phone      telephone.py's copies of the training clips (train_nb_*), when given
   --phone-voice  real_speech.py asterisk-it-menardi (test_*, every second line), when given
+  --effects    effects.py's copies of the training clips with sounds mixed in (train_fx_*), when given
 
 Writes under OUT:
   train/       the synthetic sessions (with their test_* for the loss), Allison's even-numbered
                prompts renamed train_real_*, the foreign clips except Fish Fillets' Czech
-               characters other than the two fish, and the telephone copies
+               characters other than the two fish, the telephone copies and the copies with sounds
   heard/       every real test clip except Allison's even prompts: her odd prompts (her voice is
                in training), the English speakers never heard and Carlo's Italian (816 clips)
   czech/       the Czech characters other than the two fish (new actors, 107 clips)
@@ -63,6 +65,7 @@ def main():
     ap.add_argument("--foreign", required=True)
     ap.add_argument("--phone")
     ap.add_argument("--phone-voice")
+    ap.add_argument("--effects")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     train, counts = os.path.join(args.out, "train"), collections.Counter()
@@ -88,6 +91,10 @@ def main():
         for n in names(args.phone, "train_"):
             link(args.phone, n, train)
             counts["phone-copies"] += 1
+    if args.effects:
+        for n in names(args.effects, "train_"):
+            link(args.effects, n, train)
+            counts["effects-copies"] += 1
     if args.phone_voice:
         for n in names(args.phone_voice, "test_"):
             link(args.phone_voice, n, os.path.join(args.out, "phone-voice"))

@@ -1,0 +1,165 @@
+"""Copies of a corpus's clips with sounds that are not speech mixed in: short effects (game sounds,
+desktop notifications, bells) dropped anywhere in the clip, and in some clips an instrumental
+music bed under the voice. The targets stay the same (the meta file is linked), so the pauses,
+now full of sound, still ask for a face at rest, and the speech under the sounds still asks for
+its visemes. Training on some of them teaches the model that a sound is not a syllable: game
+dialogue, streams with music and calls with notification pings keep the mouth still between words.
+
+  # the sounds: Debian packages unpacked, nothing installed
+  apt-get download supertux-data oxygen-sounds sound-theme-freedesktop
+  for d in *.deb; do dpkg-deb -x $d /tmp/voxface-sounds; done
+  python3 Tools/train/effects.py --corpus C --out OUT --sounds /tmp/voxface-sounds \\
+      --pick train_real_:2,train_asterisk:3,train_fillets:3,train_piper:4 --rename train_:train_fx_
+  # then extract_features.py on OUT
+
+Effects are every .wav/.ogg/.oga under SOUNDS except music folders, spoken words (the sound
+theme's channel names, SuperTux's speech folder and its cheers) and voices; music is the .ogg files
+under a `music` folder. Per clip (deterministic for --seed and the clip's name): on average one
+effect per 3 s (at least one), each at 6-30 dB under the clip's speech level (the 95th percentile
+of its 20 ms RMS); with probability --music, a music bed 12-30 dB under it, faded in and out.
+Reads CORPUS/audio/NAME.wav and CORPUS/meta/NAME.npz; writes OUT/audio and links OUT/meta. A copy
+that exists already is kept.
+"""
+import argparse
+import glob
+import math
+import os
+import zlib
+
+import numpy as np
+import soundfile as sf
+from scipy.signal import resample_poly
+
+# Sounds that carry a voice: left out, so the copies never pair a voice with a resting face.
+VOCAL = ("audio-channel-", "/speech/", "excellent", "welldone", "grunts", "hurt", "yeti_gna")
+
+
+def find_sounds(root):
+    """(effects, music): paths of the non-vocal sound files under `root`."""
+    paths = sorted(p for ext in ("wav", "ogg", "oga") for p in glob.glob(os.path.join(root, "**", "*." + ext), recursive=True))
+    paths = [p for p in paths if not any(v in p for v in VOCAL)]
+    music = [p for p in paths if "/music/" in p]
+    effects = [p for p in paths if "/music/" not in p]
+    return effects, music
+
+
+def load(path, rate, cache):
+    """A sound file as mono float32 at `rate` (cached)."""
+    if path not in cache:
+        x, r = sf.read(path, dtype="float32", always_2d=True)
+        x = x.mean(axis=1)
+        if r != rate:
+            g = math.gcd(r, rate)
+            x = resample_poly(x, rate // g, r // g).astype(np.float32)
+        cache[path] = x
+    return cache[path]
+
+
+def active_rms(x, rate):
+    """RMS over the 20 ms frames within 30 dB of the loudest (the sound, not its silence)."""
+    n = max(1, rate // 50)
+    frames = x[: len(x) // n * n].reshape(-1, n) if len(x) >= n else x[None, :]
+    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    if rms.max() <= 0:
+        return 0.0
+    loud = rms[rms >= rms.max() * 10 ** (-30 / 20)]
+    return float(np.sqrt(np.mean(loud**2)))
+
+
+def speech_level(x, rate):
+    """The 95th percentile of the clip's 20 ms RMS."""
+    n = max(1, rate // 50)
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    return float(np.percentile(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)), 95)) if len(frames) else 0.0
+
+
+def mix(x, rate, rng, effects, music, music_probability, cache):
+    """`x` with effects (and maybe music) mixed in; returns (audio, description)."""
+    level = speech_level(x, rate)
+    if level <= 0:
+        return x, []
+    y = x.astype(np.float64).copy()
+    notes = []
+    count = max(1, rng.poisson(len(x) / rate / 3))
+    for _ in range(count):
+        path = effects[rng.integers(len(effects))]
+        s = load(path, rate, cache)
+        s = s[: min(len(s), 3 * rate)]  # at most 3 s of a long one
+        rms = active_rms(s, rate)
+        if rms <= 0 or len(s) == 0:
+            continue
+        gain_db = rng.uniform(-30, -6)
+        start = int(rng.integers(-len(s) // 2, len(x)))
+        a, b = max(0, start), min(len(x), start + len(s))
+        if b <= a:
+            continue
+        y[a:b] += s[a - start : b - start] * (level / rms * 10 ** (gain_db / 20))
+        notes.append([os.path.basename(path), round(gain_db, 1), round(a / rate, 2)])
+    if music and rng.random() < music_probability:
+        path = music[rng.integers(len(music))]
+        s = load(path, rate, cache)
+        if len(s) > 0:
+            offset = int(rng.integers(0, max(1, len(s) - len(x))))
+            bed = np.resize(s[offset:], len(x)).astype(np.float64)
+            fade = min(len(x) // 4, rate // 2)
+            if fade > 0:
+                ramp = np.linspace(0, 1, fade)
+                bed[:fade] *= ramp
+                bed[-fade:] *= ramp[::-1]
+            rms = active_rms(bed, rate)
+            if rms > 0:
+                gain_db = rng.uniform(-30, -12)
+                y += bed * (level / rms * 10 ** (gain_db / 20))
+                notes.append(["music:" + os.path.basename(path), round(gain_db, 1)])
+    peak = np.max(np.abs(y))
+    if peak > 0.99:
+        y *= 0.99 / peak
+    return y.astype(np.float32), notes
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--sounds", required=True, help="folder searched for .wav/.ogg/.oga sounds")
+    ap.add_argument("--pick", help="PREFIX:N,...: every Nth clip whose name starts with PREFIX (default: every clip)")
+    ap.add_argument("--rename", help="OLD:NEW: the copies' names with the prefix OLD replaced by NEW")
+    ap.add_argument("--music", type=float, default=0.3, help="probability of a music bed per clip")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    effects, music = find_sounds(args.sounds)
+    if not effects:
+        raise SystemExit(f"no sounds under {args.sounds}")
+    print(f"{len(effects)} effects, {len(music)} music files", flush=True)
+    names = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(args.corpus, "meta", "*.npz")))
+    if args.pick:
+        picked = []
+        for rule in args.pick.split(","):
+            prefix, _, every = rule.partition(":")
+            picked += [n for n in names if n.startswith(prefix)][:: int(every or 1)]
+        names = picked
+    old, _, new = (args.rename or ":").partition(":")
+    for d in ("audio", "meta"):
+        os.makedirs(os.path.join(args.out, d), exist_ok=True)
+    cache = {}
+    written = 0
+    for name in names:
+        copy = new + name[len(old):] if old and name.startswith(old) else name
+        dst = os.path.join(args.out, "audio", copy + ".wav")
+        if os.path.exists(dst):
+            continue
+        x, rate = sf.read(os.path.realpath(os.path.join(args.corpus, "audio", name + ".wav")), dtype="float32")
+        if x.ndim > 1:
+            x = x.mean(axis=1)
+        rng = np.random.default_rng([args.seed, zlib.crc32(name.encode())])
+        y, _ = mix(x, rate, rng, effects, music, args.music, cache)
+        sf.write(dst, y, rate, subtype="PCM_16")
+        meta = os.path.join(args.out, "meta", copy + ".npz")
+        if not os.path.lexists(meta):
+            os.symlink(os.path.realpath(os.path.join(args.corpus, "meta", name + ".npz")), meta)
+        written += 1
+    print(f"{written} copies with sounds mixed in, in {args.out} ({len(names) - written} there already)")
+
+
+if __name__ == "__main__":
+    main()
