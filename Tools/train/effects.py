@@ -24,11 +24,15 @@ import argparse
 import glob
 import math
 import os
+import sys
 import zlib
 
 import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clip_copies  # noqa: E402
 
 # Sounds that carry a voice: left out, so the copies never pair a voice with a resting face.
 VOCAL = ("audio-channel-", "/speech/", "excellent", "welldone", "grunts", "hurt", "yeti_gna")
@@ -122,8 +126,8 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--sounds", required=True, help="folder searched for .wav/.ogg/.oga sounds")
-    ap.add_argument("--pick", help="PREFIX:N,...: every Nth clip whose name starts with PREFIX (default: every clip)")
-    ap.add_argument("--rename", help="OLD:NEW: the copies' names with the prefix OLD replaced by NEW")
+    ap.add_argument("--pick", help=clip_copies.PICK_HELP)
+    ap.add_argument("--rename", help=clip_copies.RENAME_HELP)
     ap.add_argument("--music", type=float, default=0.3, help="probability of a music bed per clip")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -131,34 +135,14 @@ def main():
     if not effects:
         raise SystemExit(f"no sounds under {args.sounds}")
     print(f"{len(effects)} effects, {len(music)} music files", flush=True)
-    names = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(args.corpus, "meta", "*.npz")))
-    if args.pick:
-        picked = []
-        for rule in args.pick.split(","):
-            prefix, _, every = rule.partition(":")
-            picked += [n for n in names if n.startswith(prefix)][:: int(every or 1)]
-        names = picked
-    old, _, new = (args.rename or ":").partition(":")
-    for d in ("audio", "meta"):
-        os.makedirs(os.path.join(args.out, d), exist_ok=True)
     cache = {}
-    written = 0
-    for name in names:
-        copy = new + name[len(old):] if old and name.startswith(old) else name
-        dst = os.path.join(args.out, "audio", copy + ".wav")
-        if os.path.exists(dst):
-            continue
-        x, rate = sf.read(os.path.realpath(os.path.join(args.corpus, "audio", name + ".wav")), dtype="float32")
-        if x.ndim > 1:
-            x = x.mean(axis=1)
+
+    def alter(name, x, rate):
         rng = np.random.default_rng([args.seed, zlib.crc32(name.encode())])
-        y, _ = mix(x, rate, rng, effects, music, args.music, cache)
-        sf.write(dst, y, rate, subtype="PCM_16")
-        meta = os.path.join(args.out, "meta", copy + ".npz")
-        if not os.path.lexists(meta):
-            os.symlink(os.path.realpath(os.path.join(args.corpus, "meta", name + ".npz")), meta)
-        written += 1
-    print(f"{written} copies with sounds mixed in, in {args.out} ({len(names) - written} there already)")
+        return mix(x, rate, rng, effects, music, args.music, cache)[0]
+
+    written, kept = clip_copies.write_copies(args.corpus, args.out, args.pick, args.rename, alter)
+    print(f"{written} copies with sounds mixed in, in {args.out} ({kept} there already)")
 
 
 if __name__ == "__main__":

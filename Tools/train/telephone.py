@@ -13,12 +13,14 @@ Reads CORPUS/audio/NAME.wav and CORPUS/meta/NAME.npz (gen_corpus.py's and real_s
 layout); writes OUT/audio and links OUT/meta. A copy that exists already is kept.
 """
 import argparse
-import glob
 import os
+import sys
 
 import numpy as np
-import soundfile as sf
 from scipy.signal import resample_poly
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clip_copies  # noqa: E402
 
 MU = 255.0
 PHONE_RATE = 8000
@@ -37,34 +39,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--pick", help="PREFIX:N,...: every Nth clip whose name starts with PREFIX (default: every clip)")
-    ap.add_argument("--rename", help="OLD:NEW: the copies' names with the prefix OLD replaced by NEW")
+    ap.add_argument("--pick", help=clip_copies.PICK_HELP)
+    ap.add_argument("--rename", help=clip_copies.RENAME_HELP)
     args = ap.parse_args()
-    names = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(args.corpus, "meta", "*.npz")))
-    if args.pick:
-        picked = []
-        for rule in args.pick.split(","):
-            prefix, _, every = rule.partition(":")
-            picked += [n for n in names if n.startswith(prefix)][:: int(every or 1)]
-        names = picked
-    old, _, new = (args.rename or ":").partition(":")
-    for d in ("audio", "meta"):
-        os.makedirs(os.path.join(args.out, d), exist_ok=True)
-    written = 0
-    for name in names:
-        copy = new + name[len(old):] if old and name.startswith(old) else name
-        dst = os.path.join(args.out, "audio", copy + ".wav")
-        if os.path.exists(dst):
-            continue
-        x, rate = sf.read(os.path.realpath(os.path.join(args.corpus, "audio", name + ".wav")), dtype="float32")
+
+    def alter(name, x, rate):
         if rate % PHONE_RATE:
             raise SystemExit(f"{name}: {rate} Hz is not a multiple of 8 kHz")
-        sf.write(dst, telephone(x, rate), rate, subtype="PCM_16")
-        meta = os.path.join(args.out, "meta", copy + ".npz")
-        if not os.path.lexists(meta):
-            os.symlink(os.path.realpath(os.path.join(args.corpus, "meta", name + ".npz")), meta)
-        written += 1
-    print(f"{written} telephone-band copies in {args.out} ({len(names) - written} there already)")
+        return telephone(x, rate)
+
+    written, kept = clip_copies.write_copies(args.corpus, args.out, args.pick, args.rename, alter)
+    print(f"{written} telephone-band copies in {args.out} ({kept} there already)")
 
 
 if __name__ == "__main__":
