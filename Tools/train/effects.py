@@ -78,12 +78,11 @@ def speech_level(x, rate):
 
 
 def mix(x, rate, rng, effects, music, music_probability, cache):
-    """`x` with effects (and maybe music) mixed in; returns (audio, description)."""
+    """`x` with effects (and maybe music) mixed in."""
     level = speech_level(x, rate)
     if level <= 0:
-        return x, []
+        return x
     y = x.astype(np.float64).copy()
-    notes = []
     count = max(1, rng.poisson(len(x) / rate / 3))
     for _ in range(count):
         path = effects[rng.integers(len(effects))]
@@ -98,7 +97,6 @@ def mix(x, rate, rng, effects, music, music_probability, cache):
         if b <= a:
             continue
         y[a:b] += s[a - start : b - start] * (level / rms * 10 ** (gain_db / 20))
-        notes.append([os.path.basename(path), round(gain_db, 1), round(a / rate, 2)])
     if music and rng.random() < music_probability:
         path = music[rng.integers(len(music))]
         s = load(path, rate, cache)
@@ -114,11 +112,10 @@ def mix(x, rate, rng, effects, music, music_probability, cache):
             if rms > 0:
                 gain_db = rng.uniform(-30, -12)
                 y += bed * (level / rms * 10 ** (gain_db / 20))
-                notes.append(["music:" + os.path.basename(path), round(gain_db, 1)])
     peak = np.max(np.abs(y))
     if peak > 0.99:
         y *= 0.99 / peak
-    return y.astype(np.float32), notes
+    return y.astype(np.float32)
 
 
 def main():
@@ -139,7 +136,7 @@ def main():
 
     def alter(name, x, rate):
         rng = np.random.default_rng([args.seed, zlib.crc32(name.encode())])
-        return mix(x, rate, rng, effects, music, args.music, cache)[0]
+        return mix(x, rate, rng, effects, music, args.music, cache)
 
     written, kept = clip_copies.write_copies(args.corpus, args.out, args.pick, args.rename, alter)
     print(f"{written} copies with sounds mixed in, in {args.out} ({kept} there already)")
