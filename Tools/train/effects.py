@@ -48,9 +48,12 @@ def find_sounds(root):
 
 
 def load(path, rate, cache):
-    """A sound file as mono float32 at `rate` (cached)."""
+    """A sound file as mono float32 at `rate` (cached); one that cannot be read ends the run with its reason."""
     if path not in cache:
-        x, r = sf.read(path, dtype="float32", always_2d=True)
+        try:
+            x, r = sf.read(path, dtype="float32", always_2d=True)
+        except (RuntimeError, sf.LibsndfileError) as e:
+            raise SystemExit(f"{path}: {e}") from None
         x = x.mean(axis=1)
         if r != rate:
             g = math.gcd(r, rate)
@@ -59,11 +62,16 @@ def load(path, rate, cache):
     return cache[path]
 
 
-def active_rms(x, rate):
-    """RMS over the 20 ms frames within 30 dB of the loudest (the sound, not its silence)."""
+def frame_rms(x, rate):
+    """RMS of each 20 ms frame of `x` (one frame when `x` is shorter)."""
     n = max(1, rate // 50)
     frames = x[: len(x) // n * n].reshape(-1, n) if len(x) >= n else x[None, :]
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    return np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+
+
+def active_rms(x, rate):
+    """RMS over the 20 ms frames within 30 dB of the loudest (the sound, not its silence)."""
+    rms = frame_rms(x, rate)
     if rms.max() <= 0:
         return 0.0
     loud = rms[rms >= rms.max() * 10 ** (-30 / 20)]
@@ -72,9 +80,7 @@ def active_rms(x, rate):
 
 def speech_level(x, rate):
     """The 95th percentile of the clip's 20 ms RMS."""
-    n = max(1, rate // 50)
-    frames = x[: len(x) // n * n].reshape(-1, n)
-    return float(np.percentile(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)), 95)) if len(frames) else 0.0
+    return float(np.percentile(frame_rms(x, rate), 95)) if len(x) else 0.0
 
 
 def mix(x, rate, rng, effects, music, music_probability, cache):
@@ -88,8 +94,8 @@ def mix(x, rate, rng, effects, music, music_probability, cache):
         path = effects[rng.integers(len(effects))]
         s = load(path, rate, cache)
         s = s[: min(len(s), 3 * rate)]  # at most 3 s of a long one
-        rms = active_rms(s, rate)
-        if rms <= 0 or len(s) == 0:
+        rms = active_rms(s, rate) if len(s) else 0.0
+        if rms <= 0:
             continue
         gain_db = rng.uniform(-30, -6)
         start = int(rng.integers(-len(s) // 2, len(x)))
