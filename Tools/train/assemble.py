@@ -87,14 +87,10 @@ def main():
         else:
             link(args.foreign, n, train)
             counts["foreign"] += 1
-    if args.phone:
-        for n in names(args.phone, "train_"):
-            link(args.phone, n, train)
-            counts["phone-copies"] += 1
-    if args.effects:
-        for n in names(args.effects, "train_"):
-            link(args.effects, n, train)
-            counts["effects-copies"] += 1
+    for copies, label in ((args.phone, "phone-copies"), (args.effects, "effects-copies")):
+        for n in names(copies, "train_") if copies else []:
+            link(copies, n, train)
+            counts[label] += 1
     if args.phone_voice:
         for n in names(args.phone_voice, "test_"):
             link(args.phone_voice, n, os.path.join(args.out, "phone-voice"))
