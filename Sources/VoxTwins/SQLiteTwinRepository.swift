@@ -428,21 +428,35 @@ public struct SQLiteTwinRepository: TwinRepository {
     static func owner(_ user: String) -> String { "u" + Array(user.utf8).map { String($0, radix: 16) }.joined() }
 
     /// The text's words for an FTS5 query (stop words out, each once, at most 32); each is
-    /// quoted when used, so no query syntax gets through.
+    /// quoted when used, so no query syntax gets through. A plural in "-ses" (not "-sses") also
+    /// asks for its singular: Porter stems "buses" to "buse" but "bus" to "bu", so the plural
+    /// alone never finds the singular.
     static func queryTerms(_ text: String) -> [String] {
         var seen: Set<String> = []
         var terms: [String] = []
         var current = ""
+        func add(_ term: String) {
+            guard !stopWords.contains(term), seen.insert(term).inserted, terms.count < 32 else { return }
+            terms.append(term)
+        }
         func flush() {
             defer { current = "" }
-            guard !current.isEmpty, !stopWords.contains(current), seen.insert(current).inserted, terms.count < 32 else { return }
-            terms.append(current)
+            guard !current.isEmpty else { return }
+            add(current)
+            if let singular = sibilantSingular(current) { add(singular) }
         }
         for ch in text.lowercased() {
             if ch.isLetter || ch.isNumber { current.append(ch) } else { flush() }
         }
         flush()
         return terms
+    }
+
+    /// "buses" -> "bus", "campuses" -> "campus"; nil for "classes" (Porter maps "classes" and
+    /// "class" alike), for short words ("uses") and for anything else.
+    static func sibilantSingular(_ word: String) -> String? {
+        guard word.count > 4, word.hasSuffix("ses"), !word.hasSuffix("sses") else { return nil }
+        return String(word.dropLast(2))
     }
 
     static let stopWords: Set<String> = [

@@ -52,6 +52,6 @@ struct GoldenRecallTests {
         // Measured 0.873 at 5 and 0.937 at 10 (the PRD asks 0.90; see Benchmarks/README.md).
         let recall = try await Self.recall(embedder)
         #expect(recall.at5 >= 0.86)
-        #expect(recall.at10 >= 0.91)
+        #expect(recall.at10 >= 0.93)
     }
 }

@@ -52,6 +52,20 @@ import VoxStore
         #expect(try await twins.ingestions(user: "u1", limit: 10).count == 1)
     }
 
+    @Test func aPluralInSesFindsItsSingular() async throws {
+        let (twins, store) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(
+            twins, "maya", .text, "Bus lines are diverted via Avenida Almirante Reis.\n\nMy yoga class is on Mondays.\n")
+        let repository = SQLiteTwinRepository(store: store)
+        // Porter stems "buses" to "buse" and "bus" to "bu": only the added singular matches.
+        #expect(SQLiteTwinRepository.queryTerms("What happens to the buses?") == ["happens", "buses", "bus"])
+        #expect(try await !repository.bm25(user: "maya", query: "buses", limit: 5).isEmpty)
+        // Porter already maps "classes" and "class" alike, and short words stay as they are.
+        #expect(SQLiteTwinRepository.queryTerms("classes uses") == ["classes", "uses"])
+        #expect(try await !repository.bm25(user: "maya", query: "classes", limit: 5).isEmpty)
+    }
+
     @Test func aNewerFactSupersedesAnOlderOneWhichStaysAsHistory() async throws {
         let clock = TestClock(1_700_000_000)
         let (twins, _) = try openTwins(clock: clock)
