@@ -117,7 +117,7 @@ extension SQLiteTwinRepository {
                 sql: Self.edgeSelect
                     + """
                      WHERE e.user = ? AND e.expired_at IS NULL AND (e.subject IN (\(list)) OR e.object IN (\(list)))
-                    ORDER BY COALESCE(e.valid_at, e.created_at) DESC LIMIT ?
+                    ORDER BY COALESCE(e.valid_at, e.created_at) DESC, e.id DESC LIMIT ?
                     """, arguments: [user, limit]
             ).map(Self.fact)
         }

@@ -37,10 +37,10 @@ extension SQLiteTwinRepository: ProjectRepository {
                     db,
                     sql: """
                         SELECT p.id FROM twin_projects p WHERE p.owner = ? OR EXISTS
-                        (SELECT 1 FROM twin_project_members m WHERE m.project = p.id AND m.user = ?) ORDER BY p.created_at, p.id LIMIT ?
+                        (SELECT 1 FROM twin_project_members m WHERE m.project = p.id AND m.user = ?) ORDER BY p.created_at, p.rowid LIMIT ?
                         """, arguments: [member, member, limit])
             } else {
-                ids = try String.fetchAll(db, sql: "SELECT id FROM twin_projects ORDER BY created_at, id LIMIT ?", arguments: [limit])
+                ids = try String.fetchAll(db, sql: "SELECT id FROM twin_projects ORDER BY created_at, rowid LIMIT ?", arguments: [limit])
             }
             return try ids.compactMap { try Self.project(db, $0) }
         }

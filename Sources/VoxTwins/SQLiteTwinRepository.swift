@@ -100,7 +100,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     public func ingestions(user: String, limit: Int) async throws -> [Ingestion] {
         try await store.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM twin_ingestions WHERE user = ? ORDER BY created_at DESC, id LIMIT ?", arguments: [user, limit]
+                db, sql: "SELECT * FROM twin_ingestions WHERE user = ? ORDER BY created_at DESC, rowid DESC LIMIT ?", arguments: [user, limit]
             ).map(Self.ingestion)
         }
     }
@@ -109,7 +109,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     public func unfinished() async throws -> [Ingestion] {
         try await store.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM twin_ingestions WHERE status IN ('queued', 'running') ORDER BY created_at, id"
+                db, sql: "SELECT * FROM twin_ingestions WHERE status IN ('queued', 'running') ORDER BY created_at, rowid"
             ).map(Self.ingestion)
         }
     }

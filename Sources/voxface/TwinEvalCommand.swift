@@ -47,6 +47,9 @@ struct TwinEvalCommand: AsyncParsableCommand {
     var showMisses = false
 
     func run() async throws {
+        // The store of this run only: removed when the run ends, whatever the outcome.
+        let directory = NSTemporaryDirectory() + "voxface-twin-eval-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         switch suite {
         case .extraction:
             let file = path ?? "Tests/VoxTwinsTests/Fixtures/ner/test.json"
@@ -64,7 +67,7 @@ struct TwinEvalCommand: AsyncParsableCommand {
             }
             let questions = try JSONDecoder().decode([GoldenQuestion].self, from: data)
             let embedder = encoder()
-            let service = try service(embedder, clock: Distiller.utc(2026, 3, 15) ?? 0)
+            let service = try service(embedder, in: directory, clock: Distiller.utc(2026, 3, 15) ?? 0)
             let reports = try await TwinEvaluation.golden(
                 footprint: folder + "/footprint", questions: questions, service: service, ks: [5, 10],
                 showMisses: showMisses ? { print($0) } : nil)
@@ -80,7 +83,7 @@ struct TwinEvalCommand: AsyncParsableCommand {
             let embedder = encoder()
             let started = Date()
             let (memories, turns) = try await TwinEvaluation.locomo(
-                [UInt8](data), service: try service(embedder, clock: Date().timeIntervalSince1970), k: 10,
+                [UInt8](data), service: try service(embedder, in: directory, clock: Date().timeIntervalSince1970), k: 10,
                 limitConversations: conversations ?? .max)
             print("LoCoMo evidence recall@10, \(embedder.name) (\(Int(Date().timeIntervalSince(started))) s):")
             print("\ntop 10 memories (each cites up to 3 turns):\n\(memories.table)")
@@ -97,8 +100,7 @@ struct TwinEvalCommand: AsyncParsableCommand {
         return SentenceTextEmbedder(encoder: encoder, name: directory.lastPathComponent)
     }
 
-    func service(_ embedder: any TextEmbedder, clock: Double) throws -> TwinService {
-        let directory = NSTemporaryDirectory() + "voxface-twin-eval-" + UUID().uuidString
+    func service(_ embedder: any TextEmbedder, in directory: String, clock: Double) throws -> TwinService {
         let store = try Store(directory: directory, migrations: TwinSchema.migrations)
         let repository = SQLiteTwinRepository(store: store)
         return TwinService(

@@ -52,6 +52,27 @@ import VoxStore
         #expect(try await twins.ingestions(user: "u1", limit: 10).count == 1)
     }
 
+    @Test func ingestionsSubmittedInTheSameInstantRunInTheOrderSubmitted() async throws {
+        // The clock stands still, so every ingestion has the same created_at and only the order
+        // of submission can order them (their ids are random).
+        let (twins, store) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        var submitted: [String] = []
+        for i in 0..<12 {
+            let (ingestion, _) = try await twins.ingest(
+                user: "maya", kind: .text, payload: Array("Note number \(i) about the garden.".utf8), filename: "n\(i).txt")
+            submitted.append(ingestion.id)
+        }
+        let repository = SQLiteTwinRepository(store: store)
+        #expect(try await repository.unfinished().map(\.id) == submitted)
+        #expect(try await twins.ingestions(user: "maya", limit: 100).map(\.id) == submitted.reversed())
+        try await twins.processQueued()
+        // So the memories' ids, which break ties in ranking, follow the submission too.
+        let found = try await twins.search(user: "maya", query: "note number garden", k: 12)
+        let order = found.sorted { $0.memory.id < $1.memory.id }.map(\.memory.text)
+        #expect(order == (0..<12).map { "Note number \($0) about the garden." })
+    }
+
     @Test func aPluralInSesFindsItsSingular() async throws {
         let (twins, store) = try openTwins()
         _ = try await twins.create(user: "maya", name: "Maya Chen")
