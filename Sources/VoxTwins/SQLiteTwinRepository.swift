@@ -100,7 +100,8 @@ public struct SQLiteTwinRepository: TwinRepository {
     public func ingestions(user: String, limit: Int) async throws -> [Ingestion] {
         try await store.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM twin_ingestions WHERE user = ? ORDER BY created_at DESC, rowid DESC LIMIT ?", arguments: [user, limit]
+                db, sql: "SELECT * FROM twin_ingestions WHERE user = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                arguments: [user, limit]
             ).map(Self.ingestion)
         }
     }
