@@ -123,6 +123,29 @@ extension SQLiteTwinRepository {
         }
     }
 
+    /// See ``TwinRepository``.
+    public func facts(user: String, fromMemories memories: [Int64], limit: Int) async throws -> [GraphFact] {
+        let wanted = Array(memories.prefix(500))
+        guard !wanted.isEmpty, limit > 0 else { return [] }
+        var place: [Int64: Int] = [:]
+        for (i, id) in wanted.enumerated() where place[id] == nil { place[id] = i }
+        let list = wanted.map(String.init).joined(separator: ",")
+        let rows = try await store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: Self.edgeSelect
+                    + " WHERE e.user = ? AND e.expired_at IS NULL AND e.memory IN (\(list)) ORDER BY e.id DESC LIMIT 10000",
+                arguments: [user]
+            ).map(Self.fact)
+        }
+        // Stable: within one memory the newest edge stays first.
+        let ordered = rows.enumerated().sorted { a, b in
+            let (pa, pb) = (a.element.memory.flatMap { place[$0] } ?? .max, b.element.memory.flatMap { place[$0] } ?? .max)
+            return pa != pb ? pa < pb : a.offset < b.offset
+        }
+        return ordered.prefix(limit).map(\.element)
+    }
+
     static let edgeSelect = """
         SELECT e.id, e.predicate, e.fact, e.valid_at, e.invalid_at, e.created_at, e.expired_at, e.memory, e.sources,
         s.id AS sid, s.type AS stype, s.name AS sname, o.id AS oid, o.type AS otype, o.name AS oname

@@ -143,8 +143,8 @@ extension TwinService {
         guard let twin = try await repository.twin(user) else { throw TwinError.notFound(user) }
         let session = session ?? "chat_" + String(Self.newID().dropFirst(4))
         let recent = try await repository.chat(user: user, session: session, last: TwinChatPlan.recentTurns)
-        let found = try await search(user: user, query: text, k: TwinChatPlan.topMemories)
-        let facts = try await repository.facts(user: user, mentionedIn: text, limit: TwinChatPlan.graphFacts)
+        let (found, facts) = try await context(
+            user: user, message: text, k: TwinChatPlan.topMemories, factLimit: TwinChatPlan.graphFacts)
         let plan = TwinChatPlan(
             name: twin.name, style: twin.style.profile, recent: recent, memories: found.map(\.memory), facts: facts, question: text)
         onContext?(plan.context)

@@ -114,6 +114,26 @@ public enum TwinEvaluation {
         return reports
     }
 
+    /// The chat's graph facts on the golden set (after ``golden(footprint:questions:service:user:ks:showMisses:)``
+    /// has ingested the footprint): of the questions whose evidence is in the sentence of one of the
+    /// user's believed edges, those whose chat context (``TwinService/context(user:message:k:factLimit:)``,
+    /// 5 memories and up to 5 facts) holds such an edge.
+    public static func goldenGraphFacts(questions: [GoldenQuestion], service: TwinService, user: String = "maya") async throws
+        -> RecallReport
+    {
+        let edges = try await service.graph(user: user, knownAt: nil, includeRetired: false, limit: 100_000).map { normalise($0.fact) }
+        var report = RecallReport()
+        for q in questions {
+            let quotes = q.evidence.map { normalise($0.quote) }
+            guard edges.contains(where: { e in quotes.contains { e.contains($0) } }) else { continue }
+            let context = try await service.context(
+                user: user, message: q.question, k: TwinChatPlan.topMemories, factLimit: TwinChatPlan.graphFacts)
+            let hit = context.facts.contains { f in quotes.contains { normalise(f.fact).contains($0) } }
+            report.add(q.kind, hit, id: q.id)
+        }
+        return report
+    }
+
     static func normalise(_ s: String) -> String {
         s.lowercased().split { $0.isWhitespace }.joined(separator: " ")
     }

@@ -127,6 +127,9 @@ public protocol TwinRepository: Sendable {
     func graph(user: String, knownAt: Double, includeRetired: Bool, limit: Int) async throws -> [GraphFact]
     /// Believed edges touching entities whose names occur in `text`, newest first.
     func facts(user: String, mentionedIn text: String, limit: Int) async throws -> [GraphFact]
+    /// Believed edges drawn from any of `memories` (memory ids, best first), at most `limit`: the
+    /// first memory's edges first, newest first within one memory.
+    func facts(user: String, fromMemories memories: [Int64], limit: Int) async throws -> [GraphFact]
     /// The last `count` turns of a chat session, oldest first.
     func chat(user: String, session: String, last count: Int) async throws -> [ChatTurn]
     /// Appends turns to a chat session and their memories, in one transaction.

@@ -1,12 +1,17 @@
 public import VoxStore
 
-/// The twin service's tables in the shared store (migration `twins.v1`).
+/// The twin service's tables in the shared store (migrations `twins.v1` and `twins.v2`).
 ///
 /// Every row carries its `user`, and every query of the repository filters on it: a twin's data
 /// is never read for another user. Deleting a twin deletes its rows in every table.
 public enum TwinSchema {
     /// The migrations, in order.
-    public static let migrations: [StoreMigration] = [v1]
+    public static let migrations: [StoreMigration] = [v1, v2]
+
+    /// Edges by the memory they were drawn from (the chat's graph facts for the memories found).
+    static let v2 = StoreMigration("twins.v2") { db in
+        try db.execute(sql: "CREATE INDEX twin_edges_memory ON twin_edges (user, memory)")
+    }
 
     static let v1 = StoreMigration("twins.v1") { db in
         try db.execute(

@@ -452,6 +452,47 @@ public final class TwinService: Sendable {
 
     /// The search of a known twin with the query's vector already computed (benchmarks and chat).
     public func searchKnown(user: String, query: String, k: Int, vector: [Float]) async throws -> [FoundMemory] {
+        Self.collapsed(try await ranked(user: user, query: query, vector: vector), k: k)
+    }
+
+    /// What the chat retrieves for `message` (Protocols/twins.md, "Chat"): the top `k` memories,
+    /// and up to `factLimit` graph facts. The facts are, first, the edges of entities the message
+    /// names, then the edges drawn from the memories that rank for it (the PRD's graph search), each
+    /// group in the rank of the memory the edge came from.
+    public func context(user: String, message: String, k: Int, factLimit: Int) async throws -> (
+        memories: [FoundMemory], facts: [GraphFact]
+    ) {
+        guard let twin = try await repository.twin(user) else { throw TwinError.notFound(user) }
+        let focused = Self.focus(message, names: [twin.name, twin.user])
+        let ranked = try await ranked(user: user, query: focused, vector: await embed(focused))
+        let ids = ranked.map(\.memory.id)
+        var place: [Int64: Int] = [:]
+        for (i, id) in ids.enumerated() where place[id] == nil { place[id] = i }
+        // Names as written: the focused query has the user's own names as "I".
+        let named = try await repository.facts(user: user, mentionedIn: message, limit: 50).enumerated().sorted { a, b in
+            let (pa, pb) = (a.element.memory.flatMap { place[$0] } ?? .max, b.element.memory.flatMap { place[$0] } ?? .max)
+            return pa != pb ? pa < pb : a.offset < b.offset
+        }.map(\.element)
+        var facts: [GraphFact] = []
+        var seen: Set<Int64> = []
+        for f in named + (try await repository.facts(user: user, fromMemories: ids, limit: factLimit))
+        where facts.count < factLimit && seen.insert(f.id).inserted {
+            facts.append(f)
+        }
+        return (Self.collapsed(ranked, k: k), facts)
+    }
+
+    /// The first `k` of `ranked` with repeats collapsed (``HybridRanking/collapse(_:k:)``).
+    static func collapsed(_ ranked: [FoundMemory], k: Int) -> [FoundMemory] {
+        HybridRanking.collapse(ranked.map(\.memory.text), k: k).map { place in
+            var found = ranked[place.index]
+            found.covers = place.covers.map { ranked[$0].memory.id }
+            return found
+        }
+    }
+
+    /// Every memory either retriever found, fused and best first (no collapsing).
+    func ranked(user: String, query: String, vector: [Float]) async throws -> [FoundMemory] {
         let depth = configuration.ranking.depth
         // The two retrievers run side by side (the index read on the store's reader, the scan here).
         async let lexical = repository.bm25(user: user, query: query, limit: depth)
@@ -471,13 +512,7 @@ public final class TwinService: Sendable {
         let fused = configuration.ranking.fuse(
             bm25: bm25.filter { byID[$0] != nil }, dense: dense.filter { byID[$0] != nil }, facts: facts, now: now)
         counters.withLock { $0.searches += 1 }
-        // Repeats collapse (a fact and the passage or window it came from): k distinct memories.
-        let ranked = fused.compactMap { f in byID[f.id].map { FoundMemory(memory: $0, score: (f.score * 1e6).rounded() / 1e6) } }
-        return HybridRanking.collapse(ranked.map(\.memory.text), k: k).map { place in
-            var found = ranked[place.index]
-            found.covers = place.covers.map { ranked[$0].memory.id }
-            return found
-        }
+        return fused.compactMap { f in byID[f.id].map { FoundMemory(memory: $0, score: (f.score * 1e6).rounded() / 1e6) } }
     }
 
     func nearest(user: String, _ q: [Float], k: Int) async throws -> [Int64] {

@@ -75,6 +75,10 @@ struct TwinEvalCommand: AsyncParsableCommand {
                 print(
                     "golden preference recall@\(k), \(embedder.name):\n\(report.table)\nmissed: \(report.misses.joined(separator: " "))\n")
             }
+            let facts = try await TwinEvaluation.goldenGraphFacts(questions: questions, service: service)
+            print(
+                "the chat's graph facts (up to 5), of the questions whose evidence is a graph fact, \(embedder.name):\n"
+                    + "\(facts.table)\nmissed: \(facts.misses.joined(separator: " "))\n")
         case .locomo:
             let file = path ?? ".build/eval/locomo10.json"
             guard let data = FileManager.default.contents(atPath: file) else {

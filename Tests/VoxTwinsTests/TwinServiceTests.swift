@@ -73,6 +73,37 @@ import VoxStore
         #expect(order == (0..<12).map { "Note number \($0) about the garden." })
     }
 
+    @Test func theChatsGraphFactsComeFromWhatTheMessageNamesThenFromTheMemoriesFound() async throws {
+        let (twins, store) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(
+            twins, "maya", .text,
+            """
+            Since November 2025 I work at Participa Labs, where we build budgeting software.
+
+            I volunteer with Green Streets on Saturdays, planting trees in Penha de França.
+
+            My sister Ana lives in Toronto and visits every summer.
+            """)
+        let repository = SQLiteTwinRepository(store: store)
+        // Names nothing the graph knows: the entity match alone finds no fact.
+        let question = "Which company do I work for these days?"
+        #expect(try await repository.facts(user: "maya", mentionedIn: question, limit: 5).isEmpty)
+        let plain = try await twins.context(user: "maya", message: question, k: 5, factLimit: 5)
+        #expect(plain.memories.first?.memory.text.contains("Participa Labs") == true)
+        let first = try #require(plain.facts.first)
+        #expect(first.fact.contains("Participa Labs"), "\(plain.facts.map(\.fact))")
+        #expect(plain.facts.count <= 5 && Set(plain.facts.map(\.id)).count == plain.facts.count)
+        // Naming an entity puts its edges first, even when another memory ranks higher.
+        let named = try await twins.context(user: "maya", message: "Where do I work, and how is Toronto?", k: 5, factLimit: 5)
+        #expect(named.memories.first?.memory.text.contains("Participa Labs") == true)
+        let top = try #require(named.facts.first)
+        #expect(top.object.name == "Toronto", "\(named.facts.map(\.fact))")
+        #expect(named.facts.contains { $0.fact.contains("Participa Labs") })
+        // The limit holds.
+        #expect(try await twins.context(user: "maya", message: question, k: 5, factLimit: 1).facts.count == 1)
+    }
+
     @Test func aPluralInSesFindsItsSingular() async throws {
         let (twins, store) = try openTwins()
         _ = try await twins.create(user: "maya", name: "Maya Chen")
