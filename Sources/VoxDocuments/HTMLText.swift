@@ -16,12 +16,12 @@ public struct HTMLDocumentText: Sendable, Equatable {
 /// Extracts text from HTML. Pure, thread-safe, linear in the input and tolerant of broken markup
 /// (unclosed tags, a bare `<` in text, unterminated comments): it never throws.
 ///
-/// Drops comments, tags and the contents of `script`, `style`, `noscript`, `template`, `svg` and
-/// `head` (the title is kept apart); block elements become line breaks, paragraph-like ones blank
+/// Drops comments, tags and the contents of `script`, `style`, `noscript`, `template`, `svg`,
+/// `nav` (a site's menus are not what the page says) and `head` (the title is kept apart); block elements become line breaks, paragraph-like ones blank
 /// lines; `pre` keeps its line breaks; character references are decoded.
 public enum HTMLText {
-    /// Elements whose content is never text.
-    static let dropped: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "iframe", "object"]
+    /// Elements whose content is never text (or, for `nav`, never the page's own).
+    static let dropped: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "nav"]
     /// Elements that start a new paragraph (a blank line).
     static let paragraphs: Set<String> = [
         "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "pre", "table", "ul", "ol", "dl",

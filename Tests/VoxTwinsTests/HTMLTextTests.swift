@@ -9,8 +9,6 @@ import Testing
         #expect(page.title == "Voxface & Twins — Notes")
         #expect(
             page.text == """
-                Home | About
-
                 Digital twins
 
                 Tom's notes: 3 < 5 && 5 > 3.
