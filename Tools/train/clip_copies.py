@@ -1,10 +1,12 @@
 """Altered copies of a corpus's clips, the part telephone.py and effects.py share: which clips
 (--pick), under which names (--rename), and the loop that writes OUT/audio/COPY.wav and links
-OUT/meta/COPY.npz to the original's targets. A copy that exists already is kept.
+OUT/meta/COPY.npz to the original's targets (or writes retimed ones, for voice_warp.py). A copy
+that exists already is kept.
 """
 import glob
 import os
 
+import numpy as np
 import soundfile as sf
 
 PICK_HELP = "PREFIX:N,...: every Nth clip whose name starts with PREFIX (default: every clip)"
@@ -23,8 +25,10 @@ def picked_names(corpus, pick):
     return picked
 
 
-def write_copies(corpus, out, pick, rename, alter):
-    """Writes `alter(name, samples, rate) -> samples` of each picked clip; returns (written, kept)."""
+def write_copies(corpus, out, pick, rename, alter, retime=None):
+    """Writes `alter(name, samples, rate) -> samples` of each picked clip; returns (written, kept).
+    The copy's meta links the original's, or, with `retime(name, meta) -> dict`, is that dict (for
+    copies whose timing changed)."""
     names = picked_names(corpus, pick)
     old, _, new = (rename or ":").partition(":")
     for d in ("audio", "meta"):
@@ -40,7 +44,13 @@ def write_copies(corpus, out, pick, rename, alter):
             x = x.mean(axis=1)
         sf.write(dst, alter(name, x, rate), rate, subtype="PCM_16")
         meta = os.path.join(out, "meta", copy + ".npz")
-        if not os.path.lexists(meta):
-            os.symlink(os.path.realpath(os.path.join(corpus, "meta", name + ".npz")), meta)
+        source = os.path.realpath(os.path.join(corpus, "meta", name + ".npz"))
+        if os.path.lexists(meta):
+            pass
+        elif retime:
+            with np.load(source) as m:
+                np.savez(meta, **retime(name, {k: m[k] for k in m.files}))
+        else:
+            os.symlink(source, meta)
         written += 1
     return written, len(names) - written
