@@ -3,6 +3,7 @@
 OUT/meta/COPY.npz to the original's targets (or writes retimed ones, for voice_warp.py). A copy
 that exists already is kept.
 """
+import argparse
 import glob
 import os
 
@@ -11,6 +12,16 @@ import soundfile as sf
 
 PICK_HELP = "PREFIX:N,...: every Nth clip whose name starts with PREFIX (default: every clip)"
 RENAME_HELP = "OLD:NEW: the copies' names with the prefix OLD replaced by NEW"
+
+
+def parser(doc):
+    """An argument parser with the options every copy script takes: --corpus, --out, --pick, --rename."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--pick", help=PICK_HELP)
+    ap.add_argument("--rename", help=RENAME_HELP)
+    return ap
 
 
 def picked_names(corpus, pick):

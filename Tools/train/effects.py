@@ -20,7 +20,6 @@ of its 20 ms RMS); with probability --music, a music bed 12-30 dB under it, fade
 Reads CORPUS/audio/NAME.wav and CORPUS/meta/NAME.npz; writes OUT/audio and links OUT/meta. A copy
 that exists already is kept.
 """
-import argparse
 import glob
 import math
 import os
@@ -125,12 +124,8 @@ def mix(x, rate, rng, effects, music, music_probability, cache):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--out", required=True)
+    ap = clip_copies.parser(__doc__)
     ap.add_argument("--sounds", required=True, help="folder searched for .wav/.ogg/.oga sounds")
-    ap.add_argument("--pick", help=clip_copies.PICK_HELP)
-    ap.add_argument("--rename", help=clip_copies.RENAME_HELP)
     ap.add_argument("--music", type=float, default=0.3, help="probability of a music bed per clip")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()

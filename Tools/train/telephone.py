@@ -12,7 +12,6 @@ narrowband mode and other 8 kHz audio; an evaluation folder copied whole measure
 Reads CORPUS/audio/NAME.wav and CORPUS/meta/NAME.npz (gen_corpus.py's and real_speech.py's
 layout); writes OUT/audio and links OUT/meta. A copy that exists already is kept.
 """
-import argparse
 import os
 import sys
 
@@ -36,11 +35,7 @@ def telephone(x, rate):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--pick", help=clip_copies.PICK_HELP)
-    ap.add_argument("--rename", help=clip_copies.RENAME_HELP)
+    ap = clip_copies.parser(__doc__)
     args = ap.parse_args()
 
     def alter(name, x, rate):

@@ -13,7 +13,6 @@ Reads CORPUS/audio/NAME.wav and CORPUS/meta/NAME.npz; writes OUT/audio and OUT/m
 that exists already is kept. Each clip's factor comes from the seed and its name, so a rerun
 writes the same copies.
 """
-import argparse
 import json
 import os
 import sys
@@ -64,11 +63,7 @@ def retime(meta, w):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--pick", help=clip_copies.PICK_HELP)
-    ap.add_argument("--rename", help=clip_copies.RENAME_HELP)
+    ap = clip_copies.parser(__doc__)
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args()
     written, kept = clip_copies.write_copies(
