@@ -127,8 +127,6 @@ extension SQLiteTwinRepository {
     public func facts(user: String, fromMemories memories: [Int64], limit: Int) async throws -> [GraphFact] {
         let wanted = Array(memories.prefix(500))
         guard !wanted.isEmpty, limit > 0 else { return [] }
-        var place: [Int64: Int] = [:]
-        for (i, id) in wanted.enumerated() where place[id] == nil { place[id] = i }
         let list = wanted.map(String.init).joined(separator: ",")
         let rows = try await store.read { db in
             try Row.fetchAll(
@@ -138,12 +136,7 @@ extension SQLiteTwinRepository {
                 arguments: [user]
             ).map(Self.fact)
         }
-        // Stable: within one memory the newest edge stays first.
-        let ordered = rows.enumerated().sorted { a, b in
-            let (pa, pb) = (a.element.memory.flatMap { place[$0] } ?? .max, b.element.memory.flatMap { place[$0] } ?? .max)
-            return pa != pb ? pa < pb : a.offset < b.offset
-        }
-        return ordered.prefix(limit).map(\.element)
+        return Array(rows.ordered(byRankOf: wanted).prefix(limit))
     }
 
     static let edgeSelect = """
@@ -160,5 +153,18 @@ extension SQLiteTwinRepository {
             object: GraphEntity(id: row["oid"], type: EntityType(rawValue: row["otype"]) ?? .person, name: row["oname"]),
             fact: row["fact"], validAt: row["valid_at"], invalidAt: row["invalid_at"], createdAt: row["created_at"],
             expiredAt: row["expired_at"], memory: row["memory"], sources: decodeSources(row["sources"]))
+    }
+}
+
+extension Array where Element == GraphFact {
+    /// The facts in the rank of the memory each came from in `memories` (best first), those from
+    /// no listed memory last; stable, so facts of one memory keep their order.
+    func ordered(byRankOf memories: [Int64]) -> [GraphFact] {
+        var place: [Int64: Int] = [:]
+        for (i, id) in memories.enumerated() where place[id] == nil { place[id] = i }
+        return enumerated().sorted { a, b in
+            let (pa, pb) = (a.element.memory.flatMap { place[$0] } ?? .max, b.element.memory.flatMap { place[$0] } ?? .max)
+            return pa != pb ? pa < pb : a.offset < b.offset
+        }.map(\.element)
     }
 }

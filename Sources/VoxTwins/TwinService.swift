@@ -466,13 +466,8 @@ public final class TwinService: Sendable {
         let focused = Self.focus(message, names: [twin.name, twin.user])
         let ranked = try await ranked(user: user, query: focused, vector: await embed(focused))
         let ids = ranked.map(\.memory.id)
-        var place: [Int64: Int] = [:]
-        for (i, id) in ids.enumerated() where place[id] == nil { place[id] = i }
         // Names as written: the focused query has the user's own names as "I".
-        let named = try await repository.facts(user: user, mentionedIn: message, limit: 50).enumerated().sorted { a, b in
-            let (pa, pb) = (a.element.memory.flatMap { place[$0] } ?? .max, b.element.memory.flatMap { place[$0] } ?? .max)
-            return pa != pb ? pa < pb : a.offset < b.offset
-        }.map(\.element)
+        let named = try await repository.facts(user: user, mentionedIn: message, limit: 50).ordered(byRankOf: ids)
         var facts: [GraphFact] = []
         var seen: Set<Int64> = []
         for f in named + (try await repository.facts(user: user, fromMemories: ids, limit: factLimit))
