@@ -17,8 +17,9 @@ public struct HTMLDocumentText: Sendable, Equatable {
 /// (unclosed tags, a bare `<` in text, unterminated comments): it never throws.
 ///
 /// Drops comments, tags and the contents of `script`, `style`, `noscript`, `template`, `svg`,
-/// `nav` (a site's menus are not what the page says) and `head` (the title is kept apart); block elements become line breaks, paragraph-like ones blank
-/// lines; `pre` keeps its line breaks; character references are decoded.
+/// `nav` (a site's menus are not what the page says) and `head` (the title is kept apart); block
+/// elements become line breaks, paragraph-like ones blank lines; `pre` keeps its line breaks;
+/// character references are decoded.
 public enum HTMLText {
     /// Elements whose content is never text (or, for `nav`, never the page's own).
     static let dropped: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "nav"]

@@ -14,7 +14,8 @@ struct TwinEvalCommand: AsyncParsableCommand {
         abstract: "Measure the digital twin's retrieval and extraction (the figures Benchmarks/README.md publishes).",
         discussion: """
             golden: preference recall on the synthetic user's footprint (PATH: the folder holding footprint/ and \
-            questions.json; default Tests/VoxTwinsTests/Fixtures/golden), at k = 5 and 10. \
+            questions.json; default Tests/VoxTwinsTests/Fixtures/golden), at k = 5 and 10, and the chat's graph facts on \
+            the questions whose evidence is a graph fact. \
             locomo: evidence recall@10 on LoCoMo (PATH: locomo10.json; Tools/twins/fetch-locomo.sh fetches it into \
             .build/eval), by category. extraction: the offline extractor's precision, recall and F1 per entity type \
             on the held-out labelled set (PATH: default Tests/VoxTwinsTests/Fixtures/ner/test.json). \
