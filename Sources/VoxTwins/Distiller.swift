@@ -66,6 +66,15 @@ public struct PendingRelation: Sendable, Equatable {
     public var memory: Int?
     /// Where it came from.
     public var sources: [MemorySource]
+
+    /// A relation from its parts.
+    public init(relation: ExtractedRelation, validAt: Double?, fact: String, memory: Int?, sources: [MemorySource]) {
+        self.relation = relation
+        self.validAt = validAt
+        self.fact = fact
+        self.memory = memory
+        self.sources = sources
+    }
 }
 
 /// What one ingestion distils to: memories, graph relations and the user's style.

@@ -82,8 +82,8 @@ extension SQLiteTwinRepository {
         return db.lastInsertedRowID
     }
 
-    static func normalise(_ name: String) -> String {
-        String(name.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ").prefix(200))
+    static func normalise(_ name: String, limit: Int = 200) -> String {
+        String(name.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ").prefix(limit))
     }
 
     /// See ``TwinRepository``.
@@ -100,27 +100,55 @@ extension SQLiteTwinRepository {
 
     /// See ``TwinRepository``.
     public func facts(user: String, mentionedIn text: String, limit: Int) async throws -> [GraphFact] {
-        let words = Set(Self.normalise(text).split(separator: " ").map(String.init))
-        guard !words.isEmpty else { return [] }
+        let phrases = Self.phrases(Self.normalise(text, limit: Self.maxMentionText))
+        guard !phrases.isEmpty, limit > 0 else { return [] }
         return try await store.read { db in
-            // Entities whose every word occurs in the text (names are short; bounded scan per user).
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT id, norm FROM twin_entities WHERE user = ? LIMIT 100000", arguments: [user])
-            let ids = rows.filter { row in
-                let parts = (row["norm"] as String).split(separator: " ")
-                return !parts.isEmpty && parts.allSatisfy { words.contains(String($0)) } && !(parts.count == 1 && parts[0].count < 3)
-            }.map { $0["id"] as Int64 }
+            // The entities named: each phrase looked up by the (user, norm) index.
+            var ids: [Int64] = []
+            for start in stride(from: 0, to: phrases.count, by: 500) {
+                let chunk = phrases[start..<min(start + 500, phrases.count)]
+                ids += try Int64.fetchAll(
+                    db,
+                    sql: "SELECT id FROM twin_entities WHERE user = ? AND type != 'user' AND norm IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments([user] + chunk))
+            }
             guard !ids.isEmpty else { return [] }
             let list = ids.prefix(500).map(String.init).joined(separator: ",")
+            // Each side through its own index (an OR of the two makes SQLite walk all the user's edges).
             return try Row.fetchAll(
                 db,
                 sql: Self.edgeSelect
                     + """
-                     WHERE e.user = ? AND e.expired_at IS NULL AND (e.subject IN (\(list)) OR e.object IN (\(list)))
+                     WHERE e.id IN (
+                        SELECT id FROM twin_edges WHERE user = ? AND subject IN (\(list))
+                        UNION SELECT id FROM twin_edges WHERE user = ? AND object IN (\(list)))
+                    AND e.expired_at IS NULL
                     ORDER BY COALESCE(e.valid_at, e.created_at) DESC, e.id DESC LIMIT ?
-                    """, arguments: [user, limit]
+                    """, arguments: [user, user, limit]
             ).map(Self.fact)
         }
+    }
+
+    /// Bytes of a text searched for names (a longer one is read to here).
+    static let maxMentionText = 20_000
+    /// Words in the longest name looked up.
+    static let maxNameWords = 8
+
+    /// The runs of 1 to `maxNameWords` consecutive words of a normalised text that could be an
+    /// entity's normalised name, each once (a single word needs 3 characters or more).
+    static func phrases(_ normalised: String) -> [String] {
+        let words = normalised.split(separator: " ")
+        var seen: Set<String> = []
+        var out: [String] = []
+        for i in words.indices {
+            var phrase = ""
+            for j in i..<min(words.count, i + maxNameWords) {
+                phrase += (j == i ? "" : " ") + words[j]
+                if j == i && words[j].count < 3 { continue }
+                if seen.insert(phrase).inserted { out.append(phrase) }
+            }
+        }
+        return out
     }
 
     /// See ``TwinRepository``.

@@ -125,7 +125,8 @@ public protocol TwinRepository: Sendable {
     /// The graph as we knew it at `knownAt` (edges created by then and not yet retired), or all
     /// edges with `includeRetired`; at most `limit`, newest first.
     func graph(user: String, knownAt: Double, includeRetired: Bool, limit: Int) async throws -> [GraphFact]
-    /// Believed edges touching entities whose names occur in `text`, newest first.
+    /// Believed edges touching entities whose names occur in `text` (as a run of its words; the
+    /// user's own entity left out, as every fact is about the user), newest first.
     func facts(user: String, mentionedIn text: String, limit: Int) async throws -> [GraphFact]
     /// Believed edges drawn from any of `memories` (memory ids, best first), at most `limit`: the
     /// first memory's edges first, newest first within one memory.

@@ -1,12 +1,17 @@
 public import VoxStore
 
-/// The twin service's tables in the shared store (migrations `twins.v1` and `twins.v2`).
+/// The twin service's tables in the shared store (migrations `twins.v1` to `twins.v3`).
 ///
 /// Every row carries its `user`, and every query of the repository filters on it: a twin's data
 /// is never read for another user. Deleting a twin deletes its rows in every table.
 public enum TwinSchema {
     /// The migrations, in order.
-    public static let migrations: [StoreMigration] = [v1, v2]
+    public static let migrations: [StoreMigration] = [v1, v2, v3]
+
+    /// Entities by name (the entities a chat message or a proposal names, looked up by its phrases).
+    static let v3 = StoreMigration("twins.v3") { db in
+        try db.execute(sql: "CREATE INDEX twin_entities_norm ON twin_entities (user, norm)")
+    }
 
     /// Edges by the memory they were drawn from (the chat's graph facts for the memories found).
     static let v2 = StoreMigration("twins.v2") { db in

@@ -104,6 +104,29 @@ import VoxStore
         #expect(try await twins.context(user: "maya", message: question, k: 5, factLimit: 1).facts.count == 1)
     }
 
+    @Test func aMessageNamesEntitiesByRunsOfItsWordsAndNeverTheUserThemselves() async throws {
+        let (twins, store) = try openTwins()
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(
+            twins, "maya", .text,
+            """
+            Since November 2025 I work at Participa Labs, where we build budgeting software.
+
+            I volunteer with Green Streets on Saturdays, planting trees in Penha de França.
+            """)
+        let repository = SQLiteTwinRepository(store: store)
+        // Every fact is about the user: naming them names nothing (it used to return all their edges).
+        #expect(try await repository.facts(user: "maya", mentionedIn: "What does Maya Chen do on Saturdays?", limit: 50).isEmpty)
+        // A name is a run of the message's words, in any case and punctuation.
+        let named = try await repository.facts(user: "maya", mentionedIn: "how is PARTICIPA-labs' software doing?", limit: 50)
+        #expect(named.map(\.object.name) == ["Participa Labs"], "\(named.map(\.fact))")
+        #expect(try await repository.facts(user: "maya", mentionedIn: "labs that participa", limit: 50).isEmpty)
+        // A huge text is read to its bound, without error.
+        let long = String(repeating: "lorem ipsum dolor ", count: 10_000) + "Participa Labs"
+        #expect(try await repository.facts(user: "maya", mentionedIn: long, limit: 50).isEmpty)
+        #expect(try await !repository.facts(user: "maya", mentionedIn: "Participa Labs " + long, limit: 50).isEmpty)
+    }
+
     @Test func aPluralInSesFindsItsSingular() async throws {
         let (twins, store) = try openTwins()
         _ = try await twins.create(user: "maya", name: "Maya Chen")

@@ -7,6 +7,11 @@
 //   TwinSearch100kCommonWords  the same with questions of the commonest words (each in most rows)
 //   TwinSearch100kOffline   the same with the offline encoder embedding the query (the whole
 //                           search as GET /v1/twins/{user}/memories runs it without the weights)
+//   TwinChatContext100k     what the chat retrieves for a message (POST /v1/twins/{user}/chat):
+//                           the search above, the offline encoder embedding the message, then up
+//                           to 5 graph facts among 50,000 edges and 5,000 entities (the edges of
+//                           entities the message names, half the messages naming one, then the
+//                           edges of the memories found)
 //   TwinQueryEncodeMiniLM   all-MiniLM-L6-v2 on a 10-word question (the sentence encoder's share
 //                           of a search when its weights are present)
 //
@@ -28,6 +33,7 @@ final class TwinUnderTest: @unchecked Sendable {
     var service: TwinService?
     var queries: [(String, [Float])] = []
     var common: [(String, [Float])] = []
+    var messages: [String] = []
     var next = 0
     var directory = ""
 }
@@ -79,8 +85,21 @@ struct ZipfWords {
     }
 }
 
-/// A twin service with `count` memories for user "bench", committed in batches.
-func buildTwin(count: Int, directory: String) async throws -> (TwinService, ZipfWords) {
+/// The graph's people and organisations: two-word names of the language's content words.
+func entityNames(_ vocabulary: ZipfWords, count: Int) -> [String] {
+    var random = SplitMix64(seed: 13)
+    var seen = Set<String>()
+    var names: [String] = []
+    while names.count < count {
+        let name = vocabulary.contentWord(&random).capitalized + " " + vocabulary.contentWord(&random).capitalized
+        if seen.insert(name).inserted { names.append(name) }
+    }
+    return names
+}
+
+/// A twin service with `count` memories for user "bench", committed in batches; every second
+/// memory brings a graph edge from the user to one of `entities` people and organisations.
+func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws -> (TwinService, ZipfWords) {
     let store = try Store(directory: directory, migrations: TwinSchema.migrations)
     let repository = SQLiteTwinRepository(store: store)
     let embedder = HashedTextEmbedder()
@@ -90,6 +109,8 @@ func buildTwin(count: Int, directory: String) async throws -> (TwinService, Zipf
     _ = try await service.create(user: "bench", name: "Bench User")
     var random = SplitMix64(seed: 7)
     let vocabulary = ZipfWords(count: 6000, random: &random)
+    let names = entityNames(vocabulary, count: entities)
+    let predicates = [("KNOWS", EntityType.person), ("WORKS_AT", .organisation), ("MEMBER_OF", .organisation)]
     let batch = 5000
     var made = 0
     while made < count {
@@ -102,6 +123,16 @@ func buildTwin(count: Int, directory: String) async throws -> (TwinService, Zipf
                     kind: .fact, domain: "general", text: text, importance: random.nextUnit(), session: "bench", turn: made + i,
                     validAt: 1_700_000_000 + Double(made + i) * 60, sources: [MemorySource(ingestion: "ing_bench", turns: [made + i])]))
             vectors.append([embedder.embed(text)])
+            if (made + i) % 2 == 0 {
+                let (predicate, type) = predicates[Int(random.next() % 3)]
+                let relation = ExtractedRelation(
+                    subject: "Bench User", subjectType: .user, predicate: predicate, object: names[Int(random.next() % UInt64(entities))],
+                    objectType: type)
+                distilled.relations.append(
+                    PendingRelation(
+                        relation: relation, validAt: 1_700_000_000 + Double(made + i) * 60, fact: text,
+                        memory: distilled.memories.count - 1, sources: [MemorySource(ingestion: "ing_bench", turns: [made + i])]))
+            }
         }
         let now = Date().timeIntervalSince1970
         let ingestion = Ingestion(id: "ing_\(made)", user: "bench", kind: "chat", filename: nil, contentHash: "\(made)", at: now)
@@ -132,6 +163,12 @@ let benchmarks: @Sendable () -> Void = {
                 let q = vocabulary.sentence(&random, length: 6)
                 return (q, embedder.embed(q))
             }
+            // Chat messages: half name one of the graph's entities.
+            let names = entityNames(vocabulary, count: 5000)
+            twin.messages = (0..<200).map { i in
+                let words = (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
+                return i % 2 == 0 ? "what do I know about \(names[Int(random.next() % 5000)]) and \(words)" : "what do I \(words)"
+            }
             twin.service = service
             // The first search loads the user's vectors into memory (once per server run).
             _ = try await service.searchKnown(user: "bench", query: "warm up", k: 10, vector: twin.queries[0].1)
@@ -155,6 +192,13 @@ let benchmarks: @Sendable () -> Void = {
             let (q, _) = twin.queries[twin.next % twin.queries.count]
             twin.next += 1
             blackHole(try await twin.service!.search(user: "bench", query: q, k: 10))
+        }
+    }
+    Benchmark("TwinChatContext100k", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let message = twin.messages[twin.next % twin.messages.count]
+            twin.next += 1
+            blackHole(try await twin.service!.context(user: "bench", message: message, k: 5, factLimit: 5))
         }
     }
     if let directory = SentenceEncoder.findDefault() ?? {
