@@ -143,6 +143,9 @@ func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws
     return (service, vocabulary)
 }
 
+/// Where this run's store lives.
+let benchDirectory = NSTemporaryDirectory() + "voxface-twin-bench-\(getpid())"
+
 let benchmarks: @Sendable () -> Void = {
     let twin = TwinUnderTest()
     let config = Benchmark.Configuration(
@@ -150,7 +153,9 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(20), maxIterations: 2000,
         setup: {
             guard twin.service == nil else { return }
-            twin.directory = NSTemporaryDirectory() + "voxface-twin-bench-" + UUID().uuidString
+            twin.directory = benchDirectory
+            // The store (about 270 MB) goes when the run ends.
+            atexit { try? FileManager.default.removeItem(atPath: benchDirectory) }
             let (service, vocabulary) = try await buildTwin(count: 100_000, directory: twin.directory)
             var random = SplitMix64(seed: 11)
             let embedder = HashedTextEmbedder()
