@@ -107,9 +107,9 @@ extension SQLiteTwinRepository {
             var ids: [Int64] = []
             for start in stride(from: 0, to: phrases.count, by: 500) {
                 let chunk = phrases[start..<min(start + 500, phrases.count)]
+                let marks = chunk.map { _ in "?" }.joined(separator: ",")
                 ids += try Int64.fetchAll(
-                    db,
-                    sql: "SELECT id FROM twin_entities WHERE user = ? AND type != 'user' AND norm IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    db, sql: "SELECT id FROM twin_entities WHERE user = ? AND type != 'user' AND norm IN (\(marks))",
                     arguments: StatementArguments([user] + chunk))
             }
             guard !ids.isEmpty else { return [] }
