@@ -73,7 +73,8 @@ import VoxStore
         #expect(order == (0..<12).map { "Note number \($0) about the garden." })
     }
 
-    @Test func theChatsGraphFactsComeFromWhatTheMessageNamesThenFromTheMemoriesFound() async throws {
+    /// Maya's twin after three notes (graph edges to Participa Labs, Green Streets and Toronto).
+    func mayaWithThreeNotes() async throws -> (TwinService, SQLiteTwinRepository) {
         let (twins, store) = try openTwins()
         _ = try await twins.create(user: "maya", name: "Maya Chen")
         try await ingestNow(
@@ -85,7 +86,11 @@ import VoxStore
 
             My sister Ana lives in Toronto and visits every summer.
             """)
-        let repository = SQLiteTwinRepository(store: store)
+        return (twins, SQLiteTwinRepository(store: store))
+    }
+
+    @Test func theChatsGraphFactsComeFromWhatTheMessageNamesThenFromTheMemoriesFound() async throws {
+        let (twins, repository) = try await mayaWithThreeNotes()
         // Names nothing the graph knows: the entity match alone finds no fact.
         let question = "Which company do I work for these days?"
         #expect(try await repository.facts(user: "maya", mentionedIn: question, limit: 5).isEmpty)
@@ -105,16 +110,7 @@ import VoxStore
     }
 
     @Test func aMessageNamesEntitiesByRunsOfItsWordsAndNeverTheUserThemselves() async throws {
-        let (twins, store) = try openTwins()
-        _ = try await twins.create(user: "maya", name: "Maya Chen")
-        try await ingestNow(
-            twins, "maya", .text,
-            """
-            Since November 2025 I work at Participa Labs, where we build budgeting software.
-
-            I volunteer with Green Streets on Saturdays, planting trees in Penha de França.
-            """)
-        let repository = SQLiteTwinRepository(store: store)
+        let (_, repository) = try await mayaWithThreeNotes()
         // Every fact is about the user: naming them names nothing (it used to return all their edges).
         #expect(try await repository.facts(user: "maya", mentionedIn: "What does Maya Chen do on Saturdays?", limit: 50).isEmpty)
         // A name is a run of the message's words, in any case and punctuation.
