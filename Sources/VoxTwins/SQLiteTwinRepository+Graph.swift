@@ -129,7 +129,7 @@ extension SQLiteTwinRepository {
         }
     }
 
-    /// Bytes of a text searched for names (a longer one is read to here).
+    /// Characters of a normalised text searched for names (a longer one is read to here).
     static let maxMentionText = 20_000
     /// Words in the longest name looked up.
     static let maxNameWords = 8
