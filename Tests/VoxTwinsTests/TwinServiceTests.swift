@@ -73,7 +73,8 @@ import VoxStore
         #expect(order == (0..<12).map { "Note number \($0) about the garden." })
     }
 
-    /// Maya's twin after three notes (graph edges to Participa Labs, Green Streets and Toronto).
+    /// Maya's twin after three notes (her work, her volunteering, her sister), with graph edges to
+    /// Participa Labs and Toronto among them.
     func mayaWithThreeNotes() async throws -> (TwinService, SQLiteTwinRepository) {
         let (twins, store) = try openTwins()
         _ = try await twins.create(user: "maya", name: "Maya Chen")

@@ -9,9 +9,10 @@
 //                           search as GET /v1/twins/{user}/memories runs it without the weights)
 //   TwinChatContext100k     what the chat retrieves for a message (POST /v1/twins/{user}/chat):
 //                           the search above, the offline encoder embedding the message, then up
-//                           to 5 graph facts among 50,000 edges and 5,000 entities (the edges of
-//                           entities the message names, half the messages naming one, then the
-//                           edges of the memories found)
+//                           to 5 graph facts (every second memory brings an edge from the user
+//                           to one of 5,000 names; the store ends with about 26,000 edges and
+//                           9,800 entities): the edges of entities the message names, half the
+//                           messages naming one, then the edges of the memories found
 //   TwinQueryEncodeMiniLM   all-MiniLM-L6-v2 on a 10-word question (the sentence encoder's share
 //                           of a search when its weights are present)
 //
@@ -99,7 +100,7 @@ func entityNames(_ vocabulary: ZipfWords, count: Int) -> [String] {
 
 /// A twin service with `count` memories for user "bench", committed in batches; every second
 /// memory brings a graph edge from the user to one of `entities` people and organisations.
-func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws -> (TwinService, ZipfWords) {
+func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws -> (TwinService, ZipfWords, [String]) {
     let store = try Store(directory: directory, migrations: TwinSchema.migrations)
     let repository = SQLiteTwinRepository(store: store)
     let embedder = HashedTextEmbedder()
@@ -140,7 +141,7 @@ func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws
         _ = try await repository.commit(ingestion, distilled, vectors: vectors, at: now)
         made += distilled.memories.count
     }
-    return (service, vocabulary)
+    return (service, vocabulary, names)
 }
 
 /// Where this run's store lives.
@@ -156,7 +157,7 @@ let benchmarks: @Sendable () -> Void = {
             twin.directory = benchDirectory
             // The store (about 270 MB) goes when the run ends.
             atexit { try? FileManager.default.removeItem(atPath: benchDirectory) }
-            let (service, vocabulary) = try await buildTwin(count: 100_000, directory: twin.directory)
+            let (service, vocabulary, names) = try await buildTwin(count: 100_000, directory: twin.directory)
             var random = SplitMix64(seed: 11)
             let embedder = HashedTextEmbedder()
             twin.queries = (0..<200).map { _ in
@@ -169,10 +170,9 @@ let benchmarks: @Sendable () -> Void = {
                 return (q, embedder.embed(q))
             }
             // Chat messages: half name one of the graph's entities.
-            let names = entityNames(vocabulary, count: 5000)
             twin.messages = (0..<200).map { i in
                 let words = (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
-                return i % 2 == 0 ? "what do I know about \(names[Int(random.next() % 5000)]) and \(words)" : "what do I \(words)"
+                return i % 2 == 0 ? "what do I know about \(names[Int(random.next() % UInt64(names.count))]) and \(words)" : "what do I \(words)"
             }
             twin.service = service
             // The first search loads the user's vectors into memory (once per server run).
