@@ -14,11 +14,8 @@ final class Recorder: Sendable {
     var all: [StoredEvent] { events.withLock { $0 } }
 }
 
-func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.path + "/voxmatch-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+/// A new directory for a real store, removed when the test process exits.
+func temporaryDirectory() -> String { TestDirectories.make("voxmatch") }
 
 func openMatch(
     _ dir: String, embedder: any TextEmbedder = HashedTextEmbedder(), maxProfiles: Int = 5000, events: Recorder? = nil

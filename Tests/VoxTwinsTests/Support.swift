@@ -3,14 +3,12 @@ import Synchronization
 import VoxLLM
 import VoxMatch
 import VoxStore
+import VoxTestSupport
 
 @testable import VoxTwins
 
-func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.path + "/voxtwins-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+/// A new directory for a real store, removed when the test process exits.
+func temporaryDirectory() -> String { TestDirectories.make("voxtwins") }
 
 /// A clock tests set by hand.
 final class TestClock: Sendable {
