@@ -13,6 +13,9 @@ streaming extractor's running statistics see warm-up and steady state as a live 
 trained on a real man's recordings, phoneme timing from the model's own durations), at random
 speaking rates and with the audio resampled by 0.86-1.16 (pitch and formants together, a
 shorter or longer vocal tract) so that one voice gives many; sessions are named SPLIT_piper_NNNNN.
+`--engine festival` speaks with one of Festival's three English voices per session
+(festival_voice.py: two men and a woman, each made of one person's recordings), at random rates
+and warped by 0.9-1.12; sessions are named SPLIT_festival_NNNNN.
 
 Writes OUT/audio/SPLIT_NNNNN.wav (48 kHz mono 16-bit, after augmentation and Opus) and
 OUT/meta/SPLIT_NNNNN.npz (targets (rows, 68) raw model units, segments, clean envelope).
@@ -48,6 +51,7 @@ RATE_OUT = 48000
 
 _espeak = None
 _piper = None
+_festival = None
 ENGINE = "espeak"
 
 
@@ -83,6 +87,8 @@ def assemble(rng, utter):
 def synth_session(index, split, seed):
     if ENGINE == "piper":
         return synth_piper_session(index, split, seed)
+    if ENGINE == "festival":
+        return synth_festival_session(index, split, seed)
     global _espeak
     if _espeak is None:
         from espeak import ESpeak
@@ -139,6 +145,29 @@ def synth_piper_session(index, split, seed):
     segs = visemes.segments(events, duration)
     info = {"voice": "piper:en_US-joe-medium", "length_scale": length_scale, "noise": [noise_scale, noise_w],
             "warp": warp, "lang": "en"}
+    return clean, segs, info, rng
+
+
+def synth_festival_session(index, split, seed):
+    """A session of English sentences by one of Festival's voices (festival_voice.py: two men
+    and a woman, each made of one person's recordings), at a random rate and vocal-tract warp."""
+    global _festival
+    if _festival is None:
+        from festival_voice import Festival
+        _festival = Festival()
+    from festival_voice import VOICES
+    rng = random.Random(f"festival-{seed}-{split}-{index}")
+    voice = rng.choice(VOICES)
+    stretch = rng.uniform(0.8, 1.3)
+    warp = rng.uniform(0.9, 1.12)
+    sentence_rng = random.Random(f"festival-text-{seed}-{split}-{index}")
+    clean, events = assemble(rng, lambda: _festival.synth(sentences.sentence("en", sentence_rng), voice, stretch))
+    n = int(len(clean) / warp)
+    clean = np.interp(np.arange(n) * warp, np.arange(len(clean)), clean).astype(np.float32)
+    events = [(e / warp, p) for e, p in events]
+    duration = len(clean) / RATE_IN
+    segs = visemes.segments(events, duration)
+    info = {"voice": "festival:" + voice, "stretch": stretch, "warp": warp, "lang": "en"}
     return clean, segs, info, rng
 
 
@@ -214,7 +243,8 @@ def make(job):
     index, split, seed, out, engine = job
     global ENGINE
     ENGINE = engine
-    name = f"{split}_{'piper_' if engine == 'piper' else ''}{index:05d}"
+    prefix = {"piper": "piper_", "festival": "festival_"}.get(engine, "")
+    name = f"{split}_{prefix}{index:05d}"
     if os.path.exists(os.path.join(out, "meta", name + ".npz")):
         return name
     clean, segs, info, rng = synth_session(index, split, seed)
@@ -245,7 +275,7 @@ def main():
     ap.add_argument("--split", default="train", choices=["train", "test"])
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--engine", default="espeak", choices=["espeak", "piper"])
+    ap.add_argument("--engine", default="espeak", choices=["espeak", "piper", "festival"])
     args = ap.parse_args()
     os.makedirs(os.path.join(args.out, "audio"), exist_ok=True)
     os.makedirs(os.path.join(args.out, "meta"), exist_ok=True)
