@@ -99,7 +99,7 @@ bench-check: deps
 
 ## Style check with the toolchain's swift-format and the checked-in .swift-format.
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift Benchmarks/Package.swift Benchmarks/Benchmarks
 
 ## ---- Fuzzing (libFuzzer + AddressSanitizer) -------------------------------------------------
 ## Harnesses: Tests/Fuzz (its own package, depending on this one by path), one executable per

@@ -24,10 +24,10 @@
 import Benchmark
 import Foundation
 import VoxCore
+import VoxLLM
 import VoxMatch
 import VoxModel
 import VoxStore
-import VoxLLM
 import VoxTwins
 
 final class TwinUnderTest: @unchecked Sendable {
@@ -161,7 +161,8 @@ let benchmarks: @Sendable () -> Void = {
             var random = SplitMix64(seed: 11)
             let embedder = HashedTextEmbedder()
             twin.queries = (0..<200).map { _ in
-                let q = "what do I " + (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
+                let q =
+                    "what do I " + (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
                 return (q, embedder.embed(q))
             }
             // The worst case: questions made of the commonest words (most rows match each).
@@ -172,7 +173,8 @@ let benchmarks: @Sendable () -> Void = {
             // Chat messages: half name one of the graph's entities.
             twin.messages = (0..<200).map { i in
                 let words = (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
-                return i % 2 == 0 ? "what do I know about \(names[Int(random.next() % UInt64(names.count))]) and \(words)" : "what do I \(words)"
+                return i % 2 == 0
+                    ? "what do I know about \(names[Int(random.next() % UInt64(names.count))]) and \(words)" : "what do I \(words)"
             }
             twin.service = service
             // The first search loads the user's vectors into memory (once per server run).
@@ -206,10 +208,11 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try await twin.service!.context(user: "bench", message: message, k: 5, factLimit: 5))
         }
     }
-    if let directory = SentenceEncoder.findDefault() ?? {
-        let candidate = URL(fileURLWithPath: "../.build/models/all-MiniLM-L6-v2")
-        return FileManager.default.fileExists(atPath: candidate.path + "/model.safetensors") ? candidate : nil
-    }(), let encoder = try? SentenceEncoder(directory: directory) {
+    // The encoder `make` fetches, found from the Benchmarks folder when the search paths miss it.
+    let fetched = URL(fileURLWithPath: "../.build/models/all-MiniLM-L6-v2")
+    let directory =
+        SentenceEncoder.findDefault() ?? (FileManager.default.fileExists(atPath: fetched.path + "/model.safetensors") ? fetched : nil)
+    if let directory, let encoder = try? SentenceEncoder(directory: directory) {
         Benchmark(
             "TwinQueryEncodeMiniLM",
             configuration: .init(
