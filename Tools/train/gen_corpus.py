@@ -15,7 +15,8 @@ speaking rates and with the audio resampled by 0.86-1.16 (pitch and formants tog
 shorter or longer vocal tract) so that one voice gives many; sessions are named SPLIT_piper_NNNNN.
 `--engine festival` speaks with one of Festival's three English voices per session
 (festival_voice.py: two men and a woman, each made of one person's recordings), at random rates
-and warped by 0.9-1.12; sessions are named SPLIT_festival_NNNNN.
+and warped by 0.9-1.12; sessions are named SPLIT_festival_NNNNN. `--festival-voices
+lp_diphone,pc_diphone` makes Italian sessions instead (give them their own --seed and --start).
 
 Writes OUT/audio/SPLIT_NNNNN.wav (48 kHz mono 16-bit, after augmentation and Opus) and
 OUT/meta/SPLIT_NNNNN.npz (targets (rows, 68) raw model units, segments, clean envelope).
@@ -53,6 +54,7 @@ _espeak = None
 _piper = None
 _festival = None
 ENGINE = "espeak"
+FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]  # --festival-voices
 
 
 def lang_of(split, rng):
@@ -155,19 +157,20 @@ def synth_festival_session(index, split, seed):
     if _festival is None:
         from festival_voice import Festival
         _festival = Festival()
-    from festival_voice import VOICES
+    from festival_voice import language_of
     rng = random.Random(f"festival-{seed}-{split}-{index}")
-    voice = rng.choice(VOICES)
+    voice = rng.choice(FESTIVAL_VOICES)
+    lang = language_of(voice)
     stretch = rng.uniform(0.8, 1.3)
     warp = rng.uniform(0.9, 1.12)
     sentence_rng = random.Random(f"festival-text-{seed}-{split}-{index}")
-    clean, events = assemble(rng, lambda: _festival.synth(sentences.sentence("en", sentence_rng), voice, stretch))
+    clean, events = assemble(rng, lambda: _festival.synth(sentences.sentence(lang, sentence_rng), voice, stretch))
     n = int(len(clean) / warp)
     clean = np.interp(np.arange(n) * warp, np.arange(len(clean)), clean).astype(np.float32)
     events = [(e / warp, p) for e, p in events]
     duration = len(clean) / RATE_IN
     segs = visemes.segments(events, duration)
-    info = {"voice": "festival:" + voice, "stretch": stretch, "warp": warp, "lang": "en"}
+    info = {"voice": "festival:" + voice, "stretch": stretch, "warp": warp, "lang": lang}
     return clean, segs, info, rng
 
 
@@ -240,9 +243,10 @@ def rows_for(samples_48k):
 
 
 def make(job):
-    index, split, seed, out, engine = job
-    global ENGINE
+    index, split, seed, out, engine, voices = job
+    global ENGINE, FESTIVAL_VOICES
     ENGINE = engine
+    FESTIVAL_VOICES = voices
     prefix = {"piper": "piper_", "festival": "festival_"}.get(engine, "")
     name = f"{split}_{prefix}{index:05d}"
     if os.path.exists(os.path.join(out, "meta", name + ".npz")):
@@ -276,10 +280,13 @@ def main():
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--engine", default="espeak", choices=["espeak", "piper", "festival"])
+    ap.add_argument("--festival-voices", default=",".join(FESTIVAL_VOICES),
+                    help="the voices festival sessions draw from (festival_voice.py: also lp_diphone,pc_diphone, Italian)")
     args = ap.parse_args()
+    voices = args.festival_voices.split(",")
     os.makedirs(os.path.join(args.out, "audio"), exist_ok=True)
     os.makedirs(os.path.join(args.out, "meta"), exist_ok=True)
-    jobs = [(i, args.split, args.seed, args.out, args.engine) for i in range(args.start, args.start + args.sessions)]
+    jobs = [(i, args.split, args.seed, args.out, args.engine, voices) for i in range(args.start, args.start + args.sessions)]
     with Pool(args.jobs) as pool:
         for k, name in enumerate(pool.imap_unordered(make, jobs)):
             if k % 50 == 0:
