@@ -191,13 +191,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "VoxStoreTests", dependencies: ["VoxStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+            name: "VoxStoreTests", dependencies: ["VoxStore", "VoxTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "VoxLLMTests",
             dependencies: ["VoxLLM", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict),
         .testTarget(
-            name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore"], swiftSettings: strict),
+            name: "VoxAvatarsTests", dependencies: ["VoxAvatars", "VoxStore", "VoxTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VoxMatchTests", dependencies: ["VoxMatch", "VoxAvatars", "VoxStore", "VoxDSP", "VoxModel", "VoxTestSupport"],
             swiftSettings: strict),

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VoxAvatars
 import VoxStore
+import VoxTestSupport
 
 /// A service on a real SQLite store in `dir`, capturing published events.
 final class EventRecorder: Sendable {
@@ -20,11 +21,8 @@ func openService(
     return (service, store)
 }
 
-func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.path + "/voxavatars-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+/// A fresh directory for a test's store (removed at exit, or by the test).
+func temporaryDirectory() -> String { TestDirectories.make("voxavatars") }
 
 func input(_ json: String) throws -> AvatarInput { try JSONDecoder().decode(AvatarInput.self, from: Data(json.utf8)) }
 

@@ -96,27 +96,15 @@ final class TestServer: @unchecked Sendable {
     }
 }
 
-/// Every directory `temporaryDirectory()` made: removed when the test process exits, so that
-/// test audio, browser profiles and generated keys do not pile up in /tmp.
-private let madeDirectories = Mutex<[String]>([])
-private let removeMadeDirectoriesAtExit: Void = {
-    atexit { for directory in madeDirectories.withLock({ $0 }) { removeTree(directory) } }
-}()
+/// A new empty directory for a test's data, audio, browser profile or keys (under
+/// ``TestDirectories/root``: removed when the test process exits, swept by a later run if it is
+/// killed first).
+func temporaryDirectory() -> String { TestDirectories.make("voxserver") }
 
-/// A new empty directory under the system's temporary directory (removed at exit).
-func temporaryDirectory() -> String {
-    _ = removeMadeDirectoriesAtExit
-    var template = Array("/tmp/voxface-test-XXXXXX".utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    precondition(made != nil, "mkdtemp failed")
-    let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    madeDirectories.withLock { $0.append(path) }
-    return path
-}
-
-/// Removes a directory and everything in it (test data only).
+/// Removes a directory and everything in it (test data only: nothing outside this process's
+/// test folder). A shell `rm -rf`, as browsers leave sockets and locks behind in their profiles.
 func removeTree(_ path: String) {
-    guard path.hasPrefix("/tmp/") else { return }
+    guard path.hasPrefix(TestDirectories.root + "/"), !path.contains("'") else { return }
     let pipe = popen("rm -rf '\(path)'", "r")
     if let pipe { pclose(pipe) }
 }

@@ -3,13 +3,10 @@ import GRDB
 import Synchronization
 import Testing
 import VoxStore
+import VoxTestSupport
 
-/// A fresh temporary directory, removed by the caller.
-func temporaryDirectory() -> String {
-    let path = FileManager.default.temporaryDirectory.path + "/voxstore-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+/// A fresh directory for a test's store (removed at exit, or by the test).
+func temporaryDirectory() -> String { TestDirectories.make("voxstore") }
 
 let notes = StoreMigration("notes.v1") { db in
     try db.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
