@@ -43,12 +43,12 @@ public enum ModelExtraction {
     /// (0-based) of its fact. Anything outside the vocabulary or the bounds is dropped, and a reply
     /// that is not the asked-for JSON gives none.
     public static func parse(_ reply: String, factCount: Int, userName: String) -> [(fact: Int, relation: ExtractedRelation)] {
-        guard let start = reply.firstIndex(of: "{"), let end = reply.lastIndex(of: "}"), start < end,
+        guard factCount > 0, let start = reply.firstIndex(of: "{"), let end = reply.lastIndex(of: "}"), start < end,
             let answer = try? JSONDecoder().decode(Answer.self, from: Data(reply[start...end].utf8))
         else { return [] }
         var kept: [(fact: Int, relation: ExtractedRelation)] = []
         var perFact: [Int: Int] = [:]
-        for item in answer.relations.prefix(factCount * maxRelationsPerFact) {
+        for item in answer.relations.prefix(min(factCount, maxFacts) * maxRelationsPerFact) {
             guard let sentence = item.sentence, (1...factCount).contains(sentence),
                 let predicate = item.predicate.map(normalisedPredicate), predicates.contains(predicate),
                 let subjectType = item.subjectType.flatMap(EntityType.init(rawValue:)),

@@ -38,6 +38,11 @@ import VoxLLM
             #"{"sentence": 1, "subject": "P\#($0)", "subject_type": "person", "predicate": "KNOWS", "object": "Q", "object_type": "person"}"#
         }
         #expect(ModelExtraction.parse("{\"relations\": [\(many.joined(separator: ","))]}", factCount: 1, userName: "U").count == 8)
+        // No facts asked (or a negative count): nothing, never a trap.
+        for count in [0, -1, Int.min] {
+            #expect(ModelExtraction.parse("{\"relations\": [\(many[0])]}", factCount: count, userName: "U").isEmpty)
+        }
+        #expect(ModelExtraction.parse("{\"relations\": [\(many[0])]}", factCount: .max, userName: "U").count == 1)
     }
 
     @Test func theRequestNumbersTheFactsAndNamesTheUser() {
