@@ -113,7 +113,8 @@ lint:
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_TARGETS ?= FuzzRTP FuzzOpus FuzzSRTP FuzzSafetensors FuzzZip FuzzPickle FuzzModelConfig FuzzWebSocketIngest FuzzLiveLink \
-	FuzzICalendar FuzzChatLog FuzzHTMLText FuzzMarkdown FuzzRequestBodies FuzzStreamSettings FuzzIngestRequest FuzzLiveLinkTarget
+	FuzzICalendar FuzzChatLog FuzzHTMLText FuzzMarkdown FuzzRequestBodies FuzzStreamSettings FuzzIngestRequest FuzzLiveLinkTarget \
+	FuzzTwinText FuzzModelReply
 FUZZ_DIR := .build/fuzz
 # --sanitize fuzzer: SwiftPM then stops renaming executables' entry point, so libFuzzer's own main
 # is the program's main. -Xswiftc -sanitize=fuzzer,address: ONE flag, because swiftc keeps only the
