@@ -103,8 +103,9 @@ def setup(cache=None):
     graph = onnx.load_from_string(model)
     graph.graph.output.append(onnx.helper.make_tensor_value_info(DURATION_TENSOR, onnx.TensorProto.FLOAT, None))
     timed = os.path.join(cache, "kokoro-v1.0.int8.timed.onnx")
-    onnx.save(graph, timed + ".part")
-    os.replace(timed + ".part", timed)
+    part = f"{timed}.{os.getpid()}.part"
+    onnx.save(graph, part)
+    os.replace(part, timed)
     sdist = next(f for f in files if f.startswith("kokoro-0.9.4") and f.endswith(".tar.gz"))
     os.makedirs(os.path.join(cache, "voices"), exist_ok=True)
     with tarfile.open(os.path.join(downloads, sdist)) as tar:

@@ -35,9 +35,13 @@ class PiperJoe:
         if not os.path.exists(model):
             graph = onnx.load(src)
             add_alignment_output(graph)
-            onnx.save(graph, model + ".part")
-            os.replace(model + ".part", model)
-        shutil.copyfile(src + ".json", model + ".json")
+            # One part file per process: gen_corpus.py's workers may both patch a cold cache.
+            part = f"{model}.{os.getpid()}.part"
+            onnx.save(graph, part)
+            os.replace(part, model)
+        part = f"{model}.{os.getpid()}.json.part"
+        shutil.copyfile(src + ".json", part)
+        os.replace(part, model + ".json")
         self.voice = PiperVoice.load(model, config_path=model + ".json")
         self.id_map = self.voice.config.phoneme_id_map
         self.hop = self.voice.config.hop_length
