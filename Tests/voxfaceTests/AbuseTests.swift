@@ -42,8 +42,14 @@ import VoxTestSupport
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         request.timeoutInterval = 60
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let started = ContinuousClock.now
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        } catch {
+            // Which request failed, and after how long (a timeout under load says which path stalled).
+            throw ServeProcessError(description: "\(method) \(url) failed after \(ContinuousClock.now - started): \(error)")
+        }
     }
 
     final class HeldSocket: Sendable {
