@@ -70,7 +70,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     public func submit(_ ingestion: Ingestion, payload: [UInt8], options: String) async throws -> (Ingestion, duplicate: Bool) {
         try await store.write { db, sink in
             if let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM twin_ingestions WHERE user = ? AND content_hash = ?",
+                db, sql: "SELECT \(Self.ingestionColumns) FROM twin_ingestions WHERE user = ? AND content_hash = ?",
                 arguments: [ingestion.user, ingestion.contentHash])
             {
                 return (Self.ingestion(row), true)
@@ -92,7 +92,8 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// See ``TwinRepository``.
     public func ingestion(user: String, id: String) async throws -> Ingestion? {
         try await store.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM twin_ingestions WHERE user = ? AND id = ?", arguments: [user, id]).map(Self.ingestion)
+            try Row.fetchOne(db, sql: "SELECT \(Self.ingestionColumns) FROM twin_ingestions WHERE user = ? AND id = ?", arguments: [user, id])
+                .map(Self.ingestion)
         }
     }
 
@@ -100,7 +101,7 @@ public struct SQLiteTwinRepository: TwinRepository {
     public func ingestions(user: String, limit: Int) async throws -> [Ingestion] {
         try await store.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM twin_ingestions WHERE user = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                db, sql: "SELECT \(Self.ingestionColumns) FROM twin_ingestions WHERE user = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 arguments: [user, limit]
             ).map(Self.ingestion)
         }
@@ -110,18 +111,19 @@ public struct SQLiteTwinRepository: TwinRepository {
     public func unfinished() async throws -> [Ingestion] {
         try await store.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM twin_ingestions WHERE status IN ('queued', 'running') ORDER BY created_at, rowid"
+                db,
+                sql: "SELECT \(Self.ingestionColumns) FROM twin_ingestions WHERE status IN ('queued', 'running') ORDER BY created_at, rowid"
             ).map(Self.ingestion)
         }
     }
 
     /// See ``TwinRepository``.
-    public func payload(_ id: String) async throws -> (payload: [UInt8], options: String)? {
+    public func payload(_ id: String) async throws -> (user: String, payload: [UInt8], options: String)? {
         try await store.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT payload, options FROM twin_ingestions WHERE id = ?", arguments: [id]),
+            guard let row = try Row.fetchOne(db, sql: "SELECT user, payload, options FROM twin_ingestions WHERE id = ?", arguments: [id]),
                 let data = row["payload"] as Data?
             else { return nil }
-            return ([UInt8](data), row["options"])
+            return (row["user"], [UInt8](data), row["options"])
         }
     }
 
@@ -144,6 +146,10 @@ public struct SQLiteTwinRepository: TwinRepository {
                 i.status.rawValue, i.progress, i.attempts, i.items, i.memories, i.relations, i.error, i.updatedAt, finished, i.id, i.user,
             ])
     }
+
+    /// An ingestion's columns without its payload (a listing must not copy every payload).
+    static let ingestionColumns =
+        "id, user, kind, filename, content_hash, status, progress, attempts, items, memories, relations, error, created_at, updated_at"
 
     static func ingestion(_ row: Row) -> Ingestion {
         Ingestion(

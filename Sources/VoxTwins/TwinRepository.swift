@@ -106,8 +106,9 @@ public protocol TwinRepository: Sendable {
     func ingestions(user: String, limit: Int) async throws -> [Ingestion]
     /// Ingestions not finished (queued or running), oldest first: the worker's queue after a restart.
     func unfinished() async throws -> [Ingestion]
-    /// An unfinished ingestion's payload and options.
-    func payload(_ id: String) async throws -> (payload: [UInt8], options: String)?
+    /// An unfinished ingestion's owner, payload and options (nil once it is finished: its
+    /// payload is dropped then).
+    func payload(_ id: String) async throws -> (user: String, payload: [UInt8], options: String)?
     /// Updates an ingestion's status (and emits its progress event); a finished one drops its payload.
     func update(_ ingestion: Ingestion) async throws
     /// Commits an ingestion's memories (with their vectors: per memory, the whole's then its

@@ -195,8 +195,7 @@ public final class TwinService: Sendable {
 
     /// Processes one ingestion until it is done or dead-lettered (retrying the store's failures).
     func process(_ id: String) async {
-        guard let (payload, options) = try? await repository.payload(id),
-            let user = try? await repository.unfinished().first(where: { $0.id == id })?.user,
+        guard let (user, payload, options) = try? await repository.payload(id),
             var ingestion = try? await repository.ingestion(user: user, id: id)
         else { return }
         let window = Self.window(options)

@@ -234,7 +234,7 @@ struct TestAvatars: AvatarDirectory {
     }
 }
 
-@Suite struct SentenceEncoderSpaceTests {
+@Suite(.takesTurnsWithHeavyTests) struct SentenceEncoderSpaceTests {
     /// The same 1,000 personas through all-MiniLM-L6-v2 (when its weights were fetched).
     @Test func aThousandPersonasThroughTheSentenceEncoder() async throws {
         try await onOwnThread {

@@ -169,8 +169,7 @@ extension ServerTests {
             let plainFrames = subscribers[1].snapshot.frames.suffix(60)
             let boundHappy = boundFrames.map { $0.values[happy] }.reduce(0, +) / Float(boundFrames.count)
             let plainHappy = plainFrames.map { $0.values[happy] }.reduce(0, +) / Float(plainFrames.count)
-            #expect(boundHappy > 0.5, "bound Happy \(boundHappy)")
-            #expect(abs(boundHappy - plainHappy) > 0.1, "bound \(boundHappy) vs plain \(plainHappy)")
+            #expect(boundHappy > 0.5, "bound Happy \(boundHappy) (plain \(plainHappy))")
             // Same audio, same model: the emotion channels are the model's at 30% plus the avatar's
             // mood at 70%. Compared on the frames that neither stream held (a late window on a
             // loaded machine repeats and eases the last frame) and whose 61 shapes are equal: the
@@ -186,6 +185,9 @@ extension ServerTests {
                 subscribers[1].snapshot.frames.filter { $0.flags & 1 == 0 }.map { ($0.index, $0.values) }, uniquingKeysWith: { a, _ in a })
             var compared = 0
             var worst: Float = 0
+            // How far each stream's emotions are from the avatar's mood, summed over the channels.
+            var boundDistance: Float = 0
+            var plainDistance: Float = 0
             for frame in subscribers[0].snapshot.frames.dropFirst(30) where frame.flags & 1 == 0 {
                 guard let other = plainByIndex[frame.index],
                     zip(frame.values[..<MoodOverlay.first], other[..<MoodOverlay.first]).allSatisfy({ $0 == $1 })
@@ -194,10 +196,17 @@ extension ServerTests {
                 for k in 0..<7 {
                     let carried = (frame.values[MoodOverlay.first + k] - 0.3 * other[MoodOverlay.first + k]) / 0.7
                     worst = max(worst, abs(carried - mood[k]))
+                    boundDistance += abs(frame.values[MoodOverlay.first + k] - mood[k])
+                    plainDistance += abs(other[MoodOverlay.first + k] - mood[k])
                 }
             }
             #expect(compared > 45, "frames compared: \(compared)")
             #expect(worst < 1e-3, "mood carried within \(worst) of the avatar's \(mood)")
+            // The unbound stream keeps the model's own emotions: the bound one's sit 0.3 times as far
+            // from the mood (the same frames compared; how far depends on what the model hears, so a
+            // fixed gap between the two would flake: 0.06 was seen on Happy, where the model itself
+            // said 0.89 and the mood 0.8).
+            #expect(boundDistance < 0.5 * plainDistance, "distance from the mood: bound \(boundDistance), plain \(plainDistance)")
 
             // A running stream can be bound, rebound and unbound.
             let plainID = plain["id"]!.string!

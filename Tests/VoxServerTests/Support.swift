@@ -14,7 +14,7 @@ import VoxSettings
 import VoxTestSupport
 
 /// Every suite that starts a server, one at a time (servers compete for the cores).
-@Suite(.serialized) struct ServerTests {}
+@Suite(.serialized, .takesTurnsWithHeavyTests) struct ServerTests {}
 
 /// A model small enough for debug builds: the NeuroSync architecture at hidden 64, one layer each.
 let testModelConfig = ModelConfig(inputDim: 256, hiddenDim: 64, layers: 1, heads: 2, outputDim: 68, frameSize: 128, overlap: 32)

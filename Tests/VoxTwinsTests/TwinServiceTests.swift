@@ -66,7 +66,11 @@ import VoxStore
         let repository = SQLiteTwinRepository(store: store)
         #expect(try await repository.unfinished().map(\.id) == submitted)
         #expect(try await twins.ingestions(user: "maya", limit: 100).map(\.id) == submitted.reversed())
+        // The worker finds a job's owner and payload by its id alone; a finished one has neither.
+        let queued = try #require(try await repository.payload(submitted[3]))
+        #expect(queued.user == "maya" && queued.payload == Array("Note number 3 about the garden.".utf8))
         try await twins.processQueued()
+        #expect(try await repository.payload(submitted[3]) == nil)
         // So the memories' ids, which break ties in ranking, follow the submission too.
         let found = try await twins.search(user: "maya", query: "note number garden", k: 12)
         let order = found.sorted { $0.memory.id < $1.memory.id }.map(\.memory.text)

@@ -16,7 +16,9 @@ import VoxTestSupport
 /// refused with their documented errors, the admitted ones keep working, and the server's
 /// resident memory stays under a stated bound. The stream and socket maxima are lowered to 64
 /// so the test does not starve the tests running beside it; the ingestion queue keeps its 256.
-@Suite struct AbuseTests {
+/// It takes turns with the other heavy tests (``HeavyTestTurn``): beside the browser suites and
+/// the sentence encoder on 2 cores, its requests waited up to 57 s to reach their handlers.
+@Suite(.takesTurnsWithHeavyTests) struct AbuseTests {
     static let key = "abuse-test-key-0123456789abcdef"
     static let maxStreams = 64
     /// The bound on resident memory above the server's own at startup: 2 MiB per admitted stream

@@ -166,13 +166,17 @@ struct WebSocketRoutes: Sendable {
     }
 
     /// The binary frame: u64 index, i64 audio time (us), u32 flags, u32 count, count float32; little-endian.
+    /// Written in one piece: every subscriber gets 60 of these a second, so per-field writes
+    /// (a bounds check and capacity check each) were the fan-out's main cost.
     static func encode(_ frame: FaceFrame, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt64(frame.index), endianness: .little)
-        buffer.writeInteger(frame.timeMicroseconds, endianness: .little)
         let flags: UInt32 = (frame.held ? 1 : 0) | (frame.last ? 2 : 0)
-        buffer.writeInteger(flags, endianness: .little)
-        buffer.writeInteger(UInt32(FaceFrame.channels), endianness: .little)
-        for k in 0..<FaceFrame.channels { buffer.writeInteger(frame.values[k].bitPattern, endianness: .little) }
+        buffer.writeMultipleIntegers(
+            UInt64(frame.index), frame.timeMicroseconds, flags, UInt32(FaceFrame.channels), endianness: .little)
+        #if _endian(little)
+            _ = withUnsafeBytes(of: frame.values) { buffer.writeBytes($0) }
+        #else
+            for k in 0..<FaceFrame.channels { buffer.writeInteger(frame.values[k].bitPattern, endianness: .little) }
+        #endif
     }
 
     static func json(_ frame: FaceFrame) -> String {
