@@ -9,8 +9,10 @@ public import Testing
 /// Give a suite or test the trait `.takesTurnsWithHeavyTests`; never give it to a test inside a
 /// suite that has it (the turn is not re-entrant).
 public struct HeavyTestTurn: SuiteTrait, TestTrait, TestScoping {
+    /// A suite's turn covers the whole suite, not each of its tests again.
     public var isRecursive: Bool { false }
 
+    /// Waits for the turn, runs the suite or test, and passes the turn on (also when it throws).
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
