@@ -92,8 +92,10 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// See ``TwinRepository``.
     public func ingestion(user: String, id: String) async throws -> Ingestion? {
         try await store.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.ingestionColumns) FROM twin_ingestions WHERE user = ? AND id = ?", arguments: [user, id])
-                .map(Self.ingestion)
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.ingestionColumns) FROM twin_ingestions WHERE user = ? AND id = ?", arguments: [user, id]
+            )
+            .map(Self.ingestion)
         }
     }
 
