@@ -8,7 +8,8 @@ import Foundation
 
 /// The text of a PDF, page by page.
 public struct PDFTextResult: Sendable, Equatable {
-    /// The text of each page, in order (trailing whitespace trimmed; a page without text is "").
+    /// The text of each page, in order (trailing whitespace trimmed, running headers and footers
+    /// removed; a page without text is "").
     public var pages: [String]
     /// All pages joined by ``PDFText/pageSeparator``.
     public var text: String
@@ -44,7 +45,8 @@ public enum PDFText {
     /// Whether `pdftotext` is installed, so ``extract(_:timeout:maxPages:)`` can work.
     public static var isAvailable: Bool { executable != nil }
 
-    /// Extracts the text of the PDF `data`, page by page.
+    /// Extracts the text of the PDF `data`, page by page, without running headers and footers
+    /// (``withoutRunningLines(_:)``).
     ///
     /// Throws `.malformed(format: "pdf", reason:)` when the bytes are not a PDF or poppler cannot read
     /// them (the reason is poppler's first error line) or it runs past `timeout` seconds;
@@ -92,7 +94,7 @@ public enum PDFText {
         }
         if pages.last == "" { pages.removeLast() }
         guard pages.count <= maxPages else { throw .tooLarge(what: "pages", limit: maxPages) }
-        return PDFTextResult(pages: pages)
+        return PDFTextResult(pages: withoutRunningLines(pages))
     }
 
     /// Runs `process` and waits for it, killing it after `timeout` seconds.
