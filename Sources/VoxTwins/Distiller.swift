@@ -251,10 +251,10 @@ public struct Distiller: Sendable {
         for index in byEntry.keys.sorted() {
             guard let list = byEntry[index], let first = list.first else { continue }
             let entry = entries.first { $0.index == index }
-            let text = Self.describe(first, count: list.count, rule: entry?.rule)
+            let unbounded = entry?.rule.map { $0.count == nil && $0.until == nil } ?? false
+            let text = Self.describe(first, last: list.last ?? first, count: list.count, rule: entry?.rule, unbounded: unbounded)
             let source = MemorySource(ingestion: ingestion, events: [index])
             let memoryIndex = out.memories.count
-            let unbounded = entry?.rule.map { $0.count == nil && $0.until == nil } ?? false
             out.memories.append(
                 PendingMemory(
                     kind: .episode, domain: "calendar", text: text, importance: 0.4, session: ingestion, turn: index,
@@ -273,12 +273,18 @@ public struct Distiller: Sendable {
         return out
     }
 
-    static func describe(_ o: CalendarOccurrence, count: Int, rule: RecurrenceRule?) -> String {
+    /// An event's memory text: its first occurrence `o` in the window, and for a repeating one how
+    /// many times it occurs there and the day of the `last` ("open-ended" when its rule has
+    /// no COUNT or UNTIL, and the window's end cut it).
+    static func describe(_ o: CalendarOccurrence, last: CalendarOccurrence, count: Int, rule: RecurrenceRule?, unbounded: Bool)
+        -> String
+    {
         var s = o.summary.isEmpty ? "Calendar event" : o.summary
         s += o.allDay ? " on \(day(o.start))" : " on \(day(o.start)) at \(clock(o.start)) UTC"
         if count > 1 {
-            let every = rule.map { " (repeats \($0.frequency.rawValue.lowercased()))" } ?? ""
-            s += ", \(count) times until \(day(o.start))\(every)"
+            var every = rule.map { ["repeats \($0.frequency.rawValue.lowercased())"] } ?? []
+            if unbounded { every.append("open-ended") }
+            s += ", \(count) times until \(day(last.start))" + (every.isEmpty ? "" : " (\(every.joined(separator: ", ")))")
         }
         if let place = o.location, !place.isEmpty { s += ", at \(place)" }
         let people = o.attendees.filter { !$0.isEmpty }
