@@ -13,6 +13,10 @@
 //                           to one of 5,000 names; the store ends with about 26,000 edges and
 //                           9,800 entities): the edges of entities the message names, half the
 //                           messages naming one, then the edges of the memories found
+//   TwinIngestChatInto100k  one small chat log (3 messages) ingested into that user's twin as
+//                           POST /v1/twins/{user}/ingest runs it: read, distilled, embedded
+//                           offline, committed to the store and to the in-memory vectors that
+//                           searches scan (each iteration a new log, so none is a duplicate)
 //   TwinQueryEncodeMiniLM   all-MiniLM-L6-v2 on a 10-word question (the sentence encoder's share
 //                           of a search when its weights are present)
 //
@@ -206,6 +210,19 @@ let benchmarks: @Sendable () -> Void = {
             let message = twin.messages[twin.next % twin.messages.count]
             twin.next += 1
             blackHole(try await twin.service!.context(user: "bench", message: message, k: 5, factLimit: 5))
+        }
+    }
+    Benchmark("TwinIngestChatInto100k", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            twin.next += 1
+            let n = twin.next
+            let log = (0..<3).map { i in
+                #"{"sender": "\#(i == 1 ? "Sam" : "Bench User")", "time": "2026-01-0\#(1 + i)T10:00:00Z", "text": "note \#(n) \#(i): "#
+                    + #"\#(twin.messages[(n + i) % twin.messages.count])"}"#
+            }
+            let payload = Array(("[" + log.joined(separator: ", ") + "]").utf8)
+            blackHole(try await twin.service!.ingest(user: "bench", kind: .chat, payload: payload, filename: "chat-\(n).json"))
+            try await twin.service!.processQueued()
         }
     }
     // The encoder `make` fetches, found from the Benchmarks folder when the search paths miss it.
