@@ -320,11 +320,33 @@ public struct SQLiteTwinRepository: TwinRepository {
         let owner = Self.owner(user)
         return try await store.read { db in
             let kept = try Self.selective(db, terms)
-            let match = kept.map { "\"\($0)\"" }.joined(separator: " OR ")
-            return try Int64.fetchAll(
-                db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
-                arguments: ["owner:\(owner) AND (\(match))", limit])
+            let match = "text: (" + kept.map { "\"\($0)\"" }.joined(separator: " OR ") + ")"
+            let alone = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM twins WHERE user != ?)", arguments: [user]) ?? false
+            if alone, let found = try Self.rankedByTermsAlone(db, match, owner: owner, limit: limit) { return found }
+            return try Self.rankedWithinOwner(db, match, owner: owner, limit: limit)
         }
+    }
+
+    /// The user's best `limit` rows for `match`: the terms intersected with the user's owner token.
+    /// Right in any store, but when the user holds most of the index the intersection costs as
+    /// much as the ranking itself: BM25 weighs every phrase of the query by its frequency, and
+    /// counting the owner's rows walks its whole list (100,000 entries for 100,000 memories).
+    static func rankedWithinOwner(_ db: Database, _ match: String, owner: String, limit: Int) throws -> [Int64] {
+        try Int64.fetchAll(
+            db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
+            arguments: ["owner:\(owner) AND \(match)", limit])
+    }
+
+    /// The same rows in a store that holds only this user's twin (a personal server): the terms
+    /// ranked alone (the same BM25 scores, as the owner column weighs nothing), the rows checked
+    /// to be the user's all the same; nil when fewer than `limit` are and more may follow (the
+    /// caller intersects instead).
+    static func rankedByTermsAlone(_ db: Database, _ match: String, owner: String, limit: Int) throws -> [Int64]? {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT rowid, owner FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
+            arguments: [match, limit])
+        let mine = rows.filter { ($0[1] as String?) == owner }.map { $0[0] as Int64 }
+        return mine.count == rows.count || rows.count < limit ? mine : nil
     }
 
     /// The terms worth scoring: a term in more than 5% of the rows (and over 1,000) is left out,
