@@ -2,9 +2,11 @@
 //
 //   TwinSearch100k          one hybrid search (BM25 over FTS5 + exact dense kNN + fusion + the
 //                           memories read back) among 100,000 memories of one user, in a real
-//                           SQLite store, the query's vector given (as chat and the evaluations
-//                           reuse it)
+//                           SQLite store holding only that twin, the query's vector given (as
+//                           chat and the evaluations reuse it)
 //   TwinSearch100kCommonWords  the same with questions of the commonest words (each in most rows)
+//   TwinSearch100kSharedStore  TwinSearch100k with a second, small twin in the store (a server of
+//                           several users: BM25 then intersects the terms with the user's rows)
 //   TwinSearch100kOffline   the same with the offline encoder embedding the query (the whole
 //                           search as GET /v1/twins/{user}/memories runs it without the weights)
 //   TwinChatContext100k     what the chat retrieves for a message (POST /v1/twins/{user}/chat):
@@ -153,38 +155,56 @@ let benchDirectory = NSTemporaryDirectory() + "voxface-twin-bench-\(getpid())"
 
 let benchmarks: @Sendable () -> Void = {
     let twin = TwinUnderTest()
-    let config = Benchmark.Configuration(
-        metrics: [.wallClock, .peakMemoryResident, .throughput], timeUnits: .microseconds, warmupIterations: 20, scalingFactor: .one,
-        maxDuration: .seconds(20), maxIterations: 2000,
-        setup: {
-            guard twin.service == nil else { return }
-            twin.directory = benchDirectory
-            // The store (about 270 MB) goes when the run ends.
-            atexit { try? FileManager.default.removeItem(atPath: benchDirectory) }
-            let (service, vocabulary, names) = try await buildTwin(count: 100_000, directory: twin.directory)
-            var random = SplitMix64(seed: 11)
-            let embedder = HashedTextEmbedder()
-            twin.queries = (0..<200).map { _ in
-                let q =
-                    "what do I " + (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
-                return (q, embedder.embed(q))
-            }
-            // The worst case: questions made of the commonest words (most rows match each).
-            twin.common = (0..<200).map { _ in
-                let q = vocabulary.sentence(&random, length: 6)
-                return (q, embedder.embed(q))
-            }
-            // Chat messages: half name one of the graph's entities.
-            twin.messages = (0..<200).map { i in
-                let words = (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
-                return i % 2 == 0
-                    ? "what do I know about \(names[Int(random.next() % UInt64(names.count))]) and \(words)" : "what do I \(words)"
-            }
-            twin.service = service
-            // The first search loads the user's vectors into memory (once per server run).
-            _ = try await service.searchKnown(user: "bench", query: "warm up", k: 10, vector: twin.queries[0].1)
-        })
+    // `shared`: the store also holds a second, small twin (a server of several users).
+    func configuration(shared: Bool) -> Benchmark.Configuration {
+        .init(
+            metrics: [.wallClock, .peakMemoryResident, .throughput], timeUnits: .microseconds, warmupIterations: 20, scalingFactor: .one,
+            maxDuration: .seconds(20), maxIterations: 2000,
+            setup: {
+                guard twin.service == nil else { return }
+                twin.directory = benchDirectory
+                // The store (about 270 MB) goes when the run ends.
+                atexit { try? FileManager.default.removeItem(atPath: benchDirectory) }
+                let (service, vocabulary, names) = try await buildTwin(count: 100_000, directory: twin.directory)
+                var random = SplitMix64(seed: 11)
+                let embedder = HashedTextEmbedder()
+                twin.queries = (0..<200).map { _ in
+                    let q =
+                        "what do I "
+                        + (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
+                    return (q, embedder.embed(q))
+                }
+                // The worst case: questions made of the commonest words (most rows match each).
+                twin.common = (0..<200).map { _ in
+                    let q = vocabulary.sentence(&random, length: 6)
+                    return (q, embedder.embed(q))
+                }
+                // Chat messages: half name one of the graph's entities.
+                twin.messages = (0..<200).map { i in
+                    let words = (0..<(3 + Int(random.next() % 5))).map { _ in vocabulary.contentWord(&random) }.joined(separator: " ")
+                    return i % 2 == 0
+                        ? "what do I know about \(names[Int(random.next() % UInt64(names.count))]) and \(words)" : "what do I \(words)"
+                }
+                twin.service = service
+                if shared {
+                    _ = try await service.create(user: "other", name: "Other User")
+                    let log = #"[{"sender": "Other User", "time": "2026-01-01T10:00:00Z", "text": "\#(twin.messages[0])"}]"#
+                    _ = try await service.ingest(user: "other", kind: .chat, payload: Array(log.utf8), filename: "other.json")
+                    try await service.processQueued()
+                }
+                // The first search loads the user's vectors into memory (once per server run).
+                _ = try await service.searchKnown(user: "bench", query: "warm up", k: 10, vector: twin.queries[0].1)
+            })
+    }
+    let config = configuration(shared: false)
     Benchmark("TwinSearch100k", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (q, v) = twin.queries[twin.next % twin.queries.count]
+            twin.next += 1
+            blackHole(try await twin.service!.searchKnown(user: "bench", query: q, k: 10, vector: v))
+        }
+    }
+    Benchmark("TwinSearch100kSharedStore", configuration: configuration(shared: true)) { benchmark in
         for _ in benchmark.scaledIterations {
             let (q, v) = twin.queries[twin.next % twin.queries.count]
             twin.next += 1
