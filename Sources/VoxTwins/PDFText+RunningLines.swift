@@ -6,7 +6,8 @@ extension PDFText {
     /// `pages` without their running headers and footers: a line among the first or the last
     /// ``runningEdge`` non-empty lines of a page that, compared case-folded with its digits masked
     /// and whitespace collapsed, stands in the same place (counted in non-empty lines from that
-    /// edge) on at least half the pages, and on two at least ("Car-free Sundays proposal - page 1 of 2", "Page 3", "ACME Ltd. - Confidential").
+    /// edge) on at least half the pages, and on two at least ("Car-free Sundays proposal - page 1
+    /// of 2", "Page 3", "ACME Ltd. - Confidential").
     /// A document title printed on every page would otherwise join the passage of whatever section
     /// a page break falls in, and match every question about the document. Lines elsewhere on a
     /// page, and documents of one page, are left as they are. Plain logic over values.
