@@ -55,7 +55,7 @@ public struct SQLiteTwinRepository: TwinRepository {
             for table in [
                 "twins", "twin_ingestions", "twin_memories", "twin_vectors", "twin_entities", "twin_edges", "twin_chat",
                 "twin_project_members",
-                "twin_recommendations", "twin_votes",
+                "twin_recommendations", "twin_votes", "twin_fts_rows",
             ] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE user = ?", arguments: [user])
             }
@@ -263,6 +263,7 @@ public struct SQLiteTwinRepository: TwinRepository {
                 sql: "INSERT INTO twin_fts (rowid, owner, text) VALUES (?, ?, ?)", arguments: [id, owner, m.searchText])
             if let slot = m.slot { superseded += try resolve(db, user: user, slot: slot, id: id, time: m.validAt ?? at, at: at) }
         }
+        try countRows(db, user: user, inserted.count)
         if d.style.messages > 0 {
             var style = try record(db, user)?.style ?? StyleAccumulator()
             style.merge(d.style)
@@ -309,6 +310,14 @@ public struct SQLiteTwinRepository: TwinRepository {
                 arguments: [winner, at, id, user])
             try db.execute(sql: "DELETE FROM twin_fts WHERE rowid = ?", arguments: [id])
         }
+        try countRows(db, user: user, -ids.count)
+    }
+
+    /// Adds `delta` to the user's count of rows in the full-text index (`twin_fts_rows`).
+    static func countRows(_ db: Database, user: String, _ delta: Int) throws {
+        try db.executeCached(
+            sql: "INSERT INTO twin_fts_rows (user, n) VALUES (?, ?) ON CONFLICT (user) DO UPDATE SET n = n + excluded.n",
+            arguments: [user, delta])
     }
 
     // MARK: - Reads
@@ -319,12 +328,25 @@ public struct SQLiteTwinRepository: TwinRepository {
         guard !terms.isEmpty else { return [] }
         let owner = Self.owner(user)
         return try await store.read { db in
-            let kept = try Self.selective(db, terms)
+            let (mine, all) = try Self.rowCounts(db, user: user)
+            let kept = try Self.selective(db, terms, rows: all)
             let match = "text: (" + kept.map { "\"\($0)\"" }.joined(separator: " OR ") + ")"
-            let alone = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM twins WHERE user != ?)", arguments: [user]) ?? false
-            if alone, let found = try Self.rankedByTermsAlone(db, match, owner: owner, limit: limit) { return found }
+            let share = all > 0 ? Double(mine) / Double(all) : 0
+            if share >= 0.5,
+                let found = try Self.rankedByTermsAlone(
+                    db, match, owner: owner, limit: limit, reading: Int((2 * Double(limit) / share).rounded(.up)))
+            {
+                return found
+            }
             return try Self.rankedWithinOwner(db, match, owner: owner, limit: limit)
         }
+    }
+
+    /// The user's rows in the full-text index and all of its rows, from the counts every write keeps.
+    static func rowCounts(_ db: Database, user: String) throws -> (mine: Int64, all: Int64) {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT (SELECT n FROM twin_fts_rows WHERE user = ?), (SELECT SUM(n) FROM twin_fts_rows)", arguments: [user])
+        return (row?[0] as Int64? ?? 0, row?[1] as Int64? ?? 0)
     }
 
     /// The user's best `limit` rows for `match`: the terms intersected with the user's owner token.
@@ -337,28 +359,33 @@ public struct SQLiteTwinRepository: TwinRepository {
             arguments: ["owner:\(owner) AND \(match)", limit])
     }
 
-    /// The same rows in a store that holds only this user's twin (a personal server): the terms
-    /// ranked alone (the same BM25 scores, as the owner column weighs nothing), the rows checked
-    /// to be the user's all the same; nil when fewer than `limit` are and more may follow (the
-    /// caller intersects instead).
-    static func rankedByTermsAlone(_ db: Database, _ match: String, owner: String, limit: Int) throws -> [Int64]? {
+    /// The same rows when the user holds most of the index: the terms ranked alone (the same BM25
+    /// scores, as the owner column weighs nothing), the best `reading` rows of every twin read
+    /// and the user's kept. Exact whenever at least `limit` of them are the user's (none of the
+    /// user's rows further down can outrank them) or the terms match no more rows; nil otherwise
+    /// (the caller intersects instead). `bm25(user:query:limit:)` reads twice `limit` over the
+    /// user's share, so the plan fails only for terms the other twins use far more than the user.
+    static func rankedByTermsAlone(_ db: Database, _ match: String, owner: String, limit: Int, reading: Int) throws -> [Int64]? {
         let rows = try Row.fetchAll(
             db, sql: "SELECT rowid, owner FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
-            arguments: [match, limit])
+            arguments: [match, max(limit, reading)])
         let mine = rows.filter { ($0[1] as String?) == owner }.map { $0[0] as Int64 }
-        return mine.count == rows.count || rows.count < limit ? mine : nil
+        return mine.count >= limit || rows.count < max(limit, reading) ? Array(mine.prefix(limit)) : nil
     }
 
     /// The terms worth scoring: a term in more than 5% of the rows (and over 1,000) is left out,
     /// as BM25 gives it almost no weight while scoring it means walking most of the index (the
     /// rarest term stays when all are common). Frequencies come from FTS5's vocabulary table,
-    /// looked up as written and with a plain suffix stripped (the index holds Porter stems).
-    static func selective(_ db: Database, _ terms: [String]) throws -> [String] {
-        let rows = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM twin_memories") ?? 0
+    /// looked up as written, with a plain suffix stripped, and with a final "y" as "i" (the index
+    /// holds Porter stems). `rows`: the index's rows.
+    static func selective(_ db: Database, _ terms: [String], rows: Int64) throws -> [String] {
         let bound = max(1000, rows / 20)
         guard rows > bound else { return terms }
         var forms: [String: Set<String>] = [:]
-        for term in terms { forms[term] = [term, stem(term)] }
+        for term in terms {
+            // Porter writes a final "y" as "i" ("daily" -> "daili", "party" -> "parti").
+            forms[term] = Set([term, stem(term)]).union(term.hasSuffix("y") && term.count > 2 ? [term.dropLast() + "i"] : [])
+        }
         let all = Array(Set(forms.values.flatMap { $0 }))
         let marks = all.map { _ in "?" }.joined(separator: ",")
         var df: [String: Int64] = [:]

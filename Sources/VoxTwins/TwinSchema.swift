@@ -1,12 +1,24 @@
 public import VoxStore
 
-/// The twin service's tables in the shared store (migrations `twins.v1` to `twins.v3`).
+/// The twin service's tables in the shared store (migrations `twins.v1` to `twins.v4`).
 ///
 /// Every row carries its `user`, and every query of the repository filters on it: a twin's data
 /// is never read for another user. Deleting a twin deletes its rows in every table.
 public enum TwinSchema {
     /// The migrations, in order.
-    public static let migrations: [StoreMigration] = [v1, v2, v3]
+    public static let migrations: [StoreMigration] = [v1, v2, v3, v4]
+
+    /// Each user's count of rows in the full-text index (their memories in search), kept by every
+    /// write that adds or removes one: BM25 reads the user's share of the index from it to choose
+    /// its plan. Filled from the memories a store already holds.
+    static let v4 = StoreMigration("twins.v4") { db in
+        try db.execute(
+            sql: """
+                CREATE TABLE twin_fts_rows (user TEXT PRIMARY KEY, n INTEGER NOT NULL);
+                INSERT INTO twin_fts_rows (user, n)
+                    SELECT user, COUNT(*) FROM twin_memories WHERE superseded_by IS NULL GROUP BY user;
+                """)
+    }
 
     /// Entities by name (the entities a chat message or a proposal names, looked up by its phrases).
     static let v3 = StoreMigration("twins.v3") { db in
