@@ -2,7 +2,8 @@ import Synchronization
 import VoxMatch
 
 /// The twins' dense vectors in memory: one exact index per user, loaded from the store on first
-/// search and kept in step with commits; least recently used users are dropped beyond a bound.
+/// search and kept in step with commits; least recently used users are dropped beyond a bound
+/// (a user whose vectors alone pass it stays, alone).
 final class DenseCache: Sendable {
     struct Entry {
         var ids: [Int64] = []
@@ -15,6 +16,7 @@ final class DenseCache: Sendable {
         var entries: [String: Entry] = [:]
         var generations: [String: UInt64] = [:]
         var clock: UInt64 = 0
+        var evictions = 0
     }
     private let state = Mutex(State())
     let dimension: Int
@@ -103,6 +105,11 @@ final class DenseCache: Sendable {
         }
     }
 
+    /// Vectors held across users, and users dropped for room since the start.
+    var held: (vectors: Int, evictions: Int) {
+        state.withLock { s in (s.entries.values.reduce(0) { $0 + $1.ids.count }, s.evictions) }
+    }
+
     /// Forgets a user (deleted twin).
     func drop(_ user: String) {
         state.withLock { s in
@@ -116,6 +123,7 @@ final class DenseCache: Sendable {
         while total > maxVectors, let victim = s.entries.filter({ $0.key != user }).min(by: { $0.value.used < $1.value.used }) {
             total -= victim.value.ids.count
             s.entries[victim.key] = nil
+            s.evictions += 1
         }
     }
 }

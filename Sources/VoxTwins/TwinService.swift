@@ -17,7 +17,9 @@ public struct TwinConfiguration: Sendable {
     public var maxMemoriesPerIngestion = 100_000
     /// Calendar window when none is asked: a year back to a year ahead of the submission.
     public var calendarWindow: Double = 365 * 86_400
-    /// Dense vectors kept in memory across users.
+    /// Dense vectors kept in memory across users (`voxface serve --twin-vectors`; about 1.9 KB
+    /// each): the least recently searched twins' vectors are dropped beyond it and read from the
+    /// store again at their next search.
     public var maxCachedVectors = 250_000
     /// The fusion rule.
     public var ranking = HybridRanking()
@@ -84,7 +86,11 @@ public final class TwinService: Sendable {
     }
 
     /// Counters for /metrics.
-    public var stats: TwinStats { counters.withLock { $0 } }
+    public var stats: TwinStats {
+        var s = counters.withLock { $0 }
+        (s.vectorsInMemory, s.vectorEvictions) = dense.held
+        return s
+    }
 
     // MARK: - Twins
 
@@ -514,6 +520,7 @@ public final class TwinService: Sendable {
         if let found = dense.nearest(user, q, k: k) { return found }
         let generation = dense.generation(user)
         let (ids, vectors) = try await repository.vectors(user: user, dimension: embedder.dimension)
+        counters.withLock { $0.vectorLoads += 1 }
         dense.install(user, ids: ids, vectors: vectors, generation: generation)
         if let found = dense.nearest(user, q, k: k) { return found }
         // Changed while loading: score this once from what was read.
@@ -566,6 +573,13 @@ public struct TwinStats: Sendable, Equatable {
     public var embeddingSeconds = 0.0
     /// Memory searches.
     public var searches = 0
+    /// Twins' vectors read from the store into memory (a twin's first search, or its first after
+    /// its vectors were dropped for room).
+    public var vectorLoads = 0
+    /// Twins whose vectors were dropped from memory for room (see `--twin-vectors`).
+    public var vectorEvictions = 0
+    /// Vectors held in memory now, across twins.
+    public var vectorsInMemory = 0
     /// Chat turns answered.
     public var chats = 0
     /// Recommendations made.

@@ -68,6 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
     var maxAvatars = env("VOXFACE_MAX_AVATARS").flatMap(Int.init) ?? 10_000
     @Option(name: .customLong("max-profiles"), help: "Most matchmaking profiles.")
     var maxProfiles = env("VOXFACE_MAX_PROFILES").flatMap(Int.init) ?? 100_000
+    @Option(
+        name: .customLong("twin-vectors"),
+        help: "Twins' dense vectors kept in memory across users (about 1.9 KB each); more are read from the store when searched.")
+    var twinVectors = env("VOXFACE_TWIN_VECTORS").flatMap(Int.init) ?? 250_000
     @Option(name: .customLong("room-capacity"), help: "Most people in a room of the social space.")
     var roomCapacity = env("VOXFACE_ROOM_CAPACITY").flatMap(Int.init) ?? 12
     @Option(
@@ -127,6 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1_000_000).contains(maxAvatars) else { throw ValidationError("--max-avatars must be 1...1000000") }
         guard (1...1_000_000).contains(maxProfiles) else { throw ValidationError("--max-profiles must be 1...1000000") }
         guard (2...1000).contains(roomCapacity) else { throw ValidationError("--room-capacity must be 2...1000") }
+        guard (1000...100_000_000).contains(twinVectors) else { throw ValidationError("--twin-vectors must be 1000...100000000") }
         guard (1000...100_000_000).contains(eventRetention) else { throw ValidationError("--event-retention must be 1000...100000000") }
         if let llmURL = llmURL ?? env("VOXFACE_LLM_URL"), !(llmURL.hasPrefix("http://") || llmURL.hasPrefix("https://")) {
             throw ValidationError("--llm-url must be an http:// or https:// URL")
@@ -162,6 +167,7 @@ struct ServeCommand: AsyncParsableCommand {
         var space = MatchSpace.Settings()
         space.roomCapacity = roomCapacity
         configuration.match = MatchConfiguration(maxProfiles: maxProfiles, space: space)
+        configuration.twins.maxCachedVectors = twinVectors
         configuration.textModel = textModel ?? env("VOXFACE_TEXT_MODEL")
         if let path = apiKeyFile ?? env("VOXFACE_API_KEY_FILE") {
             do { configuration.apiKeys = try APIKeys.load(path: path) } catch { throw CLIError("voxface serve: \(error)") }

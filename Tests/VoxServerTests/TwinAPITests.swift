@@ -156,6 +156,10 @@ extension ServerTests {
             #expect(try twin.json()["vote_alignment"]?["compared"]?.double == 1, "\(twin.text)")
             let voted = try await call(server, "GET", "/v1/twins/maya/memories?q=voted%20car-free%20Sundays&k=3")
             #expect(voted.text.contains("I voted for the proposal"))
+            // The twin's vectors were read into memory at its first search and kept.
+            #expect(try await server.metric("voxface_twin_vector_loads_total") >= 1)
+            #expect(try await server.metric("voxface_twin_vectors_in_memory") > 0)
+            #expect(try await server.metric("voxface_twin_vector_evictions_total") == 0)
 
             let seen = try await events.finish(timeout: 60)
             #expect(seen.contains { $0.data.contains("\"type\":\"ingestion\"") && $0.data.contains("\"status\":\"done\"") })
@@ -172,6 +176,7 @@ extension ServerTests {
             // Deleting the twin deletes its data.
             #expect(try await call(server, "DELETE", "/v1/twins/maya").status == 204)
             #expect(try await call(server, "GET", "/v1/twins/maya/memories?q=meetings").status == 404)
+            #expect(try await server.metric("voxface_twin_vectors_in_memory") == 0)
         }
 
         @Test func badInputGetsAClearErrorOrADeadLetter() async throws {

@@ -222,7 +222,7 @@ import VoxStore
             try await repository.graph(user: "bob", knownAt: 2e9, includeRetired: true, limit: 100).allSatisfy { $0.object.name != "Oslo" })
 
         try await twins.delete("alice")
-        for table in ["twins", "twin_ingestions", "twin_memories", "twin_entities", "twin_edges", "twin_chat"] {
+        for table in ["twins", "twin_ingestions", "twin_memories", "twin_entities", "twin_edges", "twin_chat", "twin_fts_rows"] {
             let n = try store.readSync { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE user = 'alice'") ?? -1 }
             #expect(n == 0, "\(table) still holds alice's rows")
         }

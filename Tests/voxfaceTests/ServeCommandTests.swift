@@ -30,6 +30,8 @@ import Testing
         #expect(
             profile.status != 0 && profile.stderr.contains("--latency-profile must be adaptive or network, got 'fast'"),
             "\(profile.stderr)")
+        let vectors = try FeaturesCommandTests.run(["serve", "--twin-vectors", "10"])
+        #expect(vectors.status != 0 && vectors.stderr.contains("--twin-vectors must be 1000...100000000"), "\(vectors.stderr)")
         let missing = try FeaturesCommandTests.run(["serve", "--model", "/nonexistent/model"])
         #expect(missing.status != 0)
         #expect(missing.stderr.split(separator: "\n").contains { $0.contains("voxface serve:") }, "\(missing.stderr)")
