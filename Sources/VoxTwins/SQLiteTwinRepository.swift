@@ -428,21 +428,21 @@ public struct SQLiteTwinRepository: TwinRepository {
             var vectors: [Float] = []
             func add(_ cursor: RowCursor) throws {
                 while let row = try cursor.next() {
-                    let data: Data = row[1]
-                    guard data.count == dimension * 4 else { continue }
-                    ids.append(row[0])
-                    data.withUnsafeBytes { raw in
-                        for i in 0..<dimension {
-                            vectors.append(
-                                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
-                        }
+                    let id: Int64 = row[0]
+                    // The blob as SQLite holds it (no copy per row), appended whole.
+                    try row.withUnsafeData(atIndex: 1) { data in
+                        guard let data, data.count == dimension * 4 else { return }
+                        ids.append(id)
+                        Self.appendFloats(data, to: &vectors)
                     }
                 }
             }
+            // Whole-memory vectors by id: read in the (user, hash) index's order, which needs no
+            // sort of 150 MB of rows in a temporary file at 100,000 memories, then put in order.
             try add(
                 Row.fetchCursor(
-                    db, sql: "SELECT id, vector FROM twin_memories WHERE user = ? AND superseded_by IS NULL ORDER BY id", arguments: [user])
-            )
+                    db, sql: "SELECT id, vector FROM twin_memories WHERE user = ? AND superseded_by IS NULL", arguments: [user]))
+            (ids, vectors) = Self.sortedByID(ids, vectors, dimension: dimension)
             try add(
                 Row.fetchCursor(
                     db,
@@ -452,6 +452,40 @@ public struct SQLiteTwinRepository: TwinRepository {
                         """, arguments: [user]))
             return (ids, vectors)
         }
+    }
+
+    /// Appends a stored vector (little-endian float32s) to `vectors`.
+    static func appendFloats(_ data: Data, to vectors: inout [Float]) {
+        let n = data.count / 4
+        let start = vectors.count
+        vectors.append(contentsOf: repeatElement(0, count: n))
+        vectors.withUnsafeMutableBufferPointer { out in
+            data.withUnsafeBytes { raw in
+                #if _endian(little)
+                    UnsafeMutableRawPointer(out.baseAddress! + start).copyMemory(from: raw.baseAddress!, byteCount: n * 4)
+                #else
+                    for i in 0..<n {
+                        out[start + i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    }
+                #endif
+            }
+        }
+    }
+
+    /// `ids` ascending with their `dimension`-long rows of `vectors` moved along.
+    static func sortedByID(_ ids: [Int64], _ vectors: [Float], dimension: Int) -> ([Int64], [Float]) {
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
+        if order.elementsEqual(ids.indices) { return (ids, vectors) }
+        var sorted = [Float](repeating: 0, count: vectors.count)
+        sorted.withUnsafeMutableBufferPointer { out in
+            vectors.withUnsafeBufferPointer { v in
+                for (to, from) in order.enumerated() {
+                    UnsafeMutableRawPointer(out.baseAddress! + to * dimension).copyMemory(
+                        from: v.baseAddress! + from * dimension, byteCount: dimension * 4)
+                }
+            }
+        }
+        return (order.map { ids[$0] }, sorted)
     }
 
     /// See ``TwinRepository``.

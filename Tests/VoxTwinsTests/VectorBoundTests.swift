@@ -1,3 +1,5 @@
+import Foundation
+import GRDB
 import Testing
 import VoxMatch
 import VoxStore
@@ -75,5 +77,46 @@ struct VectorBoundTests {
         _ = try await tight.search(user: "bob", query: "synthesizers", k: 1)
         let cheese = try await tight.search(user: "alice", query: "brown whey cheese", k: 1)
         #expect(cheese.first?.memory.text.contains("brunost") == true)
+    }
+
+    /// Little-endian float32s.
+    static func floats(_ data: Data) -> [Float] {
+        let bytes = [UInt8](data)
+        return stride(from: 0, to: bytes.count - 3, by: 4).map { i in
+            var bits = UInt32(bytes[i])
+            bits |= UInt32(bytes[i + 1]) << 8
+            bits |= UInt32(bytes[i + 2]) << 16
+            bits |= UInt32(bytes[i + 3]) << 24
+            return Float(bitPattern: bits)
+        }
+    }
+
+    /// The store gives a twin's vectors whole memories first, by id, each row its own.
+    @Test func vectorsComeByIDWithTheirRows() async throws {
+        let (twins, store) = try openTwins()
+        _ = try await twins.create(user: "alice", name: "Alice")
+        for (_, text) in Self.footprints { try await ingestNow(twins, "alice", .text, text) }
+        let repository = SQLiteTwinRepository(store: store)
+        let d = HashedTextEmbedder().dimension
+        let (ids, vectors) = try await repository.vectors(user: "alice", dimension: d)
+        let memories = try store.readSync { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM twin_memories WHERE user = 'alice' AND superseded_by IS NULL") ?? 0
+        }
+        #expect(ids.count > memories && vectors.count == ids.count * d)
+        #expect(Array(ids.prefix(memories)) == ids.prefix(memories).sorted())
+        let stored: [(Int64, [Float])] = try store.readSync { db in
+            try Row.fetchAll(db, sql: "SELECT id, vector FROM twin_memories WHERE user = 'alice' AND superseded_by IS NULL").map { row in
+                (row[0], Self.floats(row[1]))
+            }
+        }
+        for (id, v) in stored {
+            let i = ids.firstIndex(of: id) ?? -1
+            #expect(i >= 0)
+            guard i >= 0 else { continue }
+            #expect(Array(vectors[i * d..<(i + 1) * d]) == v)
+        }
+
+        let (sortedIDs, sortedRows) = SQLiteTwinRepository.sortedByID([30, 10, 20], [3, 3.5, 1, 1.5, 2, 2.5], dimension: 2)
+        #expect(sortedIDs == [10, 20, 30] && sortedRows == [1, 1.5, 2, 2.5, 3, 3.5])
     }
 }

@@ -9,6 +9,12 @@
 //                           several users: BM25 then intersects the terms with the user's rows)
 //   TwinSearch100kOffline   the same with the offline encoder embedding the query (the whole
 //                           search as GET /v1/twins/{user}/memories runs it without the weights)
+//   TwinSearch100kTwoAtOnce two of those searches started together (two clients of one twin):
+//                           the time until both are done, against TwinSearch100k's one
+//   TwinSearch100kColdVectors  a server with room in memory for one twin's vectors only
+//                           (`--twin-vectors 100000`) and two twins searched in turn: each
+//                           iteration searches the small twin, then the large one, so both
+//                           read their vectors from the store again (the 100,000 rows dominate)
 //   TwinChatContext100k     what the chat retrieves for a message (POST /v1/twins/{user}/chat):
 //                           the search above, the offline encoder embedding the message, then up
 //                           to 5 graph facts (every second memory brings an edge from the user
@@ -38,6 +44,8 @@ import VoxTwins
 
 final class TwinUnderTest: @unchecked Sendable {
     var service: TwinService?
+    /// A second server on the same store with room for one twin's vectors (ColdVectors).
+    var tight: TwinService?
     var queries: [(String, [Float])] = []
     var common: [(String, [Float])] = []
     var messages: [String] = []
@@ -106,7 +114,9 @@ func entityNames(_ vocabulary: ZipfWords, count: Int) -> [String] {
 
 /// A twin service with `count` memories for user "bench", committed in batches; every second
 /// memory brings a graph edge from the user to one of `entities` people and organisations.
-func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws -> (TwinService, ZipfWords, [String]) {
+func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws -> (
+    TwinService, ZipfWords, [String], SQLiteTwinRepository
+) {
     let store = try Store(directory: directory, migrations: TwinSchema.migrations)
     let repository = SQLiteTwinRepository(store: store)
     let embedder = HashedTextEmbedder()
@@ -147,7 +157,7 @@ func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws
         _ = try await repository.commit(ingestion, distilled, vectors: vectors, at: now)
         made += distilled.memories.count
     }
-    return (service, vocabulary, names)
+    return (service, vocabulary, names, repository)
 }
 
 /// Where this run's store lives.
@@ -155,8 +165,9 @@ let benchDirectory = NSTemporaryDirectory() + "voxface-twin-bench-\(getpid())"
 
 let benchmarks: @Sendable () -> Void = {
     let twin = TwinUnderTest()
-    // `shared`: the store also holds a second, small twin (a server of several users).
-    func configuration(shared: Bool) -> Benchmark.Configuration {
+    // `shared`: the store also holds a second, small twin (a server of several users); `cold`
+    // likewise, for the server with room for one twin's vectors.
+    func configuration(shared: Bool, cold: Bool = false) -> Benchmark.Configuration {
         .init(
             metrics: [.wallClock, .peakMemoryResident, .throughput], timeUnits: .microseconds, warmupIterations: 20, scalingFactor: .one,
             maxDuration: .seconds(20), maxIterations: 2000,
@@ -165,7 +176,7 @@ let benchmarks: @Sendable () -> Void = {
                 twin.directory = benchDirectory
                 // The store (about 270 MB) goes when the run ends.
                 atexit { try? FileManager.default.removeItem(atPath: benchDirectory) }
-                let (service, vocabulary, names) = try await buildTwin(count: 100_000, directory: twin.directory)
+                let (service, vocabulary, names, repository) = try await buildTwin(count: 100_000, directory: twin.directory)
                 var random = SplitMix64(seed: 11)
                 let embedder = HashedTextEmbedder()
                 twin.queries = (0..<200).map { _ in
@@ -186,7 +197,12 @@ let benchmarks: @Sendable () -> Void = {
                         ? "what do I know about \(names[Int(random.next() % UInt64(names.count))]) and \(words)" : "what do I \(words)"
                 }
                 twin.service = service
-                if shared {
+                var tight = TwinConfiguration()
+                tight.maxCachedVectors = 100_000
+                twin.tight = TwinService(
+                    repository: repository, projects: repository, embedder: HashedTextEmbedder(), configuration: tight,
+                    clock: { 1_780_000_000 }, compose: { _, fallback, _ in ChatReply(text: fallback, generator: "offline") })
+                if shared || cold {
                     _ = try await service.create(user: "other", name: "Other User")
                     let log = #"[{"sender": "Other User", "time": "2026-01-01T10:00:00Z", "text": "\#(twin.messages[0])"}]"#
                     _ = try await service.ingest(user: "other", kind: .chat, payload: Array(log.utf8), filename: "other.json")
@@ -209,6 +225,25 @@ let benchmarks: @Sendable () -> Void = {
             let (q, v) = twin.queries[twin.next % twin.queries.count]
             twin.next += 1
             blackHole(try await twin.service!.searchKnown(user: "bench", query: q, k: 10, vector: v))
+        }
+    }
+    Benchmark("TwinSearch100kTwoAtOnce", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let queries = [twin.queries[twin.next % twin.queries.count], twin.queries[(twin.next + 1) % twin.queries.count]]
+            twin.next += 2
+            let service = twin.service!
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for (q, v) in queries { group.addTask { try await service.searchKnown(user: "bench", query: q, k: 10, vector: v).count } }
+                for try await n in group { blackHole(n) }
+            }
+        }
+    }
+    Benchmark("TwinSearch100kColdVectors", configuration: configuration(shared: false, cold: true)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (q, v) = twin.queries[twin.next % twin.queries.count]
+            twin.next += 1
+            blackHole(try await twin.tight!.searchKnown(user: "other", query: q, k: 10, vector: v))
+            blackHole(try await twin.tight!.searchKnown(user: "bench", query: q, k: 10, vector: v))
         }
     }
     Benchmark("TwinSearch100kCommonWords", configuration: config) { benchmark in
