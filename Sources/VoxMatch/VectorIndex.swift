@@ -44,6 +44,34 @@ public struct VectorIndex: Sendable {
         return count - 1
     }
 
+    /// Adds the vectors stored one after another in `flat` (a whole number of them), coding them
+    /// in place without a copy per row; returns the first one's row.
+    public mutating func append(contentsOf flat: [Float]) -> Int {
+        precondition(flat.count % dimension == 0)
+        let first = count
+        let n = flat.count / dimension
+        if count == 0 { vectors = flat } else { vectors.append(contentsOf: flat) }
+        codes.append(contentsOf: repeatElement(0, count: n * stride))
+        var rowScales = [Float](repeating: 0, count: n)
+        var rowErrors = [Float](repeating: 0, count: n)
+        var rowNorms = [Float](repeating: 0, count: n)
+        let (d, w) = (dimension, stride)
+        vectors.withUnsafeBufferPointer { v in
+            codes.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n {
+                    let row = first + i
+                    (rowScales[i], rowErrors[i], rowNorms[i]) = Self.quantize(
+                        UnsafeBufferPointer(rebasing: v[row * d..<(row + 1) * d]), into: c.baseAddress! + row * w)
+                }
+            }
+        }
+        scales += rowScales
+        errors += rowErrors
+        norms += rowNorms
+        count += n
+        return first
+    }
+
     /// Replaces row `row`'s vector.
     mutating func replace(row: Int, with v: [Float]) {
         precondition(v.count == dimension && row < count)
@@ -134,6 +162,16 @@ public struct VectorIndex: Sendable {
     /// int8 codes (padded to `stride`), scale, error length (rounded up a little, so float
     /// error never makes a bound too tight) and length of `v`.
     static func quantize(_ v: [Float], stride: Int) -> ([Int8], Float, Float, Float) {
+        var codes = [Int8](repeating: 0, count: stride)
+        let (scale, error, norm) = v.withUnsafeBufferPointer { p in
+            codes.withUnsafeMutableBufferPointer { c in quantize(p, into: c.baseAddress!) }
+        }
+        return (codes, scale, error, norm)
+    }
+
+    /// ``quantize(_:stride:)`` writing the codes to `codes` (`v.count` of them; the padding is
+    /// left as it is): scale, error length and length.
+    static func quantize(_ v: UnsafeBufferPointer<Float>, into codes: UnsafeMutablePointer<Int8>) -> (Float, Float, Float) {
         var largest: Float = 0
         var norm2: Float = 0
         for x in v {
@@ -141,7 +179,6 @@ public struct VectorIndex: Sendable {
             norm2 += x * x
         }
         let scale = largest > 0 ? largest / 127 : 1
-        var codes = [Int8](repeating: 0, count: stride)
         var error2: Float = 0
         for (i, x) in v.enumerated() {
             let c = max(-127, min(127, (x / scale).rounded()))
@@ -149,6 +186,6 @@ public struct VectorIndex: Sendable {
             let diff = x - c * scale
             error2 += diff * diff
         }
-        return (codes, scale, error2.squareRoot() * 1.001 + 1e-6, norm2.squareRoot() * 1.001)
+        return (scale, error2.squareRoot() * 1.001 + 1e-6, norm2.squareRoot() * 1.001)
     }
 }

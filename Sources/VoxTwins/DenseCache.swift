@@ -62,11 +62,11 @@ final class DenseCache: Sendable {
     /// `generation` was read (the next search loads again).
     func install(_ user: String, ids: [Int64], vectors: [Float], generation: UInt64) {
         var index = VectorIndex(dimension: dimension)
+        let first = index.append(
+            contentsOf: vectors.count == ids.count * dimension ? vectors : Array(vectors.prefix(ids.count * dimension)))
         var rows: [Int64: [Int]] = [:]
         rows.reserveCapacity(ids.count)
-        for (i, id) in ids.enumerated() {
-            rows[id, default: []].append(index.append(Array(vectors[i * dimension..<(i + 1) * dimension])))
-        }
+        for (i, id) in ids.enumerated() { rows[id, default: []].append(first + i) }
         state.withLock { s in
             guard s.generations[user, default: 0] == generation else { return }
             s.clock += 1

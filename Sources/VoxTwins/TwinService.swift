@@ -525,7 +525,7 @@ public final class TwinService: Sendable {
         if let found = dense.nearest(user, q, k: k) { return found }
         // Changed while loading: score this once from what was read.
         var index = VectorIndex(dimension: embedder.dimension)
-        for i in ids.indices { _ = index.append(Array(vectors[i * embedder.dimension..<(i + 1) * embedder.dimension])) }
+        _ = index.append(contentsOf: vectors)
         return DenseCache.distinct(index.nearest(q, k: k * DenseCache.rowsPerMemory).map { ids[$0.row] }, k: k)
     }
 

@@ -54,6 +54,25 @@ func clusteredVectors(count: Int, dimension: Int, clusters: Int, spread: Float, 
         }
     }
 
+    /// Vectors added in bulk (a twin's vectors loaded from the store) are coded as one by one,
+    /// after rows added singly, and searches find the same rows with the same scores.
+    @Test func bulkAppendCodesAsOneByOne() {
+        let (vectors, _) = clusteredVectors(count: 500, dimension: 40, clusters: 8, spread: 0.5, seed: 3)
+        var single = VectorIndex(dimension: 40)
+        for v in vectors { _ = single.append(v) }
+        var bulk = VectorIndex(dimension: 40)
+        #expect(bulk.append(contentsOf: vectors.prefix(200).flatMap { $0 }) == 0)
+        _ = bulk.append(vectors[200])
+        #expect(bulk.append(contentsOf: vectors.suffix(299).flatMap { $0 }) == 201)
+        #expect(bulk.count == 500 && bulk.append(contentsOf: []) == 500)
+        for row in [0, 199, 200, 201, 499] { #expect(bulk.vector(row) == vectors[row]) }
+        for q in stride(from: 0, to: 500, by: 37) {
+            let a = single.nearest(vectors[q], k: 10, excluding: q)
+            let b = bulk.nearest(vectors[q], k: 10, excluding: q)
+            #expect(a.map(\.row) == b.map(\.row) && a.map(\.score) == b.map(\.score), "query \(q)")
+        }
+    }
+
     @Test func smallIndexesAndLargeK() {
         var index = VectorIndex(dimension: 4)
         #expect(index.nearest([1, 0, 0, 0], k: 5).isEmpty)
