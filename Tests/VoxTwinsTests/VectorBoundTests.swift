@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 import Testing
-import VoxMatch
 import VoxStore
 
+@testable import VoxMatch
 @testable import VoxTwins
 
 /// Twins whose vectors do not all fit in memory (`TwinConfiguration.maxCachedVectors`, `voxface
@@ -79,18 +79,6 @@ struct VectorBoundTests {
         #expect(cheese.first?.memory.text.contains("brunost") == true)
     }
 
-    /// Little-endian float32s.
-    static func floats(_ data: Data) -> [Float] {
-        let bytes = [UInt8](data)
-        return stride(from: 0, to: bytes.count - 3, by: 4).map { i in
-            var bits = UInt32(bytes[i])
-            bits |= UInt32(bytes[i + 1]) << 8
-            bits |= UInt32(bytes[i + 2]) << 16
-            bits |= UInt32(bytes[i + 3]) << 24
-            return Float(bitPattern: bits)
-        }
-    }
-
     /// The store gives a twin's vectors whole memories first, by id, each row its own.
     @Test func vectorsComeByIDWithTheirRows() async throws {
         let (twins, store) = try openTwins()
@@ -106,7 +94,7 @@ struct VectorBoundTests {
         #expect(Array(ids.prefix(memories)) == ids.prefix(memories).sorted())
         let stored: [(Int64, [Float])] = try store.readSync { db in
             try Row.fetchAll(db, sql: "SELECT id, vector FROM twin_memories WHERE user = 'alice' AND superseded_by IS NULL").map { row in
-                (row[0], Self.floats(row[1]))
+                (row[0], SQLiteMatchRepository.floats(row[1]))
             }
         }
         for (id, v) in stored {
