@@ -111,7 +111,10 @@ let package = Package(
         .target(name: "VoxDocuments", swiftSettings: strict),
         .target(
             name: "VoxTwins",
-            dependencies: ["VoxDocuments", "VoxStore", "VoxLLM", "VoxMatch", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VoxDocuments", "VoxStore", "VoxLLM", "VoxMatch", "CCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         // A stream's settings and their rules (plain values; the request body is fuzzed on its own).
         .target(name: "VoxSettings", dependencies: ["VoxDSP", "VoxMedia", "VoxModel"], swiftSettings: strict),

@@ -6,6 +6,8 @@ public import VoxStore
 /// as float32 blobs. Each write is one transaction with its events (`twins/{user}`).
 public struct SQLiteTwinRepository: TwinRepository {
     let store: Store
+    /// Row lengths in memory for BM25 (``TwinBM25``).
+    let lengths = LengthTables()
 
     /// The repository over `store` (opened with ``TwinSchema/migrations``).
     public init(store: Store) { self.store = store }
@@ -49,7 +51,8 @@ public struct SQLiteTwinRepository: TwinRepository {
 
     /// See ``TwinRepository``.
     public func deleteTwin(_ user: String) async throws -> Bool {
-        try await store.write { db, sink in
+        defer { lengths.drop(user) }
+        return try await store.write { db, sink in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM twins WHERE user = ?", arguments: [user]) != nil else { return false }
             try db.execute(sql: "DELETE FROM twin_fts WHERE owner = ?", arguments: [Self.owner(user)])
             for table in [
@@ -174,8 +177,9 @@ public struct SQLiteTwinRepository: TwinRepository {
 
     /// See ``TwinRepository``.
     public func commit(_ ingestion: Ingestion, _ distilled: Distilled, vectors: [[[Float]]], at: Double) async throws -> CommitResult {
-        try await store.write { db, sink in
+        let (result, rows) = try await store.write { db, sink in
             let result = try Self.apply(db, user: ingestion.user, distilled, vectors: vectors, at: at)
+            let rows = try Self.rowLengths(db, ids: Array(result.inserted))
             var done = ingestion
             done.status = .done
             done.progress = 1
@@ -193,8 +197,27 @@ public struct SQLiteTwinRepository: TwinRepository {
                         "superseded": result.superseded.count, "invalidated": result.invalidated,
                     ]))
             }
-            return result
+            return (result, rows)
         }
+        lengths.add(ingestion.user, rows)
+        return result
+    }
+
+    /// The token counts of rows of the full-text index (``TwinBM25``), of the ids given.
+    static func rowLengths(_ db: Database, ids: [Int64]) throws -> [(Int64, Int32)] {
+        guard !ids.isEmpty else { return [] }
+        return try Row.fetchAll(
+            db, sql: "SELECT id, sz FROM twin_fts_docsize WHERE id IN (\(ids.map(String.init).joined(separator: ",")))"
+        ).map { ($0[0] as Int64, LengthTables.tokens([UInt8]($0[1] as Data))) }
+    }
+
+    /// The token counts of all of the user's rows of the full-text index.
+    static func rowLengths(_ db: Database, user: String) throws -> [(Int64, Int32)] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT d.id, d.sz FROM twin_memories m JOIN twin_fts_docsize d ON d.id = m.id WHERE m.user = ?",
+            arguments: [user]
+        ).map { ($0[0] as Int64, LengthTables.tokens([UInt8]($0[1] as Data))) }
     }
 
     /// See ``TwinRepository``.
@@ -327,19 +350,45 @@ public struct SQLiteTwinRepository: TwinRepository {
         let terms = Self.queryTerms(query)
         guard !terms.isEmpty else { return [] }
         let owner = Self.owner(user)
+        let (loaded, generation) = lengths.loaded(user)
+        let lengths = self.lengths
         return try await store.read { db in
+            if !loaded {
+                let table = LengthTable(try Self.rowLengths(db, user: user))
+                lengths.install(user, table, generation: generation)
+            }
             let (mine, all) = try Self.rowCounts(db, user: user)
             let kept = try Self.selective(db, terms, rows: all)
             let match = "text: (" + kept.map { "\"\($0)\"" }.joined(separator: " OR ") + ")"
             let share = all > 0 ? Double(mine) / Double(all) : 0
-            if share >= 0.5,
-                let found = try Self.rankedByTermsAlone(
-                    db, match, owner: owner, limit: limit, reading: Int((2 * Double(limit) / share).rounded(.up)))
-            {
-                return found
+            let rank = Ranking(token: lengths.token, user: user)
+            TwinBM25.ensureRegistered(db)
+            do {
+                return try Self.ranked(db, match, owner: owner, limit: limit, share: share, rank: rank)
+            } catch let error where TwinBM25.isMissing(error) {
+                TwinBM25.register(db)
+                return try Self.ranked(db, match, owner: owner, limit: limit, share: share, rank: rank)
             }
-            return try Self.rankedWithinOwner(db, match, owner: owner, limit: limit)
         }
+    }
+
+    /// How rows are ranked: the ``TwinBM25`` call naming the user's lengths, and its arguments.
+    struct Ranking {
+        var token: Int
+        var user: String
+        /// The ORDER BY expression (column weights as `bm25(twin_fts, 0.0, 1.0)`: the owner weighs nothing).
+        static let expression = "\(TwinBM25.name)(twin_fts, ?, ?, 0.0, 1.0)"
+        var arguments: StatementArguments { [token, user] }
+    }
+
+    static func ranked(_ db: Database, _ match: String, owner: String, limit: Int, share: Double, rank: Ranking) throws -> [Int64] {
+        if share >= 0.5,
+            let found = try Self.rankedByTermsAlone(
+                db, match, owner: owner, limit: limit, reading: Int((2 * Double(limit) / share).rounded(.up)), rank: rank)
+        {
+            return found
+        }
+        return try Self.rankedWithinOwner(db, match, owner: owner, limit: limit, rank: rank)
     }
 
     /// The user's rows in the full-text index and all of its rows, from the counts every write keeps.
@@ -353,10 +402,10 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// Right in any store, but when the user holds most of the index the intersection costs as
     /// much as the ranking itself: BM25 weighs every phrase of the query by its frequency, and
     /// counting the owner's rows walks its whole list (100,000 entries for 100,000 memories).
-    static func rankedWithinOwner(_ db: Database, _ match: String, owner: String, limit: Int) throws -> [Int64] {
+    static func rankedWithinOwner(_ db: Database, _ match: String, owner: String, limit: Int, rank: Ranking) throws -> [Int64] {
         try Int64.fetchAll(
-            db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
-            arguments: ["owner:\(owner) AND \(match)", limit])
+            db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY \(Ranking.expression) LIMIT ?",
+            arguments: ["owner:\(owner) AND \(match)"] + rank.arguments + [limit])
     }
 
     /// The same rows when the user holds most of the index: the terms ranked alone (the same BM25
@@ -365,10 +414,12 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// user's rows further down can outrank them) or the terms match no more rows; nil otherwise
     /// (the caller intersects instead). `bm25(user:query:limit:)` reads twice `limit` over the
     /// user's share, so the plan fails only for terms the other twins use far more than the user.
-    static func rankedByTermsAlone(_ db: Database, _ match: String, owner: String, limit: Int, reading: Int) throws -> [Int64]? {
+    static func rankedByTermsAlone(_ db: Database, _ match: String, owner: String, limit: Int, reading: Int, rank: Ranking) throws
+        -> [Int64]?
+    {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT rowid, owner FROM twin_fts WHERE twin_fts MATCH ? ORDER BY bm25(twin_fts, 0.0, 1.0) LIMIT ?",
-            arguments: [match, max(limit, reading)])
+            db, sql: "SELECT rowid, owner FROM twin_fts WHERE twin_fts MATCH ? ORDER BY \(Ranking.expression) LIMIT ?",
+            arguments: [match] + rank.arguments + [max(limit, reading)])
         let mine = rows.filter { ($0[1] as String?) == owner }.map { $0[0] as Int64 }
         return mine.count >= limit || rows.count < max(limit, reading) ? Array(mine.prefix(limit)) : nil
     }

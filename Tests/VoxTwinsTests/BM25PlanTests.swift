@@ -52,12 +52,16 @@ struct BM25PlanTests {
 
     /// Maya's rows for `terms` by each plan: the terms alone (nil when they cannot tell) and the
     /// intersection with her owner token.
-    static func plans(_ store: Store, _ terms: [String], limit: Int, reading: Int) throws -> (alone: [Int64]?, within: [Int64]) {
+    static func plans(_ store: Store, _ repository: SQLiteTwinRepository, _ terms: [String], limit: Int, reading: Int) throws -> (
+        alone: [Int64]?, within: [Int64]
+    ) {
         let maya = SQLiteTwinRepository.owner("maya")
+        let rank = SQLiteTwinRepository.Ranking(token: repository.lengths.token, user: "maya")
         return try store.readSync { db in
-            (
-                try SQLiteTwinRepository.rankedByTermsAlone(db, match(terms), owner: maya, limit: limit, reading: reading),
-                try SQLiteTwinRepository.rankedWithinOwner(db, match(terms), owner: maya, limit: limit)
+            TwinBM25.register(db)
+            return (
+                try SQLiteTwinRepository.rankedByTermsAlone(db, match(terms), owner: maya, limit: limit, reading: reading, rank: rank),
+                try SQLiteTwinRepository.rankedWithinOwner(db, match(terms), owner: maya, limit: limit, rank: rank)
             )
         }
     }
@@ -67,7 +71,7 @@ struct BM25PlanTests {
         var random = SplitMix64(seed: 9)
         for _ in 0..<40 {
             let terms = (0..<(1 + Int(random.next() % 4))).map { _ in Self.words[Int(random.next() % 300)] }
-            let (alone, within) = try Self.plans(store, terms, limit: 50, reading: 50)
+            let (alone, within) = try Self.plans(store, repository, terms, limit: 50, reading: 50)
             #expect(alone == within, "\(terms)")
             #expect(try await repository.bm25(user: "maya", query: terms.joined(separator: " "), limit: 50) == within)
         }
@@ -80,7 +84,7 @@ struct BM25PlanTests {
         var alonePlans = 0
         for _ in 0..<40 {
             let terms = (0..<(1 + Int(random.next() % 4))).map { _ in Self.words[Int(random.next() % 300)] }
-            let (alone, within) = try Self.plans(store, terms, limit: 30, reading: 80)
+            let (alone, within) = try Self.plans(store, repository, terms, limit: 30, reading: 80)
             if let alone {
                 alonePlans += 1
                 #expect(alone == within, "\(terms)")
@@ -141,7 +145,7 @@ struct BM25PlanTests {
     @Test func theTermsAloneGiveUpWhenAnotherTwinsRowsCrowdTheUsersOut() async throws {
         let (store, repository) = try await Self.store(maya: 300, sam: 300)
         let terms = ["word1", "word2", "word3"]
-        let (alone, within) = try Self.plans(store, terms, limit: 50, reading: 50)
+        let (alone, within) = try Self.plans(store, repository, terms, limit: 50, reading: 50)
         // Sam's rows rank among Maya's: the terms alone cannot tell which 50 are hers.
         #expect(alone == nil)
         #expect(within.count == 50)
