@@ -353,11 +353,11 @@ public struct SQLiteTwinRepository: TwinRepository {
         let (loaded, generation) = lengths.loaded(user)
         let lengths = self.lengths
         return try await store.read { db in
-            if !loaded {
-                let table = LengthTable(try Self.rowLengths(db, user: user))
-                lengths.install(user, table, generation: generation)
-            }
             let (mine, all) = try Self.rowCounts(db, user: user)
+            // A twin past the bound alone reads its lengths from the index, as bm25() does.
+            if !loaded && mine <= LengthTables.maxRows {
+                lengths.install(user, LengthTable(try Self.rowLengths(db, user: user)), generation: generation)
+            }
             let kept = try Self.selective(db, terms, rows: all)
             let match = "text: (" + kept.map { "\"\($0)\"" }.joined(separator: " OR ") + ")"
             let share = all > 0 ? Double(mine) / Double(all) : 0
