@@ -206,18 +206,26 @@ public struct SQLiteTwinRepository: TwinRepository {
     /// The token counts of rows of the full-text index (``TwinBM25``), of the ids given.
     static func rowLengths(_ db: Database, ids: [Int64]) throws -> [(Int64, Int32)] {
         guard !ids.isEmpty else { return [] }
-        return try Row.fetchAll(
-            db, sql: "SELECT id, sz FROM twin_fts_docsize WHERE id IN (\(ids.map(String.init).joined(separator: ",")))"
-        ).map { ($0[0] as Int64, LengthTables.tokens([UInt8]($0[1] as Data))) }
+        return try lengths(
+            Row.fetchCursor(db, sql: "SELECT id, sz FROM twin_fts_docsize WHERE id IN (\(ids.map(String.init).joined(separator: ",")))"))
     }
 
     /// The token counts of all of the user's rows of the full-text index.
     static func rowLengths(_ db: Database, user: String) throws -> [(Int64, Int32)] {
-        try Row.fetchAll(
-            db,
-            sql: "SELECT d.id, d.sz FROM twin_memories m JOIN twin_fts_docsize d ON d.id = m.id WHERE m.user = ?",
-            arguments: [user]
-        ).map { ($0[0] as Int64, LengthTables.tokens([UInt8]($0[1] as Data))) }
+        try lengths(
+            Row.fetchCursor(
+                db, sql: "SELECT d.id, d.sz FROM twin_memories m JOIN twin_fts_docsize d ON d.id = m.id WHERE m.user = ?",
+                arguments: [user]))
+    }
+
+    /// (id, tokens) of each (id, docsize blob) row, each blob read where SQLite holds it.
+    static func lengths(_ cursor: RowCursor) throws -> [(Int64, Int32)] {
+        var out: [(Int64, Int32)] = []
+        while let row = try cursor.next() {
+            let id: Int64 = row[0]
+            out.append((id, try row.withUnsafeData(atIndex: 1) { data in data.map(LengthTables.tokens) ?? 0 }))
+        }
+        return out
     }
 
     /// See ``TwinRepository``.

@@ -296,15 +296,15 @@ final class LengthTables: Sendable {
     static var rowsHeld: Int { state.withLock { s in s.entries.values.reduce(0) { $0 + ($1.table?.count ?? 0) } } }
 
     /// Decodes a docsize blob: one SQLite varint per column, summed.
-    static func tokens(_ blob: [UInt8]) -> Int32 {
+    static func tokens(_ blob: some Collection<UInt8>) -> Int32 {
         var total: Int64 = 0
-        var i = 0
-        while i < blob.count {
+        var i = blob.startIndex
+        while i < blob.endIndex {
             var value: UInt64 = 0
             var n = 0
-            while i < blob.count {
+            while i < blob.endIndex {
                 let byte = blob[i]
-                i += 1
+                i = blob.index(after: i)
                 n += 1
                 if n == 9 {
                     value = (value << 8) | UInt64(byte)
