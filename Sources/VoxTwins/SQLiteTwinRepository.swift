@@ -407,9 +407,8 @@ public struct SQLiteTwinRepository: TwinRepository {
     }
 
     /// The user's best `limit` rows for `match`: the terms intersected with the user's owner token.
-    /// Right in any store, but when the user holds most of the index the intersection costs as
-    /// much as the ranking itself: BM25 weighs every phrase of the query by its frequency, and
-    /// counting the owner's rows walks its whole list (100,000 entries for 100,000 memories).
+    /// Right in any store, but when the user holds most of the index the intersection walks the
+    /// owner token's whole list (100,000 entries for 100,000 memories) for a few matching rows.
     static func rankedWithinOwner(_ db: Database, _ match: String, owner: String, limit: Int, rank: Ranking) throws -> [Int64] {
         try Int64.fetchAll(
             db, sql: "SELECT rowid FROM twin_fts WHERE twin_fts MATCH ? ORDER BY \(Ranking.expression) LIMIT ?",
