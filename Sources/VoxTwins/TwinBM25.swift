@@ -13,7 +13,7 @@ import Synchronization
 /// length is not in memory (another user's, or one written since) is read from the index as
 /// `bm25()` reads it.
 ///
-/// SQL: `twin_bm25(twin_fts, token, user, weight0, weight1, ...)`, ``RowLengths/token`` and the
+/// SQL: `twin_bm25(twin_fts, token, user, weight0, weight1, ...)`, ``LengthTables/token`` and the
 /// user naming the lengths table, the weights per column as `bm25()`'s.
 enum TwinBM25 {
     /// The auxiliary function's name.
@@ -225,7 +225,8 @@ final class LengthTables: Sendable {
 
     init() {
         token = Self.state.withLock { s in
-            defer { s.nextToken += 1 }; return s.nextToken
+            s.nextToken += 1
+            return s.nextToken - 1
         }
     }
 
@@ -291,9 +292,6 @@ final class LengthTables: Sendable {
             s.entries[key]?.table = nil
         }
     }
-
-    /// Rows held (tests).
-    static var rowsHeld: Int { state.withLock { s in s.entries.values.reduce(0) { $0 + ($1.table?.count ?? 0) } } }
 
     /// Decodes a docsize blob: one SQLite varint per column, summed.
     static func tokens(_ blob: some Collection<UInt8>) -> Int32 {

@@ -97,6 +97,27 @@ struct TwinBM25Tests {
         try Self.expectEqualScores(store, repository, user: "sam", seed: 4, atLeast: 500)
     }
 
+    /// A connection that does not know the function (new, or at the address of one that did)
+    /// fails with an error ``TwinBM25/isMissing(_:)`` recognises, which sends the search to
+    /// register it and try again; a search through the repository then succeeds on any connection.
+    @Test func aConnectionWithoutTheFunctionIsRecognised() async throws {
+        let (store, repository) = try await BM25PlanTests.store(maya: 50, sam: 0)
+        let rank = SQLiteTwinRepository.Ranking(token: repository.lengths.token, user: "maya")
+        let error = try store.readSync { db in
+            do {
+                _ = try SQLiteTwinRepository.rankedWithinOwner(
+                    db, BM25PlanTests.match(["word1"]), owner: SQLiteTwinRepository.owner("maya"), limit: 10, rank: rank)
+                return nil as (any Error)?
+            } catch {
+                return error
+            }
+        }
+        let missing = try #require(error)
+        #expect(TwinBM25.isMissing(missing))
+        #expect(!TwinBM25.isMissing(DatabaseError(resultCode: .SQLITE_ERROR, message: "no such table: twin_fts")))
+        #expect(!(try await repository.bm25(user: "maya", query: "word1 word2", limit: 10)).isEmpty)
+    }
+
     @Test func aTableMergesNewRowsInOrder() {
         let table = LengthTable([(5, 50), (1, 10), (9, 90)])
         let merged = table.adding([(7, 70), (1, 11), (12, 120), (3, 30)])
