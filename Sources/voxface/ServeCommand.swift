@@ -100,6 +100,12 @@ struct ServeCommand: AsyncParsableCommand {
     var rateLimit = env("VOXFACE_RATE_LIMIT").flatMap(Double.init) ?? 100
     @Option(name: .customLong("max-sockets-per-key"), help: "Open frames and events WebSockets per API key.")
     var maxSocketsPerKey = env("VOXFACE_MAX_SOCKETS_PER_KEY").flatMap(Int.init) ?? 256
+    @Option(
+        name: .customLong("header-timeout"),
+        help: "Seconds from a connection's start to the end of its first request's head; slower connections are closed.")
+    var headerTimeout = env("VOXFACE_HEADER_TIMEOUT").flatMap(Double.init) ?? 10
+    @Option(name: .customLong("body-timeout"), help: "Seconds from a request's head to the end of its body; slower uploads are closed.")
+    var bodyTimeout = env("VOXFACE_BODY_TIMEOUT").flatMap(Double.init) ?? 120
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS and WSS (with --tls-key).")
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
@@ -140,6 +146,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
         guard (1...100_000).contains(maxSocketsPerKey) else { throw ValidationError("--max-sockets-per-key must be 1...100000") }
         guard rateLimit >= 0, rateLimit <= 1_000_000 else { throw ValidationError("--rate-limit must be 0...1000000") }
+        guard headerTimeout >= 1, headerTimeout <= 600, bodyTimeout >= 1, bodyTimeout <= 3600 else {
+            throw ValidationError("--header-timeout must be 1...600 seconds and --body-timeout 1...3600")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
@@ -175,6 +184,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.insecureNoAuth = insecureNoAuth
         configuration.rateLimit = rateLimit
         configuration.maxSocketsPerKey = maxSocketsPerKey
+        configuration.httpHeaderTimeout = headerTimeout
+        configuration.httpBodyTimeout = bodyTimeout
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         if configuration.apiKeys == nil {
             Console.error(
