@@ -280,6 +280,21 @@ let benchmarks: @Sendable () -> Void = {
             try await twin.service!.processQueued()
         }
     }
+    // The offline extractor on one chunk of the largest size ingestion makes (2,000 tokens):
+    // entities, and relations (each sentence's triggers). Formerly a timed unit test.
+    let extractor = OfflineExtractor()
+    let context = ExtractionContext(userName: "Maya Chen", knownPeople: ["Sam Okafor"])
+    let chunk = String(
+        repeating: "Lunch with Daniel Okoro at Northwind Labs in Rotterdam about the housing proposal, said Grace. ", count: 2_000 / 16)
+    let extraction = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput], timeUnits: .microseconds, warmupIterations: 5, scalingFactor: .one,
+        maxDuration: .seconds(10), maxIterations: 1000)
+    Benchmark("TwinExtractEntities2kTokens", configuration: extraction) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(extractor.entities(in: chunk, context: context)) }
+    }
+    Benchmark("TwinExtractRelations2kTokens", configuration: extraction) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(extractor.relations(in: chunk, context: context)) }
+    }
     // The encoder `make` fetches, found from the Benchmarks folder when the search paths miss it.
     let fetched = URL(fileURLWithPath: "../.build/models/all-MiniLM-L6-v2")
     let directory =
