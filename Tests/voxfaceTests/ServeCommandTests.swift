@@ -55,6 +55,8 @@ import VoxTestSupport
         #expect(vectors.status != 0 && vectors.stderr.contains("--twin-vectors must be 1000...100000000"), "\(vectors.stderr)")
         let header = try FeaturesCommandTests.run(["serve", "--header-timeout", "0"])
         #expect(header.status != 0 && header.stderr.contains("--header-timeout must be 1...600"), "\(header.stderr)")
+        let body = try FeaturesCommandTests.run(["serve", "--body-timeout", "7200"])
+        #expect(body.status != 0 && body.stderr.contains("--body-timeout 1...3600"), "\(body.stderr)")
         let missing = try FeaturesCommandTests.run(["serve", "--model", "/nonexistent/model"])
         #expect(missing.status != 0)
         #expect(missing.stderr.split(separator: "\n").contains { $0.contains("voxface serve:") }, "\(missing.stderr)")
