@@ -20,6 +20,48 @@ public struct GoldenQuestion: Sendable, Decodable {
     }
 }
 
+/// What the retrieval saw on the golden set (``TwinEvaluation/candidates(questions:service:user:)``).
+public struct GoldenCandidates: Sendable, Codable {
+    /// A memory: its id and text.
+    public struct Entry: Sendable, Codable {
+        /// Memory id.
+        public var id: Int64
+        /// Its text.
+        public var text: String
+    }
+
+    /// One fused place: memory id and fused score.
+    public struct Place: Sendable, Codable {
+        /// Memory id.
+        public var id: Int64
+        /// Fused score (``HybridRanking``).
+        public var score: Double
+    }
+
+    /// One question's lists.
+    public struct Question: Sendable, Codable {
+        /// Question id.
+        public var id: String
+        /// As asked.
+        public var question: String
+        /// As searched (the user's names made "I").
+        public var focused: String
+        /// BM25's list, best first.
+        public var bm25: [Int64]
+        /// The dense list, best first.
+        public var dense: [Int64]
+        /// The fusion of both, best first, repeats not collapsed.
+        public var fused: [Place]
+    }
+
+    /// The text encoder's name.
+    public var encoder: String
+    /// The twin's current memories.
+    public var memories: [Entry]
+    /// Per question.
+    public var questions: [Question]
+}
+
 /// A recall measurement: hits over questions, overall and by group.
 public struct RecallReport: Sendable {
     /// Questions asked.
@@ -112,6 +154,35 @@ public enum TwinEvaluation {
             }
         }
         return reports
+    }
+
+    /// What the retrieval saw for each golden question, for trying rerankers and other encoders
+    /// outside the server (`voxface twin-eval golden --dump-candidates FILE`,
+    /// Tools/twins/rerank_prototype.py): the twin's current memories, and per question the query as
+    /// searched, both retrievers' lists and the fused ranking before repeats are collapsed. Call
+    /// after ``golden(footprint:questions:service:user:ks:showMisses:)`` has ingested the footprint.
+    public static func candidates(questions: [GoldenQuestion], service: TwinService, user: String = "maya") async throws
+        -> GoldenCandidates
+    {
+        guard let twin = try await service.repository.twin(user) else { throw TwinError.notFound(user) }
+        var seen: Set<Int64> = []
+        let ids = try await service.repository.vectors(user: user, dimension: service.embedder.dimension).ids.filter {
+            seen.insert($0).inserted
+        }
+        let memories = try await service.repository.memories(user: user, ids: ids).map {
+            GoldenCandidates.Entry(id: $0.id, text: $0.text)
+        }
+        var out = GoldenCandidates(encoder: service.embedder.name, memories: memories, questions: [])
+        for q in questions {
+            let focused = TwinService.focus(q.question, names: [twin.name, twin.user])
+            let lists = try await service.retrieverLists(user: user, query: q.question)
+            let fused = try await service.ranked(user: user, query: focused, vector: await service.embed(focused))
+            out.questions.append(
+                .init(
+                    id: q.id, question: q.question, focused: focused, bm25: lists.bm25, dense: lists.dense,
+                    fused: fused.map { .init(id: $0.memory.id, score: $0.score) }))
+        }
+        return out
     }
 
     /// The chat's graph facts on the golden set (after ``golden(footprint:questions:service:user:ks:showMisses:)``

@@ -47,6 +47,12 @@ struct TwinEvalCommand: AsyncParsableCommand {
     )
     var showMisses = false
 
+    @Option(
+        help: ArgumentHelp(
+            "golden: also write what the retrieval saw (memories; per question both lists and the fused ranking) to FILE as JSON, for Tools/twins/rerank_prototype.py.",
+            valueName: "FILE"))
+    var dumpCandidates: String?
+
     func run() async throws {
         // The store of this run only: removed when the run ends, whatever the outcome.
         let directory = NSTemporaryDirectory() + "voxface-twin-eval-" + UUID().uuidString
@@ -75,6 +81,15 @@ struct TwinEvalCommand: AsyncParsableCommand {
             for (k, report) in zip([5, 10], reports) {
                 print(
                     "golden preference recall@\(k), \(embedder.name):\n\(report.table)\nmissed: \(report.misses.joined(separator: " "))\n")
+            }
+            if let file = dumpCandidates {
+                let dump = try await TwinEvaluation.candidates(questions: questions, service: service)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                guard FileManager.default.createFile(atPath: file, contents: try encoder.encode(dump)) else {
+                    throw CLIError("\(file): cannot write the candidates")
+                }
+                print("candidates of \(dump.questions.count) questions over \(dump.memories.count) memories written to \(file)\n")
             }
             let facts = try await TwinEvaluation.goldenGraphFacts(questions: questions, service: service)
             print(

@@ -29,11 +29,30 @@ struct GoldenRecallTests {
         for (k, report) in zip([5, 10], reports) {
             print("golden recall@\(k) (\(embedder.name)):\n\(report.table)\nmissed: \(report.misses.joined(separator: " "))")
         }
+        try await checkCandidates(twins)
         let facts = try await TwinEvaluation.goldenGraphFacts(questions: try questions(), service: twins)
         print("the chat's graph facts (\(embedder.name)):\n\(facts.table)\nmissed: \(facts.misses.joined(separator: " "))")
         // The evidence of a fifth of the questions is in a graph fact's sentence.
         #expect(facts.questions >= 15)
         return (reports[0].recall, reports[1].recall, facts.recall)
+    }
+
+    /// The candidates written for outside experiments (`twin-eval golden --dump-candidates`) are
+    /// what the search ranks: each question's fused order, collapsed, is the search's top 5, and
+    /// every memory in it is among the memories written.
+    private static func checkCandidates(_ twins: TwinService) async throws {
+        let dump = try await TwinEvaluation.candidates(questions: try questions(), service: twins)
+        #expect(dump.questions.count == (try questions()).count)
+        let texts = Dictionary(dump.memories.map { ($0.id, $0.text) }, uniquingKeysWith: { a, _ in a })
+        #expect(texts.count == dump.memories.count)
+        for q in dump.questions {
+            let order = q.fused.map(\.id)
+            #expect(order.allSatisfy { texts[$0] != nil }, "\(q.id)")
+            #expect(!q.bm25.isEmpty || !q.dense.isEmpty, "\(q.id)")
+            let collapsed = HybridRanking.collapse(order.map { texts[$0] ?? "" }, k: 5).map { order[$0.index] }
+            let searched = try await twins.search(user: "maya", query: q.question, k: 5).map(\.memory.id)
+            #expect(collapsed == searched, "\(q.id)")
+        }
     }
 
     @Test func theGoldenSetIsBigEnough() throws {
