@@ -58,6 +58,32 @@ public final class ResilientChatModel: ChatModel {
     /// Answers `request` like ``complete(_:onDelta:)``, with `fallbackText` (when not nil) as the
     /// offline reply instead of the fallback closure's.
     public func complete(_ request: ChatRequest, fallbackText: String?, onDelta: (@Sendable (String) -> Void)?) async -> ChatReply {
+        switch await attempt(request, onDelta: onDelta) {
+        case .answered(let reply): return reply
+        case .failed(let reason, let streamed): return offline(request, fallbackText, reason: reason, onDelta: streamed ? nil : onDelta)
+        }
+    }
+
+    /// Answers `request` like ``complete(_:fallbackText:onDelta:)``, with the offline reply made
+    /// by `fallback` only when it is needed (the language model is off, failed or refused).
+    public func complete(
+        _ request: ChatRequest, fallback: @Sendable () async -> String, onDelta: (@Sendable (String) -> Void)?
+    ) async -> ChatReply {
+        switch await attempt(request, onDelta: onDelta) {
+        case .answered(let reply): return reply
+        case .failed(let reason, let streamed):
+            return offline(request, await fallback(), reason: reason, onDelta: streamed ? nil : onDelta)
+        }
+    }
+
+    private enum Attempt {
+        case answered(ChatReply)
+        /// Why (the reply's `fallbackReason`), and whether the primary had streamed pieces.
+        case failed(String, streamed: Bool)
+    }
+
+    /// One try of the primary through the breaker.
+    private func attempt(_ request: ChatRequest, onDelta: (@Sendable (String) -> Void)?) async -> Attempt {
         let now = clock()
         let (allowed, trial) = state.withLock { state -> (Bool, Bool) in
             state.stats.requests += 1
@@ -65,8 +91,8 @@ public final class ResilientChatModel: ChatModel {
             guard primary != nil else { return (false, false) }
             return (state.breaker.allow(now: now), state.breaker.state == .halfOpen)
         }
-        guard let primary else { return offline(request, fallbackText, reason: "disabled", onDelta: onDelta) }
-        guard allowed else { return offline(request, fallbackText, reason: "circuit_open", onDelta: onDelta) }
+        guard let primary else { return .failed("disabled", streamed: false) }
+        guard allowed else { return .failed("circuit_open", streamed: false) }
 
         let streamed = Streamed()
         var forward: (@Sendable (String) -> Void)?
@@ -84,7 +110,7 @@ public final class ResilientChatModel: ChatModel {
                 state.breaker.record(success: true, now: now)
                 state.stats.llmReplies += 1
             }
-            return reply
+            return .answered(reply)
         } catch let error as LLMError {
             failure = error
         } catch {
@@ -105,7 +131,7 @@ public final class ResilientChatModel: ChatModel {
                 state.stats.breakerOpens += state.breaker.opens - opens
             }
         }
-        return offline(request, fallbackText, reason: failure.fallbackReason, onDelta: streamed.any ? nil : onDelta)
+        return .failed(failure.fallbackReason, streamed: streamed.any)
     }
 
     private func offline(_ request: ChatRequest, _ text: String?, reason: String, onDelta: (@Sendable (String) -> Void)?) -> ChatReply {

@@ -210,7 +210,7 @@ public struct VoxfaceServer: Sendable {
             let twins = TwinService(
                 repository: repository, projects: repository, embedder: embedder, configuration: configuration.twins,
                 compose: { [model = voice.model] request, fallback, onDelta in
-                    await model.complete(request, fallbackText: fallback, onDelta: onDelta)
+                    await model.complete(request, fallback: fallback, onDelta: onDelta)
                 })
             logger.info(
                 "data store open",

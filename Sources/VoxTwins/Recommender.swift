@@ -132,7 +132,7 @@ extension TwinService {
             proposal: proposal, memories: found.map(\.memory), facts: facts, name: twin.name, style: twin.style.profile)
         let (ruleStance, confidence, reasons) = recommender.decide()
         let fallback = recommender.offlineText(ruleStance, reasons)
-        let reply = await compose(recommender.request(reasons), fallback, nil)
+        let reply = await compose(recommender.request(reasons), { fallback }, nil)
         let stance = reply.generator == "llm" ? (Recommender.parseVote(reply.text) ?? ruleStance) : ruleStance
         let r = Recommendation(
             proposal: proposal.id, user: user, stance: stance, confidence: confidence, reasons: reasons, text: reply.text,

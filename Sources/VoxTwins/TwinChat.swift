@@ -93,17 +93,49 @@ public struct TwinChatPlan: Sendable {
         return ChatRequest(messages: messages, maxTokens: 300, temperature: 0.3)
     }
 
-    /// The offline twin's answer: the sentences of the best notes that share most words with
-    /// the question, each with its reference, and an honest preface.
+    /// The sentences the offline twin may quote, with their notes' references, in context order:
+    /// each note's sentences (line by line; headings and pieces under 3 words left out), or the
+    /// whole note when none is left.
+    public var quotable: [(ref: String, text: String)] {
+        var out: [(ref: String, text: String)] = []
+        for c in context {
+            let sentences = Distiller.sentences(c.text).map { $0.text.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.hasPrefix("#") && $0.split(separator: " ").count >= 3
+            }
+            let texts = sentences.isEmpty ? [c.text] : sentences
+            out += texts.prefix(Self.sentencesPerNote).map { (c.ref, String($0.prefix(300))) }
+        }
+        return out
+    }
+
+    /// Sentences of one note the offline twin weighs (a long passage's first ones).
+    public static let sentencesPerNote = 12
+    /// Sentences the offline twin quotes.
+    public static let quoted = 3
+
+    /// The offline twin's answer when sentences are weighed by the words they share with the
+    /// question (``offlineAnswer(scores:)``; the service weighs them by meaning).
     public var offlineAnswer: String {
         let asked = Self.words(question)
+        return offlineAnswer(scores: quotable.map { Double(Self.overlap(Self.words($0.text), asked)) })
+    }
+
+    /// The offline twin's answer: the `quoted` best of ``quotable`` by `scores` (one per sentence,
+    /// higher is closer to the question; ties go to the better note), each with its reference, and
+    /// an honest preface. Plain logic over values.
+    public func offlineAnswer(scores: [Double]) -> String {
+        let candidates = quotable
+        let order = candidates.indices.sorted { a, b in
+            let sa = a < scores.count ? scores[a] : 0
+            let sb = b < scores.count ? scores[b] : 0
+            return sa != sb ? sa > sb : a < b
+        }
         var lines: [String] = []
-        for c in context.prefix(4) {
-            let sentences = Chunker.sentences(c.text).map(\.text)
-            let best = sentences.max { Self.overlap(Self.words($0), asked) < Self.overlap(Self.words($1), asked) } ?? c.text
-            let line = String(best.prefix(300))
-            if !lines.contains(where: { $0.hasPrefix(line) }) { lines.append("\(line) [\(c.ref)]") }
-            if lines.count == 3 { break }
+        var taken: [String] = []
+        for i in order where !taken.contains(candidates[i].text) {
+            taken.append(candidates[i].text)
+            lines.append("\(candidates[i].text) [\(candidates[i].ref)]")
+            if lines.count == Self.quoted { break }
         }
         guard !lines.isEmpty else { return "(Offline twin, no language model configured.) I don't find anything about that in my notes." }
         return "(Offline twin, no language model configured: quoting my notes.) " + lines.joined(separator: " ")
@@ -148,7 +180,7 @@ extension TwinService {
         let plan = TwinChatPlan(
             name: twin.name, style: twin.style.profile, recent: recent, memories: found.map(\.memory), facts: facts, question: text)
         onContext?(plan.context)
-        let reply = await compose(plan.request, plan.offlineAnswer, onDelta)
+        let reply = await compose(plan.request, { await self.offlineAnswer(plan, twin: twin) }, onDelta)
         let turn = (recent.last?.turn ?? -1) + 1
         let now = clock()
         var distilled = Distilled()
@@ -168,5 +200,34 @@ extension TwinService {
         return TwinAnswer(
             session: session, turn: turn + 1, text: reply.text, generator: reply.generator, model: reply.model,
             fallbackReason: reply.fallbackReason, citations: plan.citations(in: reply.text))
+    }
+}
+
+extension TwinService {
+    /// The offline twin's answer to `plan`, its sentences weighed by meaning: the cosine of each
+    /// one's vector with the question's (as the search asks it: the user's names made "I"). With
+    /// the offline encoder, by the words they share with the question instead, which quote the
+    /// evidence more often with it (Benchmarks/README.md, "Twin memory").
+    func offlineAnswer(_ plan: TwinChatPlan, twin: TwinRecord) async -> String {
+        let candidates = plan.quotable
+        guard !candidates.isEmpty, !embedder.isOffline else { return plan.offlineAnswer }
+        let question = await embed(Self.focus(plan.question, names: [twin.name, twin.user]))
+        guard question.contains(where: { $0 != 0 }) else { return plan.offlineAnswer }
+        var scores: [Double] = []
+        scores.reserveCapacity(candidates.count)
+        var known: [String: Double] = [:]  // a fact is often a sentence of a passage beside it
+        for c in candidates {
+            if let s = known[c.text] {
+                scores.append(s)
+                continue
+            }
+            let v = await embed(c.text)
+            var dot: Float = 0
+            for i in 0..<min(v.count, question.count) { dot += v[i] * question[i] }
+            let s = Double(dot)
+            known[c.text] = s
+            scores.append(s)
+        }
+        return plan.offlineAnswer(scores: scores)
     }
 }

@@ -205,6 +205,28 @@ public enum TwinEvaluation {
         return report
     }
 
+    /// The offline twin's answers on the golden set (after ``golden(footprint:questions:service:user:ks:showMisses:)``
+    /// has ingested the footprint): of the questions whose evidence is in the chat's context (5
+    /// memories and up to 5 facts), those whose offline answer
+    /// (``TwinService/offlineAnswer(_:twin:)``) quotes an evidence sentence. Nothing is stored (no chat turn is taken).
+    public static func goldenOfflineAnswers(questions: [GoldenQuestion], service: TwinService, user: String = "maya") async throws
+        -> RecallReport
+    {
+        guard let twin = try await service.repository.twin(user) else { throw TwinError.notFound(user) }
+        var report = RecallReport()
+        for q in questions {
+            let quotes = q.evidence.map { normalise($0.quote) }
+            let (found, facts) = try await service.context(
+                user: user, message: q.question, k: TwinChatPlan.topMemories, factLimit: TwinChatPlan.graphFacts)
+            let plan = TwinChatPlan(
+                name: twin.name, style: nil, recent: [], memories: found.map(\.memory), facts: facts, question: q.question)
+            guard plan.context.contains(where: { c in quotes.contains { normalise(c.text).contains($0) } }) else { continue }
+            let answer = normalise(await service.offlineAnswer(plan, twin: twin))
+            report.add(q.kind, quotes.contains { answer.contains($0) }, id: q.id)
+        }
+        return report
+    }
+
     static func normalise(_ s: String) -> String {
         s.lowercased().split { $0.isWhitespace }.joined(separator: " ")
     }

@@ -41,11 +41,12 @@ public struct FoundMemory: Sendable, Equatable, Codable {
     public var covers: [Int64] = []
 }
 
-/// Composes a chat reply: the language model with an offline fallback text (VoxServer passes the
-/// resilient client; tests pass a function).
+/// Composes a chat reply: the language model, with the offline reply made by `fallback` when the
+/// model is off or fails (VoxServer passes the resilient client; tests pass a function).
 public typealias TwinComposer =
-    @Sendable (_ request: ChatRequest, _ fallback: String, _ onDelta: (@Sendable (String) -> Void)?) async ->
-    ChatReply
+    @Sendable (
+        _ request: ChatRequest, _ fallback: @escaping @Sendable () async -> String, _ onDelta: (@Sendable (String) -> Void)?
+    ) async -> ChatReply
 
 /// Digital twins (Protocols/twins.md): ingestion as background jobs, memories with hybrid
 /// retrieval, the temporal graph, twin chat and recommendations. Plain logic over the repository;
@@ -271,7 +272,7 @@ public final class TwinService: Sendable {
         for start in stride(from: 0, to: facts.count, by: ModelExtraction.factsPerRequest) {
             let batch = Array(facts[start..<min(facts.count, start + ModelExtraction.factsPerRequest)])
             let reply = await compose(
-                ModelExtraction.request(facts: batch.map { distilled.memories[$0].text }, userName: userName), "", nil)
+                ModelExtraction.request(facts: batch.map { distilled.memories[$0].text }, userName: userName), { "" }, nil)
             guard reply.generator == "llm" else { return }
             for (k, relation) in ModelExtraction.parse(reply.text, factCount: batch.count, userName: userName) {
                 let m = batch[k]

@@ -95,6 +95,10 @@ struct TwinEvalCommand: AsyncParsableCommand {
             print(
                 "the chat's graph facts (up to 5), of the questions whose evidence is a graph fact, \(embedder.name):\n"
                     + "\(facts.table)\nmissed: \(facts.misses.joined(separator: " "))\n")
+            let answers = try await TwinEvaluation.goldenOfflineAnswers(questions: questions, service: service)
+            print(
+                "the offline twin's answer quotes the evidence, of the questions whose evidence is in the chat's context, \(embedder.name):\n"
+                    + "\(answers.table)\nmissed: \(answers.misses.joined(separator: " "))\n")
         case .locomo:
             let file = path ?? ".build/eval/locomo10.json"
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -125,6 +129,6 @@ struct TwinEvalCommand: AsyncParsableCommand {
         let repository = SQLiteTwinRepository(store: store)
         return TwinService(
             repository: repository, projects: repository, embedder: embedder, clock: { clock },
-            compose: { _, fallback, _ in ChatReply(text: fallback, generator: "offline") })
+            compose: { _, fallback, _ in ChatReply(text: await fallback(), generator: "offline") })
     }
 }

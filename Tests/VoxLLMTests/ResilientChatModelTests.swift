@@ -63,6 +63,35 @@ import Testing
         try await client.shutdown()
     }
 
+    /// A lazy fallback is made only when the offline reply is needed.
+    @Test func aLazyFallbackIsMadeOnlyWhenNeeded() async throws {
+        let made = Mutex(0)
+        let fallback: @Sendable () async -> String = {
+            made.withLock { $0 += 1 }
+            return "made offline"
+        }
+        let server = try await FakeLLMServer.scenario()
+        let client = OpenAIChatClient(configuration: Self.configuration(server.url))
+        let model = ResilientChatModel(primary: client, fallback: { _ in "offline" }, configuration: client.configuration)
+        #expect(await model.complete(Self.request, fallback: fallback, onDelta: nil).generator == "llm")
+        #expect(made.withLock { $0 } == 0, "the model answered: no fallback made")
+        try await client.shutdown()
+
+        let failing = try await FakeLLMServer.scenario(.status(503))
+        let failingClient = OpenAIChatClient(configuration: Self.configuration(failing.url))
+        let broken = ResilientChatModel(primary: failingClient, fallback: { _ in "offline" }, configuration: failingClient.configuration)
+        let pieces = Mutex<[String]>([])
+        let reply = await broken.complete(Self.request, fallback: fallback) { piece in pieces.withLock { $0.append(piece) } }
+        #expect(reply == ChatReply(text: "made offline", generator: "offline", fallbackReason: "http_503"))
+        #expect(pieces.withLock { $0 } == ["made offline"])
+        #expect(made.withLock { $0 } == 1)
+        try await failingClient.shutdown()
+
+        let disabled = ResilientChatModel(primary: nil, fallback: { _ in "offline" }, configuration: nil)
+        #expect(await disabled.complete(Self.request, fallback: fallback, onDelta: nil).fallbackReason == "disabled")
+        #expect(made.withLock { $0 } == 2)
+    }
+
     @Test func anOpenBreakerSparesTheServiceUntilTheCooldownIsOver() async throws {
         let server = try await FakeLLMServer.scenario(.status(503))
         let client = OpenAIChatClient(configuration: Self.configuration(server.url))

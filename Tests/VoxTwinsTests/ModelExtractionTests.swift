@@ -60,7 +60,7 @@ import VoxLLM
         let (twins, _) = try openTwins(compose: { request, fallback, _ in
             asked.withLock { $0 += 1 }
             guard request.messages.first?.content.contains("knowledge graph") == true else {
-                return ChatReply(text: fallback, generator: "offline", fallbackReason: "disabled")
+                return ChatReply(text: await fallback(), generator: "offline", fallbackReason: "disabled")
             }
             let facts = request.messages[1].content.split(separator: "\n")
             let n = facts.firstIndex { $0.contains("keeps the co-op's books") }.map { $0 + 1 } ?? 0
@@ -82,7 +82,7 @@ import VoxLLM
         let offline = Mutex(0)
         let (quiet, _) = try openTwins(compose: { _, fallback, _ in
             offline.withLock { $0 += 1 }
-            return ChatReply(text: fallback, generator: "offline", fallbackReason: "disabled")
+            return ChatReply(text: await fallback(), generator: "offline", fallbackReason: "disabled")
         })
         _ = try await quiet.create(user: "maya", name: "Maya Chen")
         let many = (0..<60).map { "I like topic number \($0) a lot." }.joined(separator: "\n")

@@ -20,8 +20,9 @@ final class TestClock: Sendable {
 
 /// The offline composer: no language model, the fallback answers (as `voxface serve` without one).
 let offlineComposer: TwinComposer = { _, fallback, onDelta in
-    onDelta?(fallback)
-    return ChatReply(text: fallback, generator: "offline", fallbackReason: "disabled")
+    let text = await fallback()
+    onDelta?(text)
+    return ChatReply(text: text, generator: "offline", fallbackReason: "disabled")
 }
 
 /// A twin service on a real store in a temporary directory, the offline encoder and a test clock.

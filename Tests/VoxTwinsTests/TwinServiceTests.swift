@@ -3,6 +3,8 @@ import GRDB
 import Synchronization
 import Testing
 import VoxLLM
+import VoxMatch
+import VoxModel
 import VoxStore
 
 @testable import VoxTwins
@@ -374,6 +376,54 @@ import VoxStore
         #expect(walks.first?.memory.sources == [MemorySource(chat: answer.session, turns: [2])])
         await #expect(throws: TwinError.self) { try await twins.chat(user: "maya", session: "bad session!", message: "hi") }
         await #expect(throws: TwinError.self) { try await twins.chat(user: "maya", session: nil, message: "  ") }
+    }
+
+    static func note(_ id: Int64, _ text: String) -> Memory {
+        Memory(id: id, kind: .episode, domain: "notes", text: text, importance: 0.3, sources: [MemorySource(ingestion: "ing_x")])
+    }
+
+    /// The offline answer quotes the best-scored sentences across the notes, best first, each
+    /// with its note's reference; headings and scraps are never quoted.
+    @Test func theOfflineAnswerQuotesTheBestScoredSentencesAcrossItsNotes() {
+        let plan = TwinChatPlan(
+            name: "Maya Chen", style: nil, recent: [],
+            memories: [
+                Self.note(1, "## Things I care about\n\nI moved to Lisbon in 2024. I cycle to work every day."),
+                Self.note(2, "Priya Nair: how's the flat?\nMaya Chen: The rent is half of what I paid in Arroios.\nok"),
+            ],
+            facts: [], question: "How much is my rent now?")
+        #expect(
+            plan.quotable.map(\.text) == [
+                "I moved to Lisbon in 2024.", "I cycle to work every day.", "Priya Nair: how's the flat?",
+                "Maya Chen: The rent is half of what I paid in Arroios.",
+            ])
+        #expect(plan.quotable.map(\.ref) == ["m1", "m1", "m2", "m2"])
+        let answer = plan.offlineAnswer(scores: [0.1, 0.2, 0.3, 0.9])
+        #expect(
+            answer
+                == "(Offline twin, no language model configured: quoting my notes.) Maya Chen: The rent is half of what I paid in Arroios. [m2] "
+                + "Priya Nair: how's the flat? [m2] I cycle to work every day. [m1]")
+        // Ties go to the better note; missing scores count as 0; repeats are quoted once.
+        #expect(plan.offlineAnswer(scores: []).contains("I moved to Lisbon in 2024. [m1] I cycle to work every day. [m1] Priya"))
+        // The words the question shares decide without an encoder.
+        #expect(plan.offlineAnswer.contains("quoting my notes.) Maya Chen: The rent is half"))
+        let empty = TwinChatPlan(name: "Maya Chen", style: nil, recent: [], memories: [], facts: [], question: "Anything?")
+        #expect(empty.offlineAnswer(scores: []).contains("I don't find anything about that in my notes."))
+    }
+
+    /// The service weighs the sentences by meaning: the question's words need not be there.
+    @Test(.enabled(if: SentenceEncoder.findDefault() != nil, "no sentence-encoder weights (make models fetches them)"))
+    func theOfflineTwinQuotesTheSentenceClosestInMeaning() async throws {
+        let directory = try #require(SentenceEncoder.findDefault())
+        let (twins, _) = try openTwins(embedder: SentenceTextEmbedder(encoder: try SentenceEncoder(directory: directory)))
+        _ = try await twins.create(user: "maya", name: "Maya Chen")
+        try await ingestNow(
+            twins, "maya", .text,
+            "About me. I was born in Toronto and moved to Lisbon in 2024. Please no voice notes, I never listen to them. "
+                + "My favourite food is grilled sardines.\n")
+        let answer = try await twins.chat(user: "maya", session: nil, message: "Can I leave Maya an audio message instead of typing?")
+        let quoted = try #require(answer.text.components(separatedBy: "quoting my notes.) ").last)
+        #expect(quoted.hasPrefix("Please no voice notes, I never listen to them."), "\(answer.text)")
     }
 }
 

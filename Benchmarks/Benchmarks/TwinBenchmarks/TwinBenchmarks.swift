@@ -122,7 +122,7 @@ func buildTwin(count: Int, entities: Int = 5000, directory: String) async throws
     let embedder = HashedTextEmbedder()
     let service = TwinService(
         repository: repository, projects: repository, embedder: embedder, clock: { 1_780_000_000 },
-        compose: { _, fallback, _ in ChatReply(text: fallback, generator: "offline") })
+        compose: { _, fallback, _ in ChatReply(text: await fallback(), generator: "offline") })
     _ = try await service.create(user: "bench", name: "Bench User")
     var random = SplitMix64(seed: 7)
     let vocabulary = ZipfWords(count: 6000, random: &random)
@@ -201,7 +201,7 @@ let benchmarks: @Sendable () -> Void = {
                 tight.maxCachedVectors = 100_000
                 twin.tight = TwinService(
                     repository: repository, projects: repository, embedder: HashedTextEmbedder(), configuration: tight,
-                    clock: { 1_780_000_000 }, compose: { _, fallback, _ in ChatReply(text: fallback, generator: "offline") })
+                    clock: { 1_780_000_000 }, compose: { _, fallback, _ in ChatReply(text: await fallback(), generator: "offline") })
                 if shared || cold {
                     _ = try await service.create(user: "other", name: "Other User")
                     let log = #"[{"sender": "Other User", "time": "2026-01-01T10:00:00Z", "text": "\#(twin.messages[0])"}]"#
