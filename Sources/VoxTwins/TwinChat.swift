@@ -54,6 +54,16 @@ public struct TwinChatPlan: Sendable {
     /// The question.
     public var question: String
 
+    /// A plan from what was retrieved.
+    public init(name: String, style: StyleProfile?, recent: [ChatTurn], memories: [Memory], facts: [GraphFact], question: String) {
+        self.name = name
+        self.style = style
+        self.recent = recent
+        self.memories = memories
+        self.facts = facts
+        self.question = question
+    }
+
     /// Messages retrieved per turn.
     public static let recentTurns = 6
     /// Memories per turn.
@@ -180,7 +190,7 @@ extension TwinService {
         let plan = TwinChatPlan(
             name: twin.name, style: twin.style.profile, recent: recent, memories: found.map(\.memory), facts: facts, question: text)
         onContext?(plan.context)
-        let reply = await compose(plan.request, { await self.offlineAnswer(plan, twin: twin) }, onDelta)
+        let reply = await compose(plan.request, { await self.offlineAnswer(plan, names: [twin.name, twin.user]) }, onDelta)
         let turn = (recent.last?.turn ?? -1) + 1
         let now = clock()
         var distilled = Distilled()
@@ -208,10 +218,11 @@ extension TwinService {
     /// one's vector with the question's (as the search asks it: the user's names made "I"). With
     /// the offline encoder, by the words they share with the question instead, which quote the
     /// evidence more often with it (Benchmarks/README.md, "Twin memory").
-    func offlineAnswer(_ plan: TwinChatPlan, twin: TwinRecord) async -> String {
+    /// `names` are the user's (display name, user name), made "I" in the question.
+    public func offlineAnswer(_ plan: TwinChatPlan, names: [String]) async -> String {
         let candidates = plan.quotable
         guard !candidates.isEmpty, !embedder.isOffline else { return plan.offlineAnswer }
-        let question = await embed(Self.focus(plan.question, names: [twin.name, twin.user]))
+        let question = await embed(Self.focus(plan.question, names: names))
         guard question.contains(where: { $0 != 0 }) else { return plan.offlineAnswer }
         var scores: [Double] = []
         scores.reserveCapacity(candidates.count)

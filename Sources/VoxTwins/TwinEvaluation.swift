@@ -208,7 +208,7 @@ public enum TwinEvaluation {
     /// The offline twin's answers on the golden set (after ``golden(footprint:questions:service:user:ks:showMisses:)``
     /// has ingested the footprint): of the questions whose evidence is in the chat's context (5
     /// memories and up to 5 facts), those whose offline answer
-    /// (``TwinService/offlineAnswer(_:twin:)``) quotes an evidence sentence. Nothing is stored (no chat turn is taken).
+    /// (``TwinService/offlineAnswer(_:names:)``) quotes an evidence sentence. Nothing is stored (no chat turn is taken).
     public static func goldenOfflineAnswers(questions: [GoldenQuestion], service: TwinService, user: String = "maya") async throws
         -> RecallReport
     {
@@ -221,7 +221,7 @@ public enum TwinEvaluation {
             let plan = TwinChatPlan(
                 name: twin.name, style: nil, recent: [], memories: found.map(\.memory), facts: facts, question: q.question)
             guard plan.context.contains(where: { c in quotes.contains { normalise(c.text).contains($0) } }) else { continue }
-            let answer = normalise(await service.offlineAnswer(plan, twin: twin))
+            let answer = normalise(await service.offlineAnswer(plan, names: [twin.name, twin.user]))
             report.add(q.kind, quotes.contains { answer.contains($0) }, id: q.id)
         }
         return report

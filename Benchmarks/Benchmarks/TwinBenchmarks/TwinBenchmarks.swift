@@ -27,6 +27,10 @@
 //                           searches scan (each iteration a new log, so none is a duplicate)
 //   TwinQueryEncodeMiniLM   all-MiniLM-L6-v2 on a 10-word question (the sentence encoder's share
 //                           of a search when its weights are present)
+//   TwinOfflineAnswerMiniLM the offline twin's answer to one question (no language model): the
+//                           sentences of the chat's context (5 memories, up to 5 facts) each
+//                           encoded by all-MiniLM-L6-v2 and weighed against the question; the
+//                           twin is the golden footprint's (Tests/VoxTwinsTests/Fixtures/golden)
 //
 // The memories are sentences of 8-30 words drawn from a 6,000-word vocabulary with Zipf's
 // frequencies (as people write), each with its offline-encoder vector (the vectors' values do
@@ -308,5 +312,45 @@ let benchmarks: @Sendable () -> Void = {
         ) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(encoder.encode("Where did Maya first meet Tomás, and when was it?")) }
         }
+        let golden = "../Tests/VoxTwinsTests/Fixtures/golden/footprint"
+        if FileManager.default.fileExists(atPath: golden) {
+            var answer: (service: TwinService, plan: TwinChatPlan)?
+            Benchmark(
+                "TwinOfflineAnswerMiniLM",
+                configuration: .init(
+                    metrics: [.wallClock, .throughput], timeUnits: .milliseconds, warmupIterations: 2, scalingFactor: .one,
+                    maxDuration: .seconds(10), maxIterations: 100,
+                    setup: { answer = try await offlineAnswerSetup(golden, encoder: encoder) },
+                    teardown: { answer = nil })
+            ) { benchmark in
+                guard let (service, plan) = answer else { return }
+                for _ in benchmark.scaledIterations {
+                    blackHole(await service.offlineAnswer(plan, names: ["Maya Chen", "maya"]))
+                }
+            }
+        }
     }
+}
+
+/// The golden footprint's twin with the sentence encoder, and the chat's plan for one question
+/// (its context: 5 memories and up to 5 facts).
+func offlineAnswerSetup(_ footprint: String, encoder: SentenceEncoder) async throws -> (TwinService, TwinChatPlan) {
+    let directory = NSTemporaryDirectory() + "voxface-bench-answer-" + UUID().uuidString
+    let store = try Store(directory: directory, migrations: TwinSchema.migrations)
+    let repository = SQLiteTwinRepository(store: store)
+    let service = TwinService(
+        repository: repository, projects: repository, embedder: SentenceTextEmbedder(encoder: encoder), clock: { 1_773_532_800 },
+        compose: { _, fallback, _ in ChatReply(text: await fallback(), generator: "offline") })
+    _ = try await service.create(user: "maya", name: "Maya Chen")
+    for name in try FileManager.default.contentsOfDirectory(atPath: footprint).sorted() {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: footprint + "/" + name)))
+        guard let kind = IngestKind.detect(filename: name, contentType: nil, bytes: bytes) else { continue }
+        _ = try await service.ingest(user: "maya", kind: kind, payload: bytes, filename: name, window: 1_704_067_200...1_830_297_600)
+    }
+    try await service.processQueued()
+    let question = "Can I leave Maya an audio message instead of typing?"
+    let (found, facts) = try await service.context(
+        user: "maya", message: question, k: TwinChatPlan.topMemories, factLimit: TwinChatPlan.graphFacts)
+    let plan = TwinChatPlan(name: "Maya Chen", style: nil, recent: [], memories: found.map(\.memory), facts: facts, question: question)
+    return (service, plan)
 }
