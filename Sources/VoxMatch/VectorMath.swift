@@ -23,8 +23,8 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
     return sum
 }
 
-/// Cosine of two vectors (0 when either is all zero).
-func cosine(_ a: [Float], _ b: [Float]) -> Float {
+/// Cosine of two vectors of the same length (0 when either is all zero).
+public func cosine(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count)
     let (ab, aa, bb) = a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in

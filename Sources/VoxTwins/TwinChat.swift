@@ -1,5 +1,6 @@
 import Foundation
 public import VoxLLM
+import VoxMatch
 
 /// A memory or graph fact a twin's answer used, by its reference in the answer (`m1`, `f2`).
 public struct Citation: Sendable, Equatable, Codable {
@@ -232,10 +233,7 @@ extension TwinService {
                 scores.append(s)
                 continue
             }
-            let v = await embed(c.text)
-            var dot: Float = 0
-            for i in 0..<min(v.count, question.count) { dot += v[i] * question[i] }
-            let s = Double(dot)
+            let s = Double(cosine(await embed(c.text), question))
             known[c.text] = s
             scores.append(s)
         }
